@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kernel-version differences, kept in this one place so the logic files
+ * never carry version #ifs of their own.
+ */
+#ifndef _IPCKIT_COMPAT_H
+#define _IPCKIT_COMPAT_H
+
+#include <linux/mm.h>
+#include <linux/version.h>
+
+/* v6.3 made vma->vm_flags read-only and added vm_flags_mod(). */
+static inline void ipckit_vm_flags_mod(struct vm_area_struct *vma,
+				       unsigned long set, unsigned long clear)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_mod(vma, set, clear);
+#else
+	vma->vm_flags = (vma->vm_flags | set) & ~clear;
+#endif
+}
+
+#endif /* _IPCKIT_COMPAT_H */

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipckit: a Binder-compatible IPC transaction driver.
+ *
+ * Module entry points and parameters. Every name in devices= becomes one
+ * misc device backed by an independent context (see context.c).
+ *
+ * Locking: see internal.h. ipckit_contexts is written only here, by
+ * init and exit, which the module loader never runs concurrently.
+ */
+#include <linux/debugfs.h>
+#include <linux/init.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "internal.h"
+
+static char *devices = "binder";
+module_param(devices, charp, 0444);
+MODULE_PARM_DESC(devices,
+		 "comma-separated misc device names, one context each (default: binder)");
+
+static LIST_HEAD(ipckit_contexts);
+static struct dentry *ipckit_debugfs_root;
+
+static void ipckit_destroy_all(void)
+{
+	struct ipckit_context *ctx, *tmp;
+
+	list_for_each_entry_safe(ctx, tmp, &ipckit_contexts, link) {
+		list_del(&ctx->link);
+		ipckit_context_destroy(ctx);
+	}
+	ipckit_debugfs_exit(ipckit_debugfs_root);
+}
+
+static int __init ipckit_init(void)
+{
+	struct ipckit_devnames *names;
+	struct ipckit_context *ctx;
+	const char *bad;
+	size_t bad_len;
+	unsigned int i;
+	int err;
+
+	/* Too big for the stack; only needed while registering. */
+	names = kmalloc(sizeof(*names), GFP_KERNEL);
+	if (!names)
+		return -ENOMEM;
+
+	err = ipckit_devnames_parse(devices, names, &bad, &bad_len);
+	if (err) {
+		pr_err(IPCKIT_LOG_PREFIX
+		       "bad devices= entry '%.*s' (%d): want 1-%d unique names of [A-Za-z0-9_.-], at most %d, comma-separated\n",
+		       (int)bad_len, bad, err, IPCKIT_DEVNAME_MAX - 1,
+		       IPCKIT_MAX_DEVICES);
+		goto out;
+	}
+
+	ipckit_debugfs_root = ipckit_debugfs_init();
+
+	for (i = 0; i < names->count; i++) {
+		err = ipckit_context_create(names->name[i],
+					    ipckit_debugfs_root, &ctx);
+		if (err) {
+			ipckit_destroy_all();
+			goto out;
+		}
+		list_add_tail(&ctx->link, &ipckit_contexts);
+	}
+	pr_info(IPCKIT_LOG_PREFIX "loaded: %s (binder protocol %d, ipckit abi %d)\n",
+		devices, BINDER_CURRENT_PROTOCOL_VERSION, IPCKIT_ABI_VERSION);
+out:
+	kfree(names);
+	return err;
+}
+
+static void __exit ipckit_exit(void)
+{
+	ipckit_destroy_all();
+	pr_info(IPCKIT_LOG_PREFIX "unloaded\n");
+}
+
+module_init(ipckit_init);
+module_exit(ipckit_exit);
+
+MODULE_DESCRIPTION("ipckit: Binder-compatible IPC transaction driver");
+MODULE_AUTHOR("The ipckit authors");
+MODULE_LICENSE("GPL");
