@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/* BINDER_VERSION, unknown ioctls and ipckit's own version ioctl. */
+#include "ipckit_test.h"
+
+FIXTURE(dev) {
+	int fd;
+};
+
+FIXTURE_SETUP(dev)
+{
+	self->fd = ipckit_test_open();
+	ASSERT_GE(self->fd, 0) TH_LOG("open %s: %s", ipckit_test_device,
+				      strerror(errno));
+}
+
+FIXTURE_TEARDOWN(dev)
+{
+	close(self->fd);
+}
+
+TEST_F(dev, binder_version_is_protocol_8)
+{
+	struct binder_version ver = { .protocol_version = -1 };
+
+	ASSERT_EQ(0, ioctl(self->fd, BINDER_VERSION, &ver));
+	EXPECT_EQ(8, ver.protocol_version);
+	EXPECT_EQ(BINDER_CURRENT_PROTOCOL_VERSION, ver.protocol_version);
+}
+
+/* The reference answers a faulting pointer with -EINVAL, so must we. */
+TEST_F(dev, binder_version_bad_pointer_is_einval)
+{
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, BINDER_VERSION, (void *)8));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_F(dev, unknown_ioctls_are_einval)
+{
+	static const unsigned long cmds[] = {
+		_IO('b', 99), _IOWR('b', 200, __u64), 0xdeadbeef, 0,
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		errno = 0;
+		EXPECT_EQ(-1, ioctl(self->fd, cmds[i], 0)) TH_LOG("cmd %#lx", cmds[i]);
+		EXPECT_EQ(EINVAL, errno) TH_LOG("cmd %#lx", cmds[i]);
+	}
+}
+
+/*
+ * Documented difference: IPCKIT_GET_VERSION is an ipckit extension on its
+ * own ioctl type byte; the reference does not know it and says -EINVAL,
+ * which is how userspace tells the drivers apart.
+ */
+TEST_F(dev, ipckit_get_version_only_on_ipckit)
+{
+	struct ipckit_version ver;
+
+	memset(&ver, 0xff, sizeof(ver));
+	errno = 0;
+	if (!ipckit_test_is_ipckit) {
+		EXPECT_EQ(-1, ioctl(self->fd, IPCKIT_GET_VERSION, &ver));
+		EXPECT_EQ(EINVAL, errno);
+		return;
+	}
+	ASSERT_EQ(0, ioctl(self->fd, IPCKIT_GET_VERSION, &ver));
+	EXPECT_EQ(IPCKIT_ABI_VERSION, ver.abi_version);
+	EXPECT_EQ(BINDER_CURRENT_PROTOCOL_VERSION, ver.protocol_version);
+	EXPECT_EQ(0, ver.flags);
+	EXPECT_EQ(0, ver.reserved);
+}
+
+IPCKIT_TEST_MAIN
