@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ipckit: top-level entry points.
+#
+#   make              module + shim + selftests
+#   make run          deps, build, boot QEMU, load the module, run the demo
+#   make check        deps, build, host tests + VM tests, one summary line
+#   make module       kernel/ipckit.ko only (KDIR= picks the kernel tree)
+#   make checkpatch   checkpatch.pl --strict over kernel/
+#   make clean
+#
+# Kbuild reads the file named Kbuild in this directory, not this one.
+
+KDIR    ?= $(shell scripts/kdir.sh)
+BUILD   ?= $(CURDIR)/build
+JOBS    ?= $(shell nproc)
+
+export BUILD
+
+.PHONY: all module shim selftests deps run check host-check vm-check \
+	checkpatch clean
+
+all: module shim selftests
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+shim:
+	cmake -S libshim -B $(BUILD)/host -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
+	cmake --build $(BUILD)/host -j $(JOBS)
+
+selftests:
+	$(MAKE) -C selftests OUT=$(BUILD)/selftests \
+		KSFT_DIR=$$(scripts/linux-source.sh)/tools/testing/selftests
+
+deps:
+	scripts/install-deps.sh
+
+run: deps
+	$(MAKE) all
+	scripts/vm-run.sh run
+
+check: deps
+	$(MAKE) all
+	scripts/check.sh
+
+host-check: shim
+	scripts/host-check.sh
+
+vm-check: all
+	scripts/vm-run.sh check
+
+checkpatch:
+	scripts/checkpatch.sh
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf $(BUILD)

@@ -1,0 +1,45 @@
+#!/bin/sh
+# Build the test VM's initramfs (uncompressed newc cpio: the fastest to
+# pack and unpack) from busybox-static, the modules and the test binaries.
+#
+# usage: mkinitramfs.sh OUT.cpio KERNEL_RELEASE
+# env:   BUILD (build dir), the repo is the current directory
+set -eu
+
+out=$1
+kver=$2
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root/bin" "$root/lib/modules" "$root/ipckit/bin" \
+	"$root/ipckit/jobs" "$root/ipckit/tests"
+
+cp /bin/busybox "$root/bin/busybox"
+cp scripts/vm/init "$root/init"
+chmod +x "$root/init"
+
+# The reference driver of the same kernel, for differential tests.
+ref=/lib/modules/$kver/kernel/drivers/android/binder_linux.ko
+for ext in "" .xz .zst; do
+	[ -f "$ref$ext" ] || continue
+	case "$ext" in
+	"")   cp "$ref" "$root/lib/modules/binder_linux.ko" ;;
+	.xz)  xz -dc "$ref$ext" > "$root/lib/modules/binder_linux.ko" ;;
+	.zst) zstd -qdc "$ref$ext" > "$root/lib/modules/binder_linux.ko" ;;
+	esac
+done
+if [ ! -f "$root/lib/modules/binder_linux.ko" ]; then
+	echo "mkinitramfs: no binder_linux.ko for $kver (CONFIG_ANDROID_BINDER_IPC=m)" >&2
+	exit 1
+fi
+cp kernel/ipckit.ko "$root/lib/modules/ipckit.ko"
+
+cp selftests/run_vm.sh "$root/ipckit/jobs/check.sh"
+cp scripts/vm/demo.sh "$root/ipckit/jobs/run.sh"
+cp "$BUILD"/selftests/* "$root/ipckit/tests/"
+for tool in "$BUILD"/host/ipckit-demo; do
+	[ -x "$tool" ] && cp "$tool" "$root/ipckit/bin/"
+done
+chmod +x "$root"/ipckit/jobs/*.sh
+
+(cd "$root" && find . | cpio -o -H newc --quiet) > "$out"
