@@ -81,7 +81,7 @@ struct ipckit_context {
 	struct list_head link;
 	struct miscdevice misc;
 	char name[IPCKIT_DEVNAME_MAX];
-	struct mutex lock;
+	struct mutex lock; /* guards @procs */
 	struct list_head procs;
 	atomic_t nprocs;
 	struct dentry *debugfs;
@@ -104,7 +104,7 @@ struct ipckit_proc {
 	struct list_head ctx_link;
 	struct task_struct *tsk;
 	pid_t pid;
-	struct mutex lock;
+	struct mutex lock; /* guards @map_start, @map_size */
 	unsigned long map_start;
 	size_t map_size;
 };

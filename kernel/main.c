@@ -58,6 +58,14 @@ static int __init ipckit_init(void)
 		goto out;
 	}
 
+	/*
+	 * Harness self-test only: scripts/harness-selftest.sh builds a copy
+	 * with this defined and expects the VM lane to reject it.
+	 */
+#ifdef IPCKIT_HARNESS_BREAK_INIT
+	WARN_ON(1);
+#endif
+
 	ipckit_debugfs_root = ipckit_debugfs_init();
 
 	for (i = 0; i < names->count; i++) {

@@ -3,7 +3,8 @@
 # pack and unpack) from busybox-static, the modules and the test binaries.
 #
 # usage: mkinitramfs.sh OUT.cpio KERNEL_RELEASE
-# env:   BUILD (build dir), the repo is the current directory
+# env:   BUILD (build dir), IPCKIT_MODULE (default kernel/ipckit.ko);
+#        the repo is the current directory
 set -eu
 
 out=$1
@@ -32,7 +33,7 @@ if [ ! -f "$root/lib/modules/binder_linux.ko" ]; then
 	echo "mkinitramfs: no binder_linux.ko for $kver (CONFIG_ANDROID_BINDER_IPC=m)" >&2
 	exit 1
 fi
-cp kernel/ipckit.ko "$root/lib/modules/ipckit.ko"
+cp "${IPCKIT_MODULE:-kernel/ipckit.ko}" "$root/lib/modules/ipckit.ko"
 
 cp selftests/run_vm.sh "$root/ipckit/jobs/check.sh"
 cp scripts/vm/demo.sh "$root/ipckit/jobs/run.sh"

@@ -17,7 +17,7 @@ BUILD=${BUILD:-$PWD/build}
 export BUILD
 KDIR=${KDIR:-$(scripts/kdir.sh)}
 timeout_s=${IPCKIT_VM_TIMEOUT:-300}
-out=$BUILD/vm/$job
+out=${IPCKIT_VM_OUT:-$BUILD/vm/$job}
 mkdir -p "$out"
 
 kver=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' \

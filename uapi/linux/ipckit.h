@@ -35,9 +35,9 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-/* ======================================================================
+/*
  * Part 1: Binder protocol (standard names)
- * ====================================================================== */
+ */
 
 /**
  * B_PACK_CHARS() - pack four characters into one 32-bit tag
@@ -50,7 +50,7 @@
  * memory dump.
  */
 #define B_PACK_CHARS(c1, c2, c3, c4) \
-	((((c1)<<24)) | (((c2)<<16)) | (((c3)<<8)) | (c4))
+	((((c1) << 24)) | (((c2) << 16)) | (((c3) << 8)) | (c4))
 
 /**
  * B_TYPE_LARGE - low byte of every BINDER_TYPE_* tag
@@ -630,9 +630,8 @@ enum binder_driver_command_protocol {
 	BC_REPLY_SG = _IOW('c', 18, struct binder_transaction_data_sg),
 };
 
-/* ======================================================================
+/*
  * Part 2: ipckit extensions (IPCKIT_ / ipckit_ names only)
- * ======================================================================
  *
  * Rule: extensions only ever ADD new ioctl numbers under
  * IPCKIT_IOCTL_MAGIC.  They never change, reuse or renumber a Binder ioctl
