@@ -4,8 +4,11 @@
 #
 #   make              module + shim + selftests
 #   make run          deps, build, boot QEMU, load the module, run the demo
-#   make check        deps, build, host tests + VM tests, one summary line
+#   make check        deps, build, every lane (scripts/check.sh), one summary
 #   make module       kernel/ipckit.ko only (KDIR= picks the kernel tree)
+#   make stock-check  the VM lane on the Debian kernel alone
+#   make debug-check  the VM lane on the debug kernel alone
+#   make debug-kernel build (or reuse) the cached debug kernel
 #   make checkpatch   checkpatch.pl --strict over kernel/
 #   make clean
 #
@@ -17,8 +20,8 @@ JOBS    ?= $(shell nproc)
 
 export BUILD
 
-.PHONY: all module shim selftests deps run check host-check vm-check \
-	checkpatch clean
+.PHONY: all module shim selftests deps run check host-check stock-check \
+	debug-check debug-kernel checkpatch clean
 
 all: module shim selftests
 
@@ -39,7 +42,7 @@ deps:
 
 run: deps
 	$(MAKE) all
-	scripts/vm-run.sh run
+	scripts/vm-run.sh -l stock run
 
 check: deps
 	$(MAKE) all
@@ -48,8 +51,14 @@ check: deps
 host-check: shim
 	scripts/host-check.sh
 
-vm-check: all
-	scripts/vm-run.sh check
+stock-check: all
+	scripts/vm-run.sh -l stock check
+
+debug-check: shim selftests
+	scripts/vm-run.sh -l debug check
+
+debug-kernel:
+	scripts/build-debug-kernel.sh
 
 checkpatch:
 	scripts/checkpatch.sh

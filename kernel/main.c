@@ -14,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
+#include "harness_canary.h"
 #include "internal.h"
 
 static char *devices = "binder";
@@ -58,13 +59,7 @@ static int __init ipckit_init(void)
 		goto out;
 	}
 
-	/*
-	 * Harness self-test only: scripts/harness-selftest.sh builds a copy
-	 * with this defined and expects the VM lane to reject it.
-	 */
-#ifdef IPCKIT_HARNESS_BREAK_INIT
-	WARN_ON(1);
-#endif
+	ipckit_harness_canary();
 
 	ipckit_debugfs_root = ipckit_debugfs_init();
 

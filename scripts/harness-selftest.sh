@@ -1,40 +1,61 @@
 #!/bin/sh
-# Prove the VM lane can fail: build a copy of the module whose init hits
-# WARN_ON(1), run the check job on it, and pass only if the lane rejects
-# it and names the WARNING. Writes "passed failed skipped" to
-# $BUILD/harness/counts.
+# Prove a VM lane can fail: build a copy of the module with planted bugs
+# (kernel/harness_canary.h), run the check job on it, and pass only if the
+# lane rejects it and its log names every planted bug.
+#
+# usage: harness-selftest.sh stock|debug
+#   stock  WARN_ON(1) in init                 -> "WARNING:"
+#   debug  lock-order inversion, use-after-free -> lockdep and KASAN reports
+# Writes "passed failed skipped" to $BUILD/harness-<lane>/counts.
 set -u
 
+lane=${1:?usage: harness-selftest.sh stock|debug}
 BUILD=${BUILD:-$PWD/build}
-KDIR=${KDIR:-$(scripts/kdir.sh)}
-work=$BUILD/harness
-rm -rf "$work"
-mkdir -p "$work/src"
-cp -r Kbuild kernel uapi "$work/src/"
-find "$work/src" -name '*.o' -o -name '*.ko' -o -name '.*.cmd' | xargs rm -f
+export BUILD
+work=$BUILD/harness-$lane
+mkdir -p "$work"
+
+case "$lane" in
+stock)
+	kdir=${KDIR:-$(scripts/kdir.sh)}
+	plant=-DIPCKIT_HARNESS_BREAK_INIT=1
+	what="a module that WARNs in init"
+	expect='WARNING: .*ipckit_init'
+	;;
+debug)
+	kdir=$(scripts/build-debug-kernel.sh) || exit 1
+	plant=-DIPCKIT_HARNESS_PLANT_BUGS=1
+	what="a planted lock-order inversion and use-after-free"
+	expect='possible circular locking dependency detected
+BUG: KASAN: use-after-free in ipckit_harness_plant_bugs'
+	;;
+*)
+	echo "harness-selftest: unknown lane '$lane'" >&2
+	exit 2
+	;;
+esac
 
 verdict() {
 	if [ "$1" -eq 0 ]; then
 		echo "1 0 0" > "$work/counts"
-		echo "harness-selftest: ok - $2"
+		echo "harness-selftest: ok - the $lane lane rejects $what"
 	else
 		echo "0 1 0" > "$work/counts"
-		echo "harness-selftest: not ok - $2"
+		echo "harness-selftest: not ok - the $lane lane $2 $what (see $work)"
 	fi
 	exit "$1"
 }
 
-echo "harness-selftest: building a module that WARNs in init"
-if ! make -s -C "$KDIR" M="$work/src" \
-	KCFLAGS=-DIPCKIT_HARNESS_BREAK_INIT=1 modules > "$work/build.log" 2>&1; then
-	verdict 1 "broken module did not build (see $work/build.log)"
-fi
+echo "harness-selftest: $lane lane, building $what"
+module=$(scripts/build-module.sh "$work/module" "$kdir" "$plant") ||
+	verdict 1 "could not build"
 
-IPCKIT_MODULE=$work/src/kernel/ipckit.ko IPCKIT_VM_OUT=$work/vm \
-	scripts/vm-run.sh check > "$work/vm.log" 2>&1
-status=$?
-if [ $status -ne 0 ] && grep -q 'WARNING:' "$work/vm/dmesg.txt" &&
-	grep -q '^not ok - kernel log shows trouble' "$work/vm.log"; then
-	verdict 0 "the VM lane rejects a module that WARNs in init"
-fi
-verdict 1 "the VM lane accepted a module that WARNs in init (see $work/vm.log)"
+IPCKIT_MODULE=$module IPCKIT_VM_OUT=$work/vm \
+	scripts/vm-run.sh -l "$lane" check > "$work/vm.log" 2>&1 &&
+	verdict 1 "accepted"
+echo "$expect" | while IFS= read -r pattern; do
+	grep -q "$pattern" "$work/vm/dmesg.txt" || { echo "missing: $pattern"; exit 1; }
+done || verdict 1 "failed, but its log did not name"
+grep -q '^not ok - kernel log shows trouble' "$work/vm.log" ||
+	verdict 1 "did not blame the kernel log for"
+verdict 0

@@ -2,13 +2,13 @@
 # Build the test VM's initramfs (uncompressed newc cpio: the fastest to
 # pack and unpack) from busybox-static, the modules and the test binaries.
 #
-# usage: mkinitramfs.sh OUT.cpio KERNEL_RELEASE
-# env:   BUILD (build dir), IPCKIT_MODULE (default kernel/ipckit.ko);
-#        the repo is the current directory
+# usage: mkinitramfs.sh OUT.cpio IPCKIT_KO BINDER_LINUX_KO
+# env:   BUILD (build dir); the repo is the current directory
 set -eu
 
 out=$1
-kver=$2
+module=$2
+ref=$3
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 
@@ -20,7 +20,6 @@ cp scripts/vm/init "$root/init"
 chmod +x "$root/init"
 
 # The reference driver of the same kernel, for differential tests.
-ref=/lib/modules/$kver/kernel/drivers/android/binder_linux.ko
 for ext in "" .xz .zst; do
 	[ -f "$ref$ext" ] || continue
 	case "$ext" in
@@ -30,10 +29,10 @@ for ext in "" .xz .zst; do
 	esac
 done
 if [ ! -f "$root/lib/modules/binder_linux.ko" ]; then
-	echo "mkinitramfs: no binder_linux.ko for $kver (CONFIG_ANDROID_BINDER_IPC=m)" >&2
+	echo "mkinitramfs: no reference driver $ref (CONFIG_ANDROID_BINDER_IPC=m)" >&2
 	exit 1
 fi
-cp "${IPCKIT_MODULE:-kernel/ipckit.ko}" "$root/lib/modules/ipckit.ko"
+cp "$module" "$root/lib/modules/ipckit.ko"
 
 cp selftests/run_vm.sh "$root/ipckit/jobs/check.sh"
 cp scripts/vm/demo.sh "$root/ipckit/jobs/run.sh"

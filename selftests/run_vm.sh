@@ -3,11 +3,18 @@
 # check module-level behaviour, run every selftest against both drivers,
 # then check that ipckit leaked nothing and unloads. Each check appends one
 # TAP line to $IPCKIT_RESULTS; scripts/vm-run.sh counts them on the host.
+#
+# On the debug lane (IPCKIT_LANE=debug) it also turns the KUnit suites'
+# KTAP into results, runs the suites again under failslab, and ends with a
+# kmemleak scan.
 set -o pipefail
 
 MOD=/lib/modules
 TESTS=/ipckit/tests
 DEBUGFS=/sys/kernel/debug/ipckit
+KMEMLEAK=/sys/kernel/debug/kmemleak
+FAILSLAB=/sys/kernel/debug/failslab
+lane=${IPCKIT_LANE:-stock}
 n=0
 
 ok() { n=$((n + 1)); echo "ok $n - $*" | tee -a "$IPCKIT_RESULTS"; }
@@ -17,14 +24,19 @@ check() { # check "description" command...
 	if "$@"; then ok "$desc"; else fail "$desc"; fi
 }
 loaded() { [ -d /sys/module/ipckit ]; }
+# The kernel log is never cleared: the host scans all of it at the end.
+# mark/since_mark select what was logged after a point instead.
+marks=0
+mark() { marks=$((marks + 1)); echo "ipckit-test: mark $marks" > /dev/kmsg; }
+since_mark() { dmesg | sed -n "/ipckit-test: mark $marks\$/,\$p"; }
 # insmod must fail and the kernel log must say why, naming $2.
 refused_with() {
-	dmesg -c > /dev/null
+	mark
 	if insmod $MOD/ipckit.ko "$1" 2>/dev/null; then
 		rmmod ipckit
 		return 1
 	fi
-	! loaded && dmesg | grep -q "ipckit: .*$2"
+	! loaded && since_mark | grep -q "ipckit: .*$2"
 }
 stat_of() { awk -v k="$2" '$1 == k { print $2 }' "$DEBUGFS/$1/stats"; }
 no_leak() { # every open was released, no process left behind
@@ -51,6 +63,79 @@ run_suite() {
 		fi
 	done
 }
+
+# KUnit prints one KTAP line per case, indented under its suite:
+#   [    5.1]     ok 3 devnames_empty_entries_are_refused
+kunit_results() {
+	mark
+	if ! insmod $MOD/ipckit.ko devices=ipckit-kunit; then
+		fail "ipckit with KUnit suites loads"
+		return
+	fi
+	rmmod ipckit
+	since_mark | sed -n 's/^\[[ 0-9.]*\]     \(\(not \)\{0,1\}ok\) [0-9]* \(- \)\{0,1\}/\1 /p' \
+		> /tmp/kunit
+	if [ ! -s /tmp/kunit ]; then
+		fail "KUnit suites reported no results"
+		return
+	fi
+	while read -r line; do
+		case "$line" in
+		"not ok "*) fail "kunit ${line#not ok }" ;;
+		*) ok "kunit ${line#ok }" ;;
+		esac
+	done < /tmp/kunit
+}
+
+# Every slab allocation of the test processes fails with probability 10%;
+# the tests may fail, the kernel must not (checked by the log scan,
+# kmemleak and the watchdog). "times" counts the injections down.
+failslab_pass() {
+	budget=1000000
+	echo N > $FAILSLAB/ignore-gfp-wait
+	echo Y > $FAILSLAB/task-filter
+	echo 10 > $FAILSLAB/probability
+	echo 1 > $FAILSLAB/interval
+	echo 0 > $FAILSLAB/verbose
+	echo $budget > $FAILSLAB/times
+	# Module init under injection: each attempt loads or fails cleanly.
+	for i in 1 2 3 4 5 6 7 8; do
+		sh -c 'echo 1 > /proc/self/make-it-fail; exec insmod "$@"' \
+			- $MOD/ipckit.ko devices=ipckit-fi,ipckit-fi2 2>/dev/null &&
+			rmmod ipckit
+	done
+	insmod $MOD/ipckit.ko devices=ipckit-fi
+	for bin in "$TESTS"/*_test; do
+		sh -c 'echo 1 > /proc/self/make-it-fail; exec "$@"' \
+			- "$bin" -d /dev/ipckit-fi -k ipckit > /dev/null 2>&1
+	done
+	echo 0 > $FAILSLAB/probability
+	injected=$((budget - $(cat $FAILSLAB/times)))
+	echo "# failslab: $injected allocation failures injected"
+	check "failslab: no process state left after injected failures" no_leak ipckit-fi
+	check "failslab: ipckit unloads after injected failures" rmmod ipckit
+	check "failslab: $injected injected allocation failures survived" \
+		test "$injected" -gt 0
+}
+
+# kmemleak ignores objects younger than 5 s; scan twice after that.
+kmemleak_check() {
+	sleep 6
+	echo scan > $KMEMLEAK
+	echo scan > $KMEMLEAK
+	if [ -s $KMEMLEAK ]; then
+		fail "kmemleak: no leaks after the run"
+		cat $KMEMLEAK
+	else
+		ok "kmemleak: no leaks after the run"
+	fi
+}
+
+if [ "$lane" = debug ]; then
+	echo clear > $KMEMLEAK	# what boot left behind is not ours
+	echo "# KUnit"
+	kunit_results
+fi
 
 echo "# loading drivers"
 check "reference driver binder_linux loads" insmod $MOD/binder_linux.ko
@@ -88,4 +173,10 @@ check "devices are gone after unload" test ! -e /dev/ipckit -a ! -e /sys/module/
 # the default name is exercised by the `make run` job instead.
 check "ipckit loads again after unload" insmod $MOD/ipckit.ko devices=ipckit
 check "and unloads again" rmmod ipckit
+
+if [ "$lane" = debug ]; then
+	echo "# fault injection"
+	failslab_pass
+	kmemleak_check
+fi
 exit 0
