@@ -21,6 +21,7 @@
 set -eu
 
 lane=stock
+cmdline_extra=
 if [ "${1:-}" = "-l" ]; then
 	lane=$2
 	shift 2
@@ -55,6 +56,8 @@ debug)
 		module=$(scripts/build-module.sh "$BUILD/debug/module" "$KDIR")
 	# KASAN and lockdep under TCG are several times slower.
 	timeout_s=${IPCKIT_VM_TIMEOUT:-900}
+	# Mark the kmalloc caches for failslab's cache-filter (run_vm.sh).
+	cmdline_extra="slub_debug=A,kmalloc-*"
 	;;
 *)
 	echo "vm-run: unknown lane '$lane' (stock or debug)" >&2
@@ -76,7 +79,7 @@ set +e
 # shellcheck disable=SC2086
 timeout -k 5 "$timeout_s" qemu-system-x86_64 $accel -smp 2 -m 1024 \
 	-kernel "$kernel" -initrd "$out/initramfs.cpio" \
-	-append "console=ttyS0 quiet log_buf_len=16M panic=-1 mitigations=off IPCKIT_JOB=$job IPCKIT_LANE=$lane" \
+	-append "console=ttyS0 quiet log_buf_len=16M panic=-1 mitigations=off $cmdline_extra IPCKIT_JOB=$job IPCKIT_LANE=$lane" \
 	-display none -no-reboot -monitor none \
 	-serial stdio -serial "file:$out/results.txt" < /dev/null |
 	tee "$out/console.log"
