@@ -3,12 +3,15 @@
  * Contexts: one per device named in devices=. Each context is a separate
  * binder world (its own processes and, later, its own context manager).
  *
- * Locking: see internal.h. This file creates and destroys contexts; it
- * runs only from module init/exit, when no file of the context is open.
+ * Locking: see internal.h. Creating and destroying contexts runs only
+ * from module init/exit, when no file of the context is open. The context
+ * manager slot is written under ipckit_context::lock and mgr_lock, read
+ * under mgr_lock alone.
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/namei.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -67,6 +70,8 @@ int ipckit_context_create(const char *name, struct dentry *debugfs_root,
 
 	strscpy(ctx->name, name, sizeof(ctx->name));
 	mutex_init(&ctx->lock);
+	spin_lock_init(&ctx->mgr_lock);
+	ctx->mgr_uid = INVALID_UID;
 	INIT_LIST_HEAD(&ctx->procs);
 	INIT_LIST_HEAD(&ctx->link);
 
@@ -102,4 +107,84 @@ void ipckit_context_destroy(struct ipckit_context *ctx)
 	WARN_ON(!list_empty(&ctx->procs));
 	mutex_destroy(&ctx->lock);
 	kfree(ctx);
+}
+
+/**
+ * ipckit_context_set_mgr() - BINDER_SET_CONTEXT_MGR(_EXT)
+ * @proc: the process becoming the context manager
+ * @fbo:  the _EXT object (binder, cookie, flags), or NULL
+ *
+ * Return: 0; -EBUSY when the context has a manager; -EPERM when the LSM
+ * refuses or the caller's euid differs from the first manager's, as the
+ * reference; -ENOMEM.
+ */
+int ipckit_context_set_mgr(struct ipckit_proc *proc,
+			   const struct flat_binder_object *fbo)
+{
+	struct ipckit_context *ctx = proc->ctx;
+	kuid_t euid = current_euid();
+	struct ipckit_node *node;
+	int ret;
+
+	mutex_lock(&ctx->lock);
+	if (ctx->mgr_node) {
+		pr_info_ratelimited(IPCKIT_LOG_PREFIX "%s: pid %d: context manager already set\n",
+				    ctx->name, proc->pid);
+		ret = -EBUSY;
+		goto out;
+	}
+	ret = security_binder_set_context_mgr(proc->cred);
+	if (ret < 0)
+		goto out;
+	if (uid_valid(ctx->mgr_uid) && !uid_eq(ctx->mgr_uid, euid)) {
+		pr_info_ratelimited(IPCKIT_LOG_PREFIX "%s: pid %d: context manager must have euid %u\n",
+				    ctx->name, proc->pid,
+				    from_kuid(&init_user_ns, ctx->mgr_uid));
+		ret = -EPERM;
+		goto out;
+	}
+	node = ipckit_node_new(proc, fbo ? fbo->binder : 0,
+			       fbo ? fbo->cookie : 0, fbo ? fbo->flags : 0);
+	if (!node) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ctx->mgr_uid = euid;
+	spin_lock(&ctx->mgr_lock);
+	ctx->mgr_node = node;	/* takes over the creation reference */
+	spin_unlock(&ctx->mgr_lock);
+out:
+	mutex_unlock(&ctx->lock);
+	return ret;
+}
+
+/* The context manager's node with a reference, or NULL. */
+struct ipckit_node *ipckit_context_get_mgr(struct ipckit_context *ctx)
+{
+	struct ipckit_node *node;
+
+	spin_lock(&ctx->mgr_lock);
+	node = ctx->mgr_node;
+	if (node)
+		ipckit_node_get(node);
+	spin_unlock(&ctx->mgr_lock);
+	return node;
+}
+
+/* @proc is dying: free the manager slot if it held it. */
+void ipckit_context_drop_mgr(struct ipckit_proc *proc)
+{
+	struct ipckit_context *ctx = proc->ctx;
+	struct ipckit_node *node = NULL;
+
+	mutex_lock(&ctx->lock);
+	spin_lock(&ctx->mgr_lock);
+	if (ctx->mgr_node && READ_ONCE(ctx->mgr_node->proc) == proc) {
+		node = ctx->mgr_node;
+		ctx->mgr_node = NULL;
+	}
+	spin_unlock(&ctx->mgr_lock);
+	mutex_unlock(&ctx->lock);
+	if (node)
+		ipckit_node_put(node);
 }

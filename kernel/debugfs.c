@@ -1,6 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * debugfs: ipckit/<device>/stats, one "name value" line per counter.
+ * debugfs, per device: ipckit/<device>/
+ *
+ *	state		the context manager, then every process as below
+ *	proc/<pid>	one process: pool counters, each thread (looper flags,
+ *			idle or not, queued work, its transaction stack as
+ *			in:<id>/out:<id> from the innermost), each node, and
+ *			the receive area
+ *	stats		one "name value" line per counter:
+ *
+ *	procs N                 processes not yet freed
+ *	open N ... ioctl_unknown N   file-level events
+ *	<obj>_created N, <obj>_deleted N   for proc, thread, node, transaction
+ *	BC_<NAME> N, BR_<NAME> N         commands seen and returned (non-zero)
  *
  * Locking: see internal.h. Counters are atomics read without locks; the
  * files are removed before their context is freed.
@@ -19,6 +31,44 @@ const char *const ipckit_stat_names[IPCKIT_STAT_COUNT] = {
 	[IPCKIT_STAT_IOCTL_UNKNOWN] = "ioctl_unknown",
 };
 
+const char *const ipckit_obj_names[IPCKIT_OBJ_COUNT] = {
+	[IPCKIT_OBJ_PROC] = "proc",
+	[IPCKIT_OBJ_THREAD] = "thread",
+	[IPCKIT_OBJ_NODE] = "node",
+	[IPCKIT_OBJ_TRANSACTION] = "transaction",
+};
+
+static const char *const ipckit_bc_names[IPCKIT_BC_COUNT] = {
+	"BC_TRANSACTION", "BC_REPLY", "BC_ACQUIRE_RESULT", "BC_FREE_BUFFER",
+	"BC_INCREFS", "BC_ACQUIRE", "BC_RELEASE", "BC_DECREFS",
+	"BC_INCREFS_DONE", "BC_ACQUIRE_DONE", "BC_ATTEMPT_ACQUIRE",
+	"BC_REGISTER_LOOPER", "BC_ENTER_LOOPER", "BC_EXIT_LOOPER",
+	"BC_REQUEST_DEATH_NOTIFICATION", "BC_CLEAR_DEATH_NOTIFICATION",
+	"BC_DEAD_BINDER_DONE", "BC_TRANSACTION_SG", "BC_REPLY_SG",
+};
+
+static const char *const ipckit_br_names[IPCKIT_BR_COUNT] = {
+	"BR_ERROR", "BR_OK", "BR_TRANSACTION", "BR_REPLY",
+	"BR_ACQUIRE_RESULT", "BR_DEAD_REPLY", "BR_TRANSACTION_COMPLETE",
+	"BR_INCREFS", "BR_ACQUIRE", "BR_RELEASE", "BR_DECREFS",
+	"BR_ATTEMPT_ACQUIRE", "BR_NOOP", "BR_SPAWN_LOOPER", "BR_FINISHED",
+	"BR_DEAD_BINDER", "BR_CLEAR_DEATH_NOTIFICATION_DONE",
+	"BR_FAILED_REPLY", "BR_FROZEN_REPLY", "BR_ONEWAY_SPAM_SUSPECT",
+};
+
+static void ipckit_show_commands(struct seq_file *m, const char *const *names,
+				 atomic64_t *counts, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		s64 v = atomic64_read(&counts[i]);
+
+		if (v)
+			seq_printf(m, "%s %lld\n", names[i], (long long)v);
+	}
+}
+
 static int ipckit_stats_show(struct seq_file *m, void *unused)
 {
 	struct ipckit_context *ctx = m->private;
@@ -28,9 +78,123 @@ static int ipckit_stats_show(struct seq_file *m, void *unused)
 	for (i = 0; i < IPCKIT_STAT_COUNT; i++)
 		seq_printf(m, "%s %lld\n", ipckit_stat_names[i],
 			   (long long)atomic64_read(&ctx->stats[i]));
+	for (i = 0; i < IPCKIT_OBJ_COUNT; i++)
+		seq_printf(m, "%s_created %lld\n%s_deleted %lld\n",
+			   ipckit_obj_names[i],
+			   (long long)atomic64_read(&ctx->created[i]),
+			   ipckit_obj_names[i],
+			   (long long)atomic64_read(&ctx->deleted[i]));
+	ipckit_show_commands(m, ipckit_bc_names, ctx->bc, IPCKIT_BC_COUNT);
+	ipckit_show_commands(m, ipckit_br_names, ctx->br, IPCKIT_BR_COUNT);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(ipckit_stats);
+
+static size_t ipckit_count_list(struct list_head *head)
+{
+	struct list_head *pos;
+	size_t n = 0;
+
+	list_for_each(pos, head)
+		n++;
+	return n;
+}
+
+static void ipckit_print_thread_ilocked(struct seq_file *m,
+					struct ipckit_thread *thread)
+{
+	struct ipckit_transaction *t = thread->transaction_stack;
+
+	seq_printf(m, "  thread %d: looper %#x%s todo %zu stack", thread->pid,
+		   thread->looper,
+		   list_empty(&thread->waiting_link) ? "" : " idle",
+		   ipckit_count_list(&thread->todo));
+	while (t) {
+		bool in;
+
+		spin_lock(&t->lock);
+		in = t->to_thread == thread;
+		spin_unlock(&t->lock);
+		seq_printf(m, " %s:%d", in ? "in" : "out", t->debug_id);
+		t = in ? t->to_parent : t->from_parent;
+	}
+	seq_putc(m, '\n');
+}
+
+static void ipckit_print_proc(struct seq_file *m, struct ipckit_proc *proc)
+{
+	struct ipckit_thread *thread;
+	struct ipckit_node *node;
+
+	spin_lock(&proc->inner_lock);
+	seq_printf(m, "proc %d%s: max_threads %u requested %u started %u todo %zu\n",
+		   proc->pid, proc->is_dead ? " (dead)" : "", proc->max_threads,
+		   proc->requested_threads, proc->requested_threads_started,
+		   ipckit_count_list(&proc->todo));
+	list_for_each_entry(thread, &proc->threads, proc_link)
+		ipckit_print_thread_ilocked(m, thread);
+	list_for_each_entry(node, &proc->nodes, proc_link)
+		seq_printf(m, "  node %016llx cookie %016llx refs %u%s queued_oneway %zu\n",
+			   (u64)node->ptr, (u64)node->cookie,
+			   refcount_read(&node->refs),
+			   node->has_async ? " busy" : "",
+			   ipckit_count_list(&node->async_todo));
+	spin_unlock(&proc->inner_lock);
+	seq_puts(m, "  ");
+	ipckit_alloc_print(&proc->alloc, m);
+}
+
+static int ipckit_state_show(struct seq_file *m, void *unused)
+{
+	struct ipckit_context *ctx = m->private;
+	struct ipckit_proc *proc;
+	struct ipckit_node *mgr;
+
+	mutex_lock(&ctx->lock);
+	mgr = ctx->mgr_node;
+	if (mgr && READ_ONCE(mgr->proc))
+		seq_printf(m, "context %s: manager pid %d\n", ctx->name,
+			   READ_ONCE(mgr->proc)->pid);
+	else
+		seq_printf(m, "context %s: no manager\n", ctx->name);
+	list_for_each_entry(proc, &ctx->procs, ctx_link)
+		ipckit_print_proc(m, proc);
+	mutex_unlock(&ctx->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(ipckit_state);
+
+static int ipckit_proc_show(struct seq_file *m, void *unused)
+{
+	ipckit_print_proc(m, m->private);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(ipckit_proc);
+
+/**
+ * ipckit_debugfs_add_proc() - create proc/<pid> for a newly opened file
+ * @proc:  the process; the first open of a pid gets the file
+ * @first: no other open file of the context belongs to this pid
+ *
+ * The file goes with ipckit_debugfs_remove_proc() before @proc is freed;
+ * debugfs waits for readers, so they never see a freed process.
+ */
+void ipckit_debugfs_add_proc(struct ipckit_proc *proc, bool first)
+{
+	char name[16];
+
+	if (!first || IS_ERR_OR_NULL(proc->ctx->debugfs_procs))
+		return;
+	snprintf(name, sizeof(name), "%d", proc->pid);
+	proc->debugfs = debugfs_create_file(name, 0444, proc->ctx->debugfs_procs,
+					    proc, &ipckit_proc_fops);
+}
+
+void ipckit_debugfs_remove_proc(struct ipckit_proc *proc)
+{
+	debugfs_remove(proc->debugfs);
+	proc->debugfs = NULL;
+}
 
 struct dentry *ipckit_debugfs_init(void)
 {
@@ -46,6 +210,9 @@ void ipckit_debugfs_add_context(struct ipckit_context *ctx,
 	ctx->debugfs = debugfs_create_dir(ctx->name, root);
 	debugfs_create_file("stats", 0444, ctx->debugfs, ctx,
 			    &ipckit_stats_fops);
+	debugfs_create_file("state", 0444, ctx->debugfs, ctx,
+			    &ipckit_state_fops);
+	ctx->debugfs_procs = debugfs_create_dir("proc", ctx->debugfs);
 }
 
 void ipckit_debugfs_exit(struct dentry *root)

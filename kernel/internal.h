@@ -8,30 +8,59 @@
  * exit; nothing else walks it, so it needs no lock.
  *
  * struct ipckit_context::lock (mutex)
- *	guards @procs, the list of processes that have the device open.
+ *	guards @procs and the context manager slot (@mgr_node, @mgr_uid);
+ *	@mgr_node is also guarded by ipckit_context::mgr_lock (spinlock,
+ *	nested inside) so that transactions to handle 0 need only that.
  *
- * struct ipckit_proc::lock (mutex)
- *	guards the receive-area fields (@map_*) of one process.
+ * struct ipckit_node::lock (spinlock)
+ *	guards the node's owner pointer, cleared when the owner dies.
+ *
+ * struct ipckit_proc::inner_lock (spinlock)
+ *	guards everything that moves on the hot path of one process: its
+ *	@todo list, @threads, @waiting_threads, @nodes, thread looper state,
+ *	every thread's @todo, @transaction_stack, @process_todo and errors,
+ *	the to_parent links of transactions its threads received, and the
+ *	async queues of its nodes. Never held across a sleep or user copy.
+ *
+ * struct ipckit_transaction::lock (spinlock)
+ *	guards @from, @to_proc and @to_thread, which a dying thread clears.
+ *
+ * struct ipckit_alloc::lock (mutex, alloc.c)
+ *	guards one process's receive area (buffers, pages).
  *
  * Nesting order, outermost first:
- *	ipckit_context::lock -> ipckit_proc::lock
+ *	ipckit_context::lock -> ipckit_alloc::lock -> mmap_lock
+ *	ipckit_proc::inner_lock -> ipckit_transaction::lock
+ * Two processes' inner locks are never held together: work moves from one
+ * process to another by taking the target's lock alone.
  *
- * Statistics are atomic64_t counters read locklessly by debugfs.
+ * Lifetimes are reference counts: a proc lives while its file is open or
+ * a transaction or thread holds @refs; a thread while its proc lists it
+ * or a transaction holds @refs; a node while its owner is alive or
+ * anything holds @refs. Statistics are atomic64_t counters read
+ * locklessly by debugfs.
  *
- * Function suffixes name the lock the caller must hold: _clocked for
- * ipckit_context::lock, _plocked for ipckit_proc::lock.
+ * Function suffixes name the lock the caller must hold: _ilocked for
+ * ipckit_proc::inner_lock, _clocked for ipckit_context::lock.
  */
 #ifndef _IPCKIT_INTERNAL_H
 #define _IPCKIT_INTERNAL_H
 
 #include <linux/atomic.h>
+#include <linux/cred.h>
 #include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
+#include <linux/refcount.h>
 #include <linux/sched.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
+#include <linux/wait.h>
 
 #include <linux/ipckit.h>
+
+#include "alloc.h"
 
 #define IPCKIT_LOG_PREFIX "ipckit: "
 
@@ -66,47 +95,239 @@ enum ipckit_stat {
 	IPCKIT_STAT_COUNT
 };
 
+/* Objects whose creations and deletions debugfs counts. */
+enum ipckit_obj {
+	IPCKIT_OBJ_PROC,
+	IPCKIT_OBJ_THREAD,
+	IPCKIT_OBJ_NODE,
+	IPCKIT_OBJ_TRANSACTION,
+	IPCKIT_OBJ_COUNT
+};
+
+/* One counter per BC_ and BR_ command number (_IOC_NR). */
+#define IPCKIT_BC_COUNT	(_IOC_NR(BC_REPLY_SG) + 1)
+#define IPCKIT_BR_COUNT	(_IOC_NR(BR_ONEWAY_SPAM_SUSPECT) + 1)
+
 /**
  * struct ipckit_context - one device (one devices= entry) and its world
  * @link:    entry in ipckit_contexts; touched by module init/exit only
  * @misc:    the registered misc device; @misc.name points at @name
  * @name:    device name as given in devices=
- * @lock:    guards @procs
+ * @lock:    guards @procs, @mgr_node, @mgr_uid
  * @procs:   processes with the device open (struct ipckit_proc::ctx_link)
+ * @mgr_node: the context manager's node (handle 0 everywhere), reference
+ *           held, or NULL
+ * @mgr_uid: euid of the first context manager; later ones must match
+ * @mgr_lock: guards @mgr_node for the hot path (nests inside @lock)
  * @nprocs:  live processes; debugfs and leak checks read it locklessly
  * @debugfs: this context's debugfs directory, or NULL/ERR when absent
+ * @debugfs_procs: its proc/ directory
  * @stats:   event counters, see enum ipckit_stat
+ * @bc:      BC_ commands seen, by command number
+ * @br:      BR_ commands returned, by command number
+ * @created: objects created, see enum ipckit_obj
+ * @deleted: objects freed; created - deleted is what is alive
  */
 struct ipckit_context {
 	struct list_head link;
 	struct miscdevice misc;
 	char name[IPCKIT_DEVNAME_MAX];
-	struct mutex lock; /* guards @procs */
+	struct mutex lock; /* guards @procs, @mgr_node, @mgr_uid */
 	struct list_head procs;
+	struct ipckit_node *mgr_node;
+	kuid_t mgr_uid;
+	spinlock_t mgr_lock; /* guards @mgr_node (hot path) */
 	atomic_t nprocs;
 	struct dentry *debugfs;
+	struct dentry *debugfs_procs;
 	atomic64_t stats[IPCKIT_STAT_COUNT];
+	atomic64_t bc[IPCKIT_BC_COUNT];
+	atomic64_t br[IPCKIT_BR_COUNT];
+	atomic64_t created[IPCKIT_OBJ_COUNT];
+	atomic64_t deleted[IPCKIT_OBJ_COUNT];
+};
+
+/* Looper states of a thread (struct ipckit_thread::looper). */
+enum {
+	IPCKIT_LOOPER_REGISTERED	= 1 << 0, /* BC_REGISTER_LOOPER */
+	IPCKIT_LOOPER_ENTERED		= 1 << 1, /* BC_ENTER_LOOPER */
+	IPCKIT_LOOPER_EXITED		= 1 << 2, /* BC_EXIT_LOOPER */
+	IPCKIT_LOOPER_INVALID		= 1 << 3, /* protocol misuse seen */
+	IPCKIT_LOOPER_WAITING		= 1 << 4, /* inside a blocking read */
+	IPCKIT_LOOPER_POLL		= 1 << 5, /* uses poll() */
+};
+
+/* What a queued struct ipckit_work is. */
+enum ipckit_work_type {
+	IPCKIT_WORK_TRANSACTION = 1,	/* a transaction or reply to deliver */
+	IPCKIT_WORK_TRANSACTION_COMPLETE, /* BR_TRANSACTION_COMPLETE */
+	IPCKIT_WORK_RETURN_ERROR,	/* a BR_ error code for the thread */
+};
+
+/**
+ * struct ipckit_work - an item on a proc, thread or node todo list
+ * @entry: list entry, guarded by the owning proc's inner_lock
+ * @type:  what the item is; the containing struct follows from it
+ */
+struct ipckit_work {
+	struct list_head entry;
+	enum ipckit_work_type type;
+};
+
+/**
+ * struct ipckit_error - a BR_ code queued for a thread
+ * @work: queue entry
+ * @cmd:  BR_ code, BR_OK when not queued
+ */
+struct ipckit_error {
+	struct ipckit_work work;
+	u32 cmd;
+};
+
+/**
+ * struct ipckit_node - a binder object owned by a process
+ * @ctx:         the context, for statistics
+ * @lock:        guards @proc
+ * @proc:        owner; NULL once the owner died
+ * @refs:        lifetime: the owner's list, the context manager slot and
+ *               every in-flight transaction each hold one
+ * @ptr:         the owner's handle for the object (flat_binder_object.binder)
+ * @cookie:      the owner's cookie
+ * @accept_fds:  FLAT_BINDER_FLAG_ACCEPTS_FDS
+ * @txn_security_ctx: FLAT_BINDER_FLAG_TXN_SECURITY_CTX
+ * @has_async:   a one-way transaction is being handled; more wait in
+ *               @async_todo (guarded by the owner's inner_lock)
+ * @async_todo:  one-way transactions waiting for @has_async to clear
+ * @proc_link:   entry in proc->nodes
+ */
+struct ipckit_node {
+	struct ipckit_context *ctx;
+	spinlock_t lock; /* guards @proc */
+	struct ipckit_proc *proc;
+	refcount_t refs;
+	binder_uintptr_t ptr;
+	binder_uintptr_t cookie;
+	bool accept_fds;
+	bool txn_security_ctx;
+	bool has_async;
+	struct list_head async_todo;
+	struct list_head proc_link;
+};
+
+/**
+ * struct ipckit_thread - one userspace thread talking to a device
+ * @proc:              owning process
+ * @refs:              lifetime: the proc's list and in-flight lookups
+ * @pid:               thread id
+ * @proc_link:         entry in proc->threads
+ * @waiting_link:      entry in proc->waiting_threads while idle
+ * @looper:            IPCKIT_LOOPER_* flags
+ * @looper_need_return: return to userspace at the next chance (set at
+ *                     creation and on flush, as the reference)
+ * @todo:              work for this thread only
+ * @process_todo:      @todo holds something worth waking up for (a
+ *                     deferred BR_TRANSACTION_COMPLETE alone is not)
+ * @transaction_stack: innermost transaction this thread sent or received
+ * @wait:              where this thread sleeps
+ * @return_error:      error for this thread's own command
+ * @reply_error:       error standing in for a reply that will never come
+ * @ee:                BINDER_GET_EXTENDED_ERROR state
+ * @is_dead:           released; no new work may be queued
+ *
+ * All fields but @pid, @proc and @wait are guarded by proc->inner_lock.
+ */
+struct ipckit_thread {
+	struct ipckit_proc *proc;
+	refcount_t refs;
+	pid_t pid;
+	struct list_head proc_link;
+	struct list_head waiting_link;
+	u32 looper;
+	bool looper_need_return;
+	struct list_head todo;
+	bool process_todo;
+	struct ipckit_transaction *transaction_stack;
+	wait_queue_head_t wait;
+	struct ipckit_error return_error;
+	struct ipckit_error reply_error;
+	struct binder_extended_error ee;
+	bool is_dead;
+};
+
+/**
+ * struct ipckit_transaction - a transaction or reply in flight
+ * @work:         queue entry while waiting to be read
+ * @debug_id:     unique id, shown in logs and extended errors
+ * @lock:         guards @from, @to_proc, @to_thread
+ * @from:         sending thread of a synchronous transaction (reference
+ *                held); NULL for one-way or once the sender died
+ * @from_parent:  the sender's previous @transaction_stack
+ * @to_proc:      receiving process (reference held)
+ * @to_thread:    receiving thread once read (sync transactions)
+ * @to_parent:    the receiver's previous @transaction_stack
+ * @buffer:       the payload in @to_proc's receive area
+ * @code:         transaction code
+ * @flags:        TF_* flags
+ * @is_reply:     a BC_REPLY
+ * @delivered:    @buffer reached userspace, which now frees it (set by
+ *                the reader while it alone holds the transaction)
+ * @sender_euid:  effective uid of the sender
+ */
+struct ipckit_transaction {
+	struct ipckit_work work;
+	int debug_id;
+	spinlock_t lock; /* guards @from, @to_thread */
+	struct ipckit_thread *from;
+	struct ipckit_transaction *from_parent;
+	struct ipckit_proc *to_proc;
+	struct ipckit_thread *to_thread;
+	struct ipckit_transaction *to_parent;
+	struct ipckit_buffer *buffer;
+	u32 code;
+	u32 flags;
+	bool is_reply;
+	bool delivered;
+	kuid_t sender_euid;
 };
 
 /**
  * struct ipckit_proc - one process's view of one device (per open())
- * @ctx:        the context this file belongs to
- * @ctx_link:   entry in @ctx->procs, guarded by ipckit_context::lock
- * @tsk:        thread-group leader that opened the device (reference held)
- * @pid:        tgid of @tsk, for logs and debugfs
- * @lock:       guards @map_start and @map_size
- * @map_start:  user address of the receive area, 0 before mmap
- * @map_size:   size of the receive area; non-zero once mapped (never reset,
- *              so a process maps exactly once, as the reference)
+ * @ctx:             the context this file belongs to
+ * @ctx_link:        entry in @ctx->procs, guarded by ipckit_context::lock
+ * @refs:            lifetime: the open file and in-flight users
+ * @tsk:             thread-group leader that opened the device (ref held)
+ * @pid:             tgid of @tsk, for logs and debugfs
+ * @cred:            opener's credentials, for the LSM hooks (ref held)
+ * @inner_lock:      see LOCKING above
+ * @threads:         every thread that has used this file
+ * @waiting_threads: idle looper threads, most recently idle first
+ * @todo:            work any looper thread may take
+ * @nodes:           nodes this process owns
+ * @max_threads:     BINDER_SET_MAX_THREADS
+ * @requested_threads: BR_SPAWN_LOOPER sent, BC_REGISTER_LOOPER pending
+ * @requested_threads_started: threads registered after a spawn request
+ * @is_dead:         the file is released; no new work may be queued
+ * @alloc:           the receive area
+ * @debugfs:         proc/<pid> file, or NULL
  */
 struct ipckit_proc {
 	struct ipckit_context *ctx;
 	struct list_head ctx_link;
+	refcount_t refs;
 	struct task_struct *tsk;
 	pid_t pid;
-	struct mutex lock; /* guards @map_start, @map_size */
-	unsigned long map_start;
-	size_t map_size;
+	const struct cred *cred;
+	spinlock_t inner_lock; /* see LOCKING */
+	struct list_head threads;
+	struct list_head waiting_threads;
+	struct list_head todo;
+	struct list_head nodes;
+	u32 max_threads;
+	u32 requested_threads;
+	u32 requested_threads_started;
+	bool is_dead;
+	struct ipckit_alloc alloc;
+	struct dentry *debugfs;
 };
 
 static inline void ipckit_stat_inc(struct ipckit_context *ctx,
@@ -115,16 +336,96 @@ static inline void ipckit_stat_inc(struct ipckit_context *ctx,
 	atomic64_inc(&ctx->stats[stat]);
 }
 
+static inline void ipckit_obj_created(struct ipckit_context *ctx,
+				      enum ipckit_obj obj)
+{
+	atomic64_inc(&ctx->created[obj]);
+}
+
+static inline void ipckit_obj_deleted(struct ipckit_context *ctx,
+				      enum ipckit_obj obj)
+{
+	atomic64_inc(&ctx->deleted[obj]);
+}
+
+static inline void ipckit_stat_br(struct ipckit_context *ctx, u32 cmd)
+{
+	if (_IOC_NR(cmd) < IPCKIT_BR_COUNT)
+		atomic64_inc(&ctx->br[_IOC_NR(cmd)]);
+}
+
 extern const char *const ipckit_stat_names[IPCKIT_STAT_COUNT];
+extern const char *const ipckit_obj_names[IPCKIT_OBJ_COUNT];
 extern const struct file_operations ipckit_fops;
 
+/* context.c */
 int ipckit_context_create(const char *name, struct dentry *debugfs_root,
 			  struct ipckit_context **out);
 void ipckit_context_destroy(struct ipckit_context *ctx);
+int ipckit_context_set_mgr(struct ipckit_proc *proc,
+			   const struct flat_binder_object *fbo);
+struct ipckit_node *ipckit_context_get_mgr(struct ipckit_context *ctx);
+void ipckit_context_drop_mgr(struct ipckit_proc *proc);
 
+/* proc.c */
+void ipckit_proc_put(struct ipckit_proc *proc);
+static inline void ipckit_proc_get(struct ipckit_proc *proc)
+{
+	refcount_inc(&proc->refs);
+}
+
+__printf(2, 3)
+void ipckit_user_error(const struct ipckit_thread *thread, const char *fmt, ...);
+
+/* thread.c */
+struct ipckit_thread *ipckit_thread_get_current(struct ipckit_proc *proc);
+void ipckit_thread_put(struct ipckit_thread *thread);
+int ipckit_thread_write_read(struct ipckit_thread *thread,
+			     unsigned long arg, bool non_block);
+void ipckit_thread_release(struct ipckit_thread *thread);
+void ipckit_enqueue_thread_work_ilocked(struct ipckit_thread *thread,
+					struct ipckit_work *work);
+void ipckit_enqueue_deferred_thread_work_ilocked(struct ipckit_thread *thread,
+						 struct ipckit_work *work);
+void ipckit_queue_error(struct ipckit_thread *thread,
+			struct ipckit_error *err, u32 cmd);
+bool ipckit_proc_queue_work_ilocked(struct ipckit_proc *proc,
+				    struct ipckit_thread *thread,
+				    struct ipckit_work *work);
+void ipckit_release_work_list(struct ipckit_proc *proc,
+			      struct list_head *list);
+
+/* node.c */
+struct ipckit_node *ipckit_node_new(struct ipckit_proc *proc,
+				    binder_uintptr_t ptr,
+				    binder_uintptr_t cookie, u32 flags);
+void ipckit_node_put(struct ipckit_node *node);
+static inline void ipckit_node_get(struct ipckit_node *node)
+{
+	refcount_inc(&node->refs);
+}
+
+struct ipckit_proc *ipckit_node_get_owner(struct ipckit_node *node);
+void ipckit_node_release_all(struct ipckit_proc *proc);
+
+/* transaction.c */
+void ipckit_transaction_send(struct ipckit_thread *thread,
+			     const struct binder_transaction_data *tr,
+			     bool reply, binder_size_t extra_buffers_size);
+void ipckit_transaction_free(struct ipckit_transaction *t);
+void ipckit_transaction_cleanup(struct ipckit_transaction *t, u32 error);
+void ipckit_transaction_free_buffer(struct ipckit_proc *proc,
+				    struct ipckit_buffer *buffer);
+void ipckit_send_failed_reply(struct ipckit_transaction *t, u32 error);
+void ipckit_transaction_pop_from_ilocked(struct ipckit_thread *thread,
+					 struct ipckit_transaction *t);
+
+/* debugfs.c */
 struct dentry *ipckit_debugfs_init(void);
 void ipckit_debugfs_add_context(struct ipckit_context *ctx,
 				struct dentry *root);
 void ipckit_debugfs_exit(struct dentry *root);
+void ipckit_debugfs_add_proc(struct ipckit_proc *proc, bool first);
+void ipckit_debugfs_remove_proc(struct ipckit_proc *proc);
 
 #endif /* _IPCKIT_INTERNAL_H */

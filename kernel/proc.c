@@ -4,9 +4,12 @@
  * the file operations that dispatch to it (open, release, mmap, ioctl).
  *
  * Locking: see internal.h. open/release take ipckit_context::lock to link
- * and unlink the process; mmap takes ipckit_proc::lock for the map fields.
+ * and unlink the process; everything else is per thread (thread.c) or per
+ * area (alloc.c). The process lives on after close while other processes
+ * hold references (transactions in flight), see ipckit_proc_put().
  */
 #include <linux/compat.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -23,7 +26,8 @@ static int ipckit_open(struct inode *inode, struct file *file)
 	struct miscdevice *misc = file->private_data;
 	struct ipckit_context *ctx =
 		container_of(misc, struct ipckit_context, misc);
-	struct ipckit_proc *proc;
+	struct ipckit_proc *proc, *other;
+	bool first = true;
 
 	proc = kzalloc(sizeof(*proc), GFP_KERNEL);
 	if (!proc)
@@ -32,47 +36,126 @@ static int ipckit_open(struct inode *inode, struct file *file)
 	get_task_struct(current->group_leader);
 	proc->tsk = current->group_leader;
 	proc->pid = current->group_leader->pid;
+	proc->cred = get_cred(file->f_cred);
 	proc->ctx = ctx;
-	mutex_init(&proc->lock);
+	refcount_set(&proc->refs, 1);	/* the file's */
+	spin_lock_init(&proc->inner_lock);
+	INIT_LIST_HEAD(&proc->threads);
+	INIT_LIST_HEAD(&proc->waiting_threads);
+	INIT_LIST_HEAD(&proc->todo);
+	INIT_LIST_HEAD(&proc->nodes);
+	ipckit_alloc_init(&proc->alloc);
 
 	mutex_lock(&ctx->lock);
+	list_for_each_entry(other, &ctx->procs, ctx_link)
+		if (other->pid == proc->pid)
+			first = false;
 	list_add_tail(&proc->ctx_link, &ctx->procs);
 	atomic_inc(&ctx->nprocs);
+	ipckit_debugfs_add_proc(proc, first);
 	mutex_unlock(&ctx->lock);
 
 	ipckit_stat_inc(ctx, IPCKIT_STAT_OPEN);
+	ipckit_obj_created(ctx, IPCKIT_OBJ_PROC);
 	file->private_data = proc;
 	return 0;
 }
 
+/* A buffer userspace never freed still pins its target node. */
+static void ipckit_proc_release_buffer(struct ipckit_buffer *buffer)
+{
+	struct ipckit_node *node = buffer->target_node;
+
+	buffer->target_node = NULL;
+	if (node)
+		ipckit_node_put(node);
+}
+
+/*
+ * The last reference: nothing can reach the process any more, so its
+ * receive area can go, with whatever buffers userspace never freed.
+ * Sleeps: never called under a spinlock.
+ */
+void ipckit_proc_put(struct ipckit_proc *proc)
+{
+	struct ipckit_context *ctx = proc->ctx;
+	size_t leftover;
+
+	if (!refcount_dec_and_test(&proc->refs))
+		return;
+	leftover = ipckit_alloc_release_all(&proc->alloc,
+					    ipckit_proc_release_buffer);
+	if (leftover)
+		pr_debug(IPCKIT_LOG_PREFIX "%s: pid %d died with %zu buffers\n",
+			 ctx->name, proc->pid, leftover);
+	put_cred(proc->cred);
+	put_task_struct(proc->tsk);
+	ipckit_obj_deleted(ctx, IPCKIT_OBJ_PROC);
+	atomic_dec(&ctx->nprocs);
+	kfree(proc);
+}
+
+/*
+ * Close (or death) of the process: answer its pending incoming calls with
+ * BR_DEAD_REPLY, release its threads and nodes. No ioctl of this file
+ * runs any more; other processes may still hold references.
+ */
 static int ipckit_release(struct inode *inode, struct file *file)
 {
 	struct ipckit_proc *proc = file->private_data;
 	struct ipckit_context *ctx = proc->ctx;
+	struct ipckit_thread *thread;
 
 	mutex_lock(&ctx->lock);
 	list_del(&proc->ctx_link);
-	atomic_dec(&ctx->nprocs);
 	mutex_unlock(&ctx->lock);
+	ipckit_debugfs_remove_proc(proc);
+	ipckit_context_drop_mgr(proc);
+
+	spin_lock(&proc->inner_lock);
+	proc->is_dead = true;
+	spin_unlock(&proc->inner_lock);
+
+	for (;;) {
+		spin_lock(&proc->inner_lock);
+		thread = list_first_entry_or_null(&proc->threads,
+						  struct ipckit_thread,
+						  proc_link);
+		if (thread)
+			refcount_inc(&thread->refs);
+		spin_unlock(&proc->inner_lock);
+		if (!thread)
+			break;
+		ipckit_thread_release(thread);
+		ipckit_thread_put(thread);
+	}
+	ipckit_node_release_all(proc);
+	ipckit_release_work_list(proc, &proc->todo);
 
 	ipckit_stat_inc(ctx, IPCKIT_STAT_RELEASE);
-	put_task_struct(proc->tsk);
-	mutex_destroy(&proc->lock);
-	kfree(proc);
+	ipckit_proc_put(proc);
 	return 0;
 }
 
 /*
- * The receive area has no pages until the transaction engine puts some
- * there; a stray access is the caller's bug and gets SIGBUS, not a page.
+ * Pages appear only while a buffer uses them, inserted by the allocator;
+ * any other access is the caller's bug and gets SIGBUS.
  */
 static vm_fault_t ipckit_vm_fault(struct vm_fault *vmf)
 {
 	return VM_FAULT_SIGBUS;
 }
 
+static void ipckit_vm_close(struct vm_area_struct *vma)
+{
+	struct ipckit_proc *proc = vma->vm_private_data;
+
+	ipckit_alloc_vma_close(&proc->alloc);
+}
+
 static const struct vm_operations_struct ipckit_vm_ops = {
 	.fault = ipckit_vm_fault,
+	.close = ipckit_vm_close,
 };
 
 static int ipckit_mmap_reject(struct ipckit_proc *proc,
@@ -95,7 +178,7 @@ static int ipckit_mmap_reject(struct ipckit_proc *proc,
 static int ipckit_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct ipckit_proc *proc = file->private_data;
-	int err = 0;
+	int err;
 
 	if (proc->tsk != current->group_leader)
 		return ipckit_mmap_reject(proc, vma,
@@ -109,19 +192,12 @@ static int ipckit_mmap(struct file *file, struct vm_area_struct *vma)
 	vma->vm_ops = &ipckit_vm_ops;
 	vma->vm_private_data = proc;
 
-	mutex_lock(&proc->lock);
-	if (proc->map_size) {
-		err = -EBUSY;
-	} else {
-		proc->map_start = vma->vm_start;
-		proc->map_size = min_t(unsigned long,
-				       vma->vm_end - vma->vm_start,
-				       IPCKIT_MAP_SIZE_MAX);
-	}
-	mutex_unlock(&proc->lock);
-
+	err = ipckit_alloc_mmap(&proc->alloc, vma, proc);
 	if (err)
-		return ipckit_mmap_reject(proc, vma, "already mapped", err);
+		return ipckit_mmap_reject(proc, vma,
+					  err == -EBUSY ? "already mapped" :
+							  "cannot set up the area",
+					  err);
 	ipckit_stat_inc(proc->ctx, IPCKIT_STAT_MMAP);
 	return 0;
 }
@@ -148,17 +224,58 @@ static long ipckit_ioctl_ipckit_version(void __user *ubuf)
 	return 0;
 }
 
-static long ipckit_ioctl(struct file *file, unsigned int cmd,
-			 unsigned long arg)
+static int ipckit_ioctl_get_extended_error(struct ipckit_thread *thread,
+					   void __user *ubuf)
 {
-	struct ipckit_proc *proc = file->private_data;
-	void __user *ubuf = (void __user *)arg;
+	struct ipckit_proc *proc = thread->proc;
+	struct binder_extended_error ee;
 
-	ipckit_stat_inc(proc->ctx, IPCKIT_STAT_IOCTL);
+	spin_lock(&proc->inner_lock);
+	ee = thread->ee;
+	thread->ee.id = 0;
+	thread->ee.command = BR_OK;
+	thread->ee.param = 0;
+	spin_unlock(&proc->inner_lock);
+	if (copy_to_user(ubuf, &ee, sizeof(ee)))
+		return -EFAULT;
+	return 0;
+}
+
+static long ipckit_ioctl_thread(struct file *file, struct ipckit_thread *thread,
+				unsigned int cmd, void __user *ubuf)
+{
+	struct ipckit_proc *proc = thread->proc;
 
 	switch (cmd) {
+	case BINDER_WRITE_READ:
+		return ipckit_thread_write_read(thread, (unsigned long)ubuf,
+						file->f_flags & O_NONBLOCK);
+	case BINDER_SET_MAX_THREADS: {
+		u32 max_threads;
+
+		if (copy_from_user(&max_threads, ubuf, sizeof(max_threads)))
+			return -EINVAL;
+		spin_lock(&proc->inner_lock);
+		proc->max_threads = max_threads;
+		spin_unlock(&proc->inner_lock);
+		return 0;
+	}
+	case BINDER_SET_CONTEXT_MGR_EXT: {
+		struct flat_binder_object fbo;
+
+		if (copy_from_user(&fbo, ubuf, sizeof(fbo)))
+			return -EINVAL;
+		return ipckit_context_set_mgr(proc, &fbo);
+	}
+	case BINDER_SET_CONTEXT_MGR:
+		return ipckit_context_set_mgr(proc, NULL);
+	case BINDER_THREAD_EXIT:
+		ipckit_thread_release(thread);
+		return 0;
 	case BINDER_VERSION:
 		return ipckit_ioctl_binder_version(ubuf);
+	case BINDER_GET_EXTENDED_ERROR:
+		return ipckit_ioctl_get_extended_error(thread, ubuf);
 	case IPCKIT_GET_VERSION:
 		return ipckit_ioctl_ipckit_version(ubuf);
 	default:
@@ -169,9 +286,49 @@ static long ipckit_ioctl(struct file *file, unsigned int cmd,
 	}
 }
 
+static long ipckit_ioctl(struct file *file, unsigned int cmd,
+			 unsigned long arg)
+{
+	struct ipckit_proc *proc = file->private_data;
+	struct ipckit_thread *thread;
+	long ret;
+
+	ipckit_stat_inc(proc->ctx, IPCKIT_STAT_IOCTL);
+	/* Every ioctl makes the caller a thread of the process, as the reference. */
+	thread = ipckit_thread_get_current(proc);
+	if (!thread)
+		return -ENOMEM;
+	ret = ipckit_ioctl_thread(file, thread, cmd, (void __user *)arg);
+	spin_lock(&proc->inner_lock);
+	thread->looper_need_return = false;
+	spin_unlock(&proc->inner_lock);
+	ipckit_thread_put(thread);
+	return ret;
+}
+
+/*
+ * close() of any copy of the fd: blocked readers return to userspace
+ * (with a lone BR_NOOP), so a process can shut its pool down.
+ */
+static int ipckit_flush(struct file *file, fl_owner_t id)
+{
+	struct ipckit_proc *proc = file->private_data;
+	struct ipckit_thread *thread;
+
+	spin_lock(&proc->inner_lock);
+	list_for_each_entry(thread, &proc->threads, proc_link) {
+		thread->looper_need_return = true;
+		if (thread->looper & IPCKIT_LOOPER_WAITING)
+			wake_up_interruptible(&thread->wait);
+	}
+	spin_unlock(&proc->inner_lock);
+	return 0;
+}
+
 const struct file_operations ipckit_fops = {
 	.owner = THIS_MODULE,
 	.open = ipckit_open,
+	.flush = ipckit_flush,
 	.release = ipckit_release,
 	.mmap = ipckit_mmap,
 	.unlocked_ioctl = ipckit_ioctl,

@@ -1,0 +1,680 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Threads: looper states, work queues, and the two halves of
+ * BINDER_WRITE_READ (the BC_ command loop and the BR_ reader).
+ *
+ * Locking: see internal.h. Everything a thread owns is guarded by its
+ * proc's inner_lock; it is dropped around every user copy and sleep.
+ */
+#include <linux/pid_namespace.h>
+#include <linux/ratelimit.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "internal.h"
+
+/*
+ * Protocol misuse by userspace: one ratelimited line naming the device,
+ * process and thread, the way the reference's binder_user_error() does.
+ */
+void ipckit_user_error(const struct ipckit_thread *thread, const char *fmt, ...)
+{
+	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL,
+				      DEFAULT_RATELIMIT_BURST);
+	struct va_format vaf;
+	va_list args;
+
+	if (!__ratelimit(&rs))
+		return;
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_info(IPCKIT_LOG_PREFIX "%s: %d:%d %pV", thread->proc->ctx->name,
+		thread->proc->pid, thread->pid, &vaf);
+	va_end(args);
+}
+
+static struct ipckit_thread *ipckit_thread_lookup_ilocked(struct ipckit_proc *proc,
+							  pid_t pid)
+{
+	struct ipckit_thread *thread;
+
+	list_for_each_entry(thread, &proc->threads, proc_link)
+		if (thread->pid == pid)
+			return thread;
+	return NULL;
+}
+
+/**
+ * ipckit_thread_get_current() - find or create current's thread
+ * @proc: the process whose file current is using
+ *
+ * Return: the thread with a reference for the caller, or NULL on -ENOMEM.
+ */
+struct ipckit_thread *ipckit_thread_get_current(struct ipckit_proc *proc)
+{
+	struct ipckit_thread *thread, *new;
+
+	spin_lock(&proc->inner_lock);
+	thread = ipckit_thread_lookup_ilocked(proc, current->pid);
+	if (thread)
+		refcount_inc(&thread->refs);
+	spin_unlock(&proc->inner_lock);
+	if (thread)
+		return thread;
+
+	new = kzalloc(sizeof(*new), GFP_KERNEL);
+	if (!new)
+		return NULL;
+	new->proc = proc;
+	new->pid = current->pid;
+	refcount_set(&new->refs, 2);	/* the proc's list and the caller */
+	INIT_LIST_HEAD(&new->waiting_link);
+	INIT_LIST_HEAD(&new->todo);
+	init_waitqueue_head(&new->wait);
+	new->return_error.work.type = IPCKIT_WORK_RETURN_ERROR;
+	new->return_error.cmd = BR_OK;
+	new->reply_error.work.type = IPCKIT_WORK_RETURN_ERROR;
+	new->reply_error.cmd = BR_OK;
+	new->ee.command = BR_OK;
+	/* A new thread's first read returns at once, as the reference. */
+	new->looper_need_return = true;
+
+	spin_lock(&proc->inner_lock);
+	thread = ipckit_thread_lookup_ilocked(proc, current->pid);
+	if (thread) {
+		refcount_inc(&thread->refs);
+	} else {
+		ipckit_proc_get(proc);
+		list_add(&new->proc_link, &proc->threads);
+		ipckit_obj_created(proc->ctx, IPCKIT_OBJ_THREAD);
+		thread = new;
+		new = NULL;
+	}
+	spin_unlock(&proc->inner_lock);
+	kfree(new);
+	return thread;
+}
+
+void ipckit_thread_put(struct ipckit_thread *thread)
+{
+	struct ipckit_proc *proc = thread->proc;
+
+	if (!refcount_dec_and_test(&thread->refs))
+		return;
+	ipckit_obj_deleted(proc->ctx, IPCKIT_OBJ_THREAD);
+	kfree(thread);
+	ipckit_proc_put(proc);
+}
+
+/* Work for the thread alone; it wakes the thread when it reads. */
+void ipckit_enqueue_thread_work_ilocked(struct ipckit_thread *thread,
+					struct ipckit_work *work)
+{
+	list_add_tail(&work->entry, &thread->todo);
+	thread->process_todo = true;
+}
+
+/*
+ * A sync sender's BR_TRANSACTION_COMPLETE waits in its todo until the
+ * reply arrives, so both come back from one read, as the reference.
+ */
+void ipckit_enqueue_deferred_thread_work_ilocked(struct ipckit_thread *thread,
+						 struct ipckit_work *work)
+{
+	list_add_tail(&work->entry, &thread->todo);
+}
+
+/* Queue a BR_ error code for @thread (its own error slot @err). */
+void ipckit_queue_error(struct ipckit_thread *thread,
+			struct ipckit_error *err, u32 cmd)
+{
+	struct ipckit_proc *proc = thread->proc;
+
+	spin_lock(&proc->inner_lock);
+	if (thread->is_dead || err->cmd != BR_OK) {
+		spin_unlock(&proc->inner_lock);
+		return;
+	}
+	err->cmd = cmd;
+	ipckit_enqueue_thread_work_ilocked(thread, &err->work);
+	spin_unlock(&proc->inner_lock);
+	wake_up_interruptible(&thread->wait);
+}
+
+/**
+ * ipckit_proc_queue_work_ilocked() - hand work to a process
+ * @proc:   the receiving process
+ * @thread: a specific thread (nested call-backs, replies) or NULL
+ * @work:   the item
+ *
+ * Without a thread the work goes to the idle looper that waited last, or
+ * to @proc->todo for whoever reads next.
+ *
+ * Return: the thread to wake (caller wakes it after unlocking), or NULL.
+ */
+bool ipckit_proc_queue_work_ilocked(struct ipckit_proc *proc,
+				    struct ipckit_thread *thread,
+				    struct ipckit_work *work)
+{
+	if (!thread && !list_empty(&proc->waiting_threads)) {
+		thread = list_first_entry(&proc->waiting_threads,
+					  struct ipckit_thread, waiting_link);
+		list_del_init(&thread->waiting_link);
+	}
+	if (thread) {
+		ipckit_enqueue_thread_work_ilocked(thread, work);
+		wake_up_interruptible(&thread->wait);
+		return true;
+	}
+	list_add_tail(&work->entry, &proc->todo);
+	return false;
+}
+
+static bool ipckit_has_work_ilocked(struct ipckit_thread *thread,
+				    bool do_proc_work)
+{
+	return thread->process_todo || thread->looper_need_return ||
+	       (do_proc_work && !list_empty(&thread->proc->todo));
+}
+
+/*
+ * A thread with no call in progress and nothing of its own serves the
+ * pool, looper or not (the reference only complains about the latter).
+ */
+static bool ipckit_available_for_proc_work_ilocked(struct ipckit_thread *thread)
+{
+	return !thread->transaction_stack && list_empty(&thread->todo);
+}
+
+static int ipckit_wait_for_work(struct ipckit_thread *thread,
+				bool do_proc_work)
+{
+	struct ipckit_proc *proc = thread->proc;
+	DEFINE_WAIT(wait);
+	int ret = 0;
+
+	spin_lock(&proc->inner_lock);
+	for (;;) {
+		prepare_to_wait(&thread->wait, &wait, TASK_INTERRUPTIBLE);
+		if (ipckit_has_work_ilocked(thread, do_proc_work))
+			break;
+		if (do_proc_work)
+			list_add(&thread->waiting_link, &proc->waiting_threads);
+		spin_unlock(&proc->inner_lock);
+		schedule();
+		spin_lock(&proc->inner_lock);
+		list_del_init(&thread->waiting_link);
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+	}
+	finish_wait(&thread->wait, &wait);
+	spin_unlock(&proc->inner_lock);
+	return ret;
+}
+
+/* Copy one BR_ transaction to userspace; @t stays ours on -EFAULT. */
+static int ipckit_put_transaction(struct ipckit_thread *thread,
+				  struct ipckit_transaction *t,
+				  void __user **ptr)
+{
+	struct binder_transaction_data tr = {};
+	struct ipckit_buffer *buffer = t->buffer;
+	struct ipckit_thread *from;
+	u32 cmd;
+
+	if (buffer->target_node) {
+		struct ipckit_node *node = buffer->target_node;
+
+		tr.target.ptr = node->ptr;
+		tr.cookie = node->cookie;
+		cmd = BR_TRANSACTION;
+	} else {
+		cmd = BR_REPLY;
+	}
+	tr.code = t->code;
+	tr.flags = t->flags;
+	tr.sender_euid = from_kuid(current_user_ns(), t->sender_euid);
+
+	spin_lock(&t->lock);
+	from = t->from;
+	if (from)
+		refcount_inc(&from->refs);
+	spin_unlock(&t->lock);
+	if (from) {
+		tr.sender_pid = task_tgid_nr_ns(from->proc->tsk,
+						task_active_pid_ns(current));
+		ipckit_thread_put(from);
+	}
+
+	tr.data_size = buffer->data_size;
+	tr.offsets_size = buffer->offsets_size;
+	tr.data.ptr.buffer = buffer->user_data;
+	tr.data.ptr.offsets = buffer->user_data +
+			      ALIGN(buffer->data_size, sizeof(u64));
+
+	if (put_user(cmd, (u32 __user *)*ptr))
+		return -EFAULT;
+	*ptr += sizeof(u32);
+	if (copy_to_user(*ptr, &tr, sizeof(tr)))
+		return -EFAULT;
+	*ptr += sizeof(tr);
+	ipckit_stat_br(thread->proc->ctx, cmd);
+	return 0;
+}
+
+static int ipckit_thread_read(struct ipckit_thread *thread,
+			      binder_uintptr_t ubuf, binder_size_t size,
+			      binder_size_t *consumed, bool non_block)
+{
+	struct ipckit_proc *proc = thread->proc;
+	void __user *buffer = u64_to_user_ptr(ubuf);
+	void __user *ptr = buffer + *consumed;
+	void __user *end = buffer + size;
+	bool do_proc_work;
+	int ret = 0;
+
+	if (*consumed == 0) {
+		if (put_user(BR_NOOP, (u32 __user *)ptr))
+			return -EFAULT;
+		ptr += sizeof(u32);
+		ipckit_stat_br(proc->ctx, BR_NOOP);
+	}
+
+retry:
+	spin_lock(&proc->inner_lock);
+	do_proc_work = ipckit_available_for_proc_work_ilocked(thread);
+	thread->looper |= IPCKIT_LOOPER_WAITING;
+	if (non_block && !ipckit_has_work_ilocked(thread, do_proc_work))
+		ret = -EAGAIN;
+	spin_unlock(&proc->inner_lock);
+
+	if (!ret && !non_block)
+		ret = ipckit_wait_for_work(thread, do_proc_work);
+
+	spin_lock(&proc->inner_lock);
+	thread->looper &= ~IPCKIT_LOOPER_WAITING;
+	spin_unlock(&proc->inner_lock);
+	if (ret)
+		return ret;
+
+	for (;;) {
+		struct ipckit_transaction *t;
+		struct ipckit_error *err;
+		struct list_head *list;
+		struct ipckit_work *w;
+		bool delivered = false;
+		u32 cmd;
+
+		spin_lock(&proc->inner_lock);
+		if (!list_empty(&thread->todo)) {
+			list = &thread->todo;
+		} else if (!list_empty(&proc->todo) && do_proc_work) {
+			list = &proc->todo;
+		} else {
+			spin_unlock(&proc->inner_lock);
+			/* Nothing but BR_NOOP so far: wait again. */
+			if (ptr - buffer == sizeof(u32) &&
+			    !thread->looper_need_return)
+				goto retry;
+			break;
+		}
+		/* Room for the largest BR_ record, as the reference asks. */
+		if (end - ptr < sizeof(struct binder_transaction_data_secctx) +
+				sizeof(u32)) {
+			spin_unlock(&proc->inner_lock);
+			break;
+		}
+		w = list_first_entry(list, struct ipckit_work, entry);
+		list_del_init(&w->entry);
+		if (list_empty(&thread->todo))
+			thread->process_todo = false;
+
+		switch (w->type) {
+		case IPCKIT_WORK_TRANSACTION_COMPLETE:
+			spin_unlock(&proc->inner_lock);
+			kfree(w);
+			if (put_user(BR_TRANSACTION_COMPLETE, (u32 __user *)ptr))
+				return -EFAULT;
+			ptr += sizeof(u32);
+			ipckit_stat_br(proc->ctx, BR_TRANSACTION_COMPLETE);
+			break;
+		case IPCKIT_WORK_RETURN_ERROR:
+			err = container_of(w, struct ipckit_error, work);
+			cmd = err->cmd;
+			err->cmd = BR_OK;
+			spin_unlock(&proc->inner_lock);
+			if (put_user(cmd, (u32 __user *)ptr))
+				return -EFAULT;
+			ptr += sizeof(u32);
+			ipckit_stat_br(proc->ctx, cmd);
+			break;
+		case IPCKIT_WORK_TRANSACTION:
+			spin_unlock(&proc->inner_lock);
+			t = container_of(w, struct ipckit_transaction, work);
+			if (ipckit_put_transaction(thread, t, &ptr)) {
+				ipckit_transaction_cleanup(t, BR_FAILED_REPLY);
+				return -EFAULT;
+			}
+			ipckit_alloc_buffer_delivered(&proc->alloc, t->buffer);
+			t->delivered = true;
+			delivered = true;
+			spin_lock(&proc->inner_lock);
+			if (!t->is_reply && !(t->flags & TF_ONE_WAY)) {
+				/* The reply will find the caller through us. */
+				t->to_parent = thread->transaction_stack;
+				spin_lock(&t->lock);
+				t->to_thread = thread;
+				spin_unlock(&t->lock);
+				thread->transaction_stack = t;
+				spin_unlock(&proc->inner_lock);
+			} else {
+				spin_unlock(&proc->inner_lock);
+				ipckit_transaction_free(t);
+			}
+			break;
+		default:
+			spin_unlock(&proc->inner_lock);
+			WARN_ONCE(1, "ipckit: unknown work type %d\n", w->type);
+			break;
+		}
+		/* One transaction per read, as the reference. */
+		if (delivered)
+			break;
+	}
+
+	*consumed = ptr - buffer;
+	spin_lock(&proc->inner_lock);
+	if (proc->requested_threads == 0 &&
+	    list_empty(&proc->waiting_threads) &&
+	    proc->requested_threads_started < proc->max_threads &&
+	    (thread->looper & (IPCKIT_LOOPER_REGISTERED |
+			       IPCKIT_LOOPER_ENTERED))) {
+		proc->requested_threads++;
+		spin_unlock(&proc->inner_lock);
+		/* Replaces the leading BR_NOOP, as the reference. */
+		if (put_user(BR_SPAWN_LOOPER, (u32 __user *)buffer))
+			return -EFAULT;
+		ipckit_stat_br(proc->ctx, BR_SPAWN_LOOPER);
+	} else {
+		spin_unlock(&proc->inner_lock);
+	}
+	return 0;
+}
+
+static int ipckit_cmd_looper(struct ipckit_thread *thread, u32 cmd)
+{
+	struct ipckit_proc *proc = thread->proc;
+	const char *bad = NULL;
+
+	spin_lock(&proc->inner_lock);
+	switch (cmd) {
+	case BC_REGISTER_LOOPER:
+		if (thread->looper & IPCKIT_LOOPER_ENTERED) {
+			bad = "BC_REGISTER_LOOPER after BC_ENTER_LOOPER";
+		} else if (proc->requested_threads == 0) {
+			bad = "BC_REGISTER_LOOPER without BR_SPAWN_LOOPER";
+		} else {
+			proc->requested_threads--;
+			proc->requested_threads_started++;
+		}
+		thread->looper |= IPCKIT_LOOPER_REGISTERED;
+		break;
+	case BC_ENTER_LOOPER:
+		if (thread->looper & IPCKIT_LOOPER_REGISTERED)
+			bad = "BC_ENTER_LOOPER after BC_REGISTER_LOOPER";
+		thread->looper |= IPCKIT_LOOPER_ENTERED;
+		break;
+	case BC_EXIT_LOOPER:
+		thread->looper |= IPCKIT_LOOPER_EXITED;
+		break;
+	}
+	if (bad)
+		thread->looper |= IPCKIT_LOOPER_INVALID;
+	spin_unlock(&proc->inner_lock);
+	if (bad)
+		ipckit_user_error(thread, "%s\n", bad);
+	return 0;
+}
+
+static void ipckit_cmd_free_buffer(struct ipckit_thread *thread,
+				   binder_uintptr_t data_ptr)
+{
+	struct ipckit_proc *proc = thread->proc;
+	struct ipckit_buffer *buffer;
+
+	buffer = ipckit_alloc_prepare_to_free(&proc->alloc, data_ptr);
+	if (IS_ERR_OR_NULL(buffer)) {
+		/* The reference logs and carries on; so do we. */
+		ipckit_user_error(thread, "BC_FREE_BUFFER %016llx: %s\n", (u64)data_ptr,
+				  buffer ? "buffer not delivered or already being freed" :
+					   "no such buffer");
+		return;
+	}
+	ipckit_transaction_free_buffer(proc, buffer);
+}
+
+/* Payload size of each BC_ command we accept, by command number. */
+static int ipckit_thread_write(struct ipckit_thread *thread,
+			       binder_uintptr_t ubuf, binder_size_t size,
+			       binder_size_t *consumed)
+{
+	struct ipckit_proc *proc = thread->proc;
+	struct ipckit_context *ctx = proc->ctx;
+	void __user *buffer = u64_to_user_ptr(ubuf);
+	void __user *ptr = buffer + *consumed;
+	void __user *end = buffer + size;
+
+	while (ptr < end && thread->return_error.cmd == BR_OK) {
+		u32 cmd;
+
+		if (get_user(cmd, (u32 __user *)ptr))
+			return -EFAULT;
+		ptr += sizeof(u32);
+		if (_IOC_NR(cmd) < IPCKIT_BC_COUNT)
+			atomic64_inc(&ctx->bc[_IOC_NR(cmd)]);
+
+		switch (cmd) {
+		case BC_TRANSACTION:
+		case BC_REPLY: {
+			struct binder_transaction_data tr;
+
+			if (copy_from_user(&tr, ptr, sizeof(tr)))
+				return -EFAULT;
+			ptr += sizeof(tr);
+			ipckit_transaction_send(thread, &tr, cmd == BC_REPLY, 0);
+			break;
+		}
+		case BC_TRANSACTION_SG:
+		case BC_REPLY_SG: {
+			struct binder_transaction_data_sg tr;
+
+			if (copy_from_user(&tr, ptr, sizeof(tr)))
+				return -EFAULT;
+			ptr += sizeof(tr);
+			ipckit_transaction_send(thread, &tr.transaction_data,
+						cmd == BC_REPLY_SG,
+						tr.buffers_size);
+			break;
+		}
+		case BC_FREE_BUFFER: {
+			binder_uintptr_t data_ptr;
+
+			if (get_user(data_ptr, (binder_uintptr_t __user *)ptr))
+				return -EFAULT;
+			ptr += sizeof(binder_uintptr_t);
+			ipckit_cmd_free_buffer(thread, data_ptr);
+			break;
+		}
+		case BC_REGISTER_LOOPER:
+		case BC_ENTER_LOOPER:
+		case BC_EXIT_LOOPER:
+			ipckit_cmd_looper(thread, cmd);
+			break;
+		case BC_INCREFS:
+		case BC_ACQUIRE:
+		case BC_RELEASE:
+		case BC_DECREFS:
+		case BC_INCREFS_DONE:
+		case BC_ACQUIRE_DONE:
+		case BC_REQUEST_DEATH_NOTIFICATION:
+		case BC_CLEAR_DEATH_NOTIFICATION:
+		case BC_DEAD_BINDER_DONE:
+			/*
+			 * Reference counting and death notification arrive
+			 * with node/ref tracking; until then the payload is
+			 * consumed so that the protocol stream stays in step.
+			 */
+			ptr += _IOC_SIZE(cmd);
+			break;
+		default:
+			ipckit_user_error(thread, "unknown command %#x\n",
+					  cmd);
+			return -EINVAL;
+		}
+		*consumed = ptr - buffer;
+	}
+	return 0;
+}
+
+/**
+ * ipckit_thread_write_read() - BINDER_WRITE_READ for one thread
+ * @thread:    the calling thread
+ * @arg:       user pointer to struct binder_write_read
+ * @non_block: the file is O_NONBLOCK
+ *
+ * Return: 0 or a negative errno; the consumed counts are written back
+ * in every case the reference writes them back.
+ */
+int ipckit_thread_write_read(struct ipckit_thread *thread,
+			     unsigned long arg, bool non_block)
+{
+	struct binder_write_read __user *ubwr = (void __user *)arg;
+	struct ipckit_proc *proc = thread->proc;
+	struct binder_write_read bwr;
+	int ret = 0;
+
+	if (copy_from_user(&bwr, ubwr, sizeof(bwr)))
+		return -EFAULT;
+
+	if (bwr.write_size > 0) {
+		ret = ipckit_thread_write(thread, bwr.write_buffer,
+					  bwr.write_size, &bwr.write_consumed);
+		if (ret < 0) {
+			bwr.read_consumed = 0;
+			goto out;
+		}
+	}
+	if (bwr.read_size > 0) {
+		ret = ipckit_thread_read(thread, bwr.read_buffer, bwr.read_size,
+					 &bwr.read_consumed, non_block);
+		/* Work left in the pool: make sure an idle looper sees it. */
+		spin_lock(&proc->inner_lock);
+		if (!list_empty(&proc->todo) &&
+		    !list_empty(&proc->waiting_threads)) {
+			struct ipckit_thread *idle;
+
+			idle = list_first_entry(&proc->waiting_threads,
+						struct ipckit_thread,
+						waiting_link);
+			wake_up_interruptible(&idle->wait);
+		}
+		spin_unlock(&proc->inner_lock);
+	}
+out:
+	if (copy_to_user(ubwr, &bwr, sizeof(bwr)))
+		return -EFAULT;
+	return ret;
+}
+
+/**
+ * ipckit_release_work_list() - drop undelivered work of a dying owner
+ * @proc: owner of @list
+ * @list: a todo list of @proc or of one of its threads or nodes
+ *
+ * Synchronous transactions are answered with BR_DEAD_REPLY.
+ */
+void ipckit_release_work_list(struct ipckit_proc *proc,
+			      struct list_head *list)
+{
+	for (;;) {
+		struct ipckit_work *w;
+
+		spin_lock(&proc->inner_lock);
+		w = list_first_entry_or_null(list, struct ipckit_work, entry);
+		if (w)
+			list_del_init(&w->entry);
+		spin_unlock(&proc->inner_lock);
+		if (!w)
+			return;
+
+		switch (w->type) {
+		case IPCKIT_WORK_TRANSACTION:
+			ipckit_transaction_cleanup(container_of(w, struct ipckit_transaction,
+								work),
+						   BR_DEAD_REPLY);
+			break;
+		case IPCKIT_WORK_TRANSACTION_COMPLETE:
+			kfree(w);
+			break;
+		case IPCKIT_WORK_RETURN_ERROR:
+			break;
+		}
+	}
+}
+
+/**
+ * ipckit_thread_release() - a thread leaves (BINDER_THREAD_EXIT or death)
+ * @thread: the thread; the caller's reference is not consumed
+ *
+ * A caller waiting on a transaction this thread received gets
+ * BR_DEAD_REPLY; transactions it sent forget their sender.
+ */
+void ipckit_thread_release(struct ipckit_thread *thread)
+{
+	struct ipckit_proc *proc = thread->proc;
+	struct ipckit_transaction *t, *send_reply = NULL;
+
+	spin_lock(&proc->inner_lock);
+	if (thread->is_dead) {
+		spin_unlock(&proc->inner_lock);
+		return;
+	}
+	thread->is_dead = true;
+	list_del_init(&thread->proc_link);
+	list_del_init(&thread->waiting_link);
+	t = thread->transaction_stack;
+	if (t && t->to_thread == thread)
+		send_reply = t;
+	while (t) {
+		struct ipckit_transaction *next;
+
+		spin_lock(&t->lock);
+		if (t->to_thread == thread) {
+			/* The buffer stays with the area until it is freed. */
+			t->to_thread = NULL;
+			if (t->buffer) {
+				t->buffer->transaction = NULL;
+				t->buffer = NULL;
+			}
+			next = t->to_parent;
+		} else {
+			/* Sent by us: the list reference keeps this above 0. */
+			t->from = NULL;
+			refcount_dec(&thread->refs);
+			next = t->from_parent;
+		}
+		spin_unlock(&t->lock);
+		t = next;
+	}
+	thread->transaction_stack = NULL;
+	spin_unlock(&proc->inner_lock);
+
+	if (send_reply)
+		ipckit_send_failed_reply(send_reply, BR_DEAD_REPLY);
+	ipckit_release_work_list(proc, &thread->todo);
+	ipckit_thread_put(thread);	/* the proc's list reference */
+}

@@ -1,0 +1,558 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transactions: BC_TRANSACTION/BC_REPLY (and _SG), the transaction stack
+ * that routes replies and nested call-backs, one-way queues, failures.
+ *
+ * Locking: see internal.h. A transaction moves between processes by
+ * taking the receiver's inner_lock alone; t->lock guards the pointers a
+ * dying thread clears (@from, @to_thread). The payload is copied once,
+ * from the sender's memory into the receiver's area, with no lock but
+ * the receiver's alloc lock held inside the copy helpers.
+ */
+#include <linux/security.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "internal.h"
+
+static atomic_t ipckit_last_id;
+
+/* The sending thread of @t with a reference, or NULL once it is gone. */
+static struct ipckit_thread *ipckit_txn_get_from(struct ipckit_transaction *t)
+{
+	struct ipckit_thread *from;
+
+	spin_lock(&t->lock);
+	from = t->from;
+	if (from)
+		refcount_inc(&from->refs);
+	spin_unlock(&t->lock);
+	return from;
+}
+
+/* Give the payload back to its area, dropping what it pins. */
+static void ipckit_buffer_release(struct ipckit_proc *owner,
+				  struct ipckit_buffer *buffer)
+{
+	struct ipckit_node *node = buffer->target_node;
+
+	buffer->target_node = NULL;
+	ipckit_alloc_free_buf(&owner->alloc, buffer);
+	if (node)
+		ipckit_node_put(node);
+}
+
+/**
+ * ipckit_transaction_free() - free a transaction that left every queue
+ * @t: the transaction
+ *
+ * A buffer already delivered stays with its process until BC_FREE_BUFFER;
+ * one never delivered is given back here.
+ */
+void ipckit_transaction_free(struct ipckit_transaction *t)
+{
+	struct ipckit_proc *to_proc = t->to_proc;
+	struct ipckit_buffer *buffer;
+	struct ipckit_thread *from;
+
+	spin_lock(&to_proc->inner_lock);
+	buffer = t->buffer;
+	t->buffer = NULL;
+	if (buffer)
+		buffer->transaction = NULL;
+	spin_unlock(&to_proc->inner_lock);
+	if (buffer && !t->delivered)
+		ipckit_buffer_release(to_proc, buffer);
+
+	spin_lock(&t->lock);
+	from = t->from;
+	t->from = NULL;
+	spin_unlock(&t->lock);
+	if (from)
+		ipckit_thread_put(from);
+	ipckit_obj_deleted(to_proc->ctx, IPCKIT_OBJ_TRANSACTION);
+	ipckit_proc_put(to_proc);
+	kfree(t);
+}
+
+/* Take @t off the top of @thread's stack (it must be there). */
+void ipckit_transaction_pop_from_ilocked(struct ipckit_thread *thread,
+					 struct ipckit_transaction *t)
+{
+	if (WARN_ON(thread->transaction_stack != t))
+		return;
+	thread->transaction_stack = t->from_parent;
+	spin_lock(&t->lock);
+	t->from = NULL;
+	spin_unlock(&t->lock);
+	/* @t held a reference on @thread through @from; the caller has one. */
+	refcount_dec(&thread->refs);
+}
+
+/**
+ * ipckit_send_failed_reply() - answer a caller whose callee is gone
+ * @t:     the synchronous transaction that will get no reply
+ * @error: BR_DEAD_REPLY or BR_FAILED_REPLY
+ *
+ * Walks down the caller's stack to the first thread still alive, so a
+ * failure unwinds nested calls as far as needed. Frees @t.
+ */
+void ipckit_send_failed_reply(struct ipckit_transaction *t, u32 error)
+{
+	while (t) {
+		struct ipckit_transaction *next = t->from_parent;
+		struct ipckit_thread *target = ipckit_txn_get_from(t);
+
+		if (target) {
+			struct ipckit_proc *proc = target->proc;
+			bool queued = false;
+
+			spin_lock(&proc->inner_lock);
+			if (target->transaction_stack == t)
+				ipckit_transaction_pop_from_ilocked(target, t);
+			if (!target->is_dead &&
+			    target->reply_error.cmd == BR_OK) {
+				target->reply_error.cmd = error;
+				ipckit_enqueue_thread_work_ilocked(target,
+								   &target->reply_error.work);
+				queued = true;
+			}
+			spin_unlock(&proc->inner_lock);
+			if (queued)
+				wake_up_interruptible(&target->wait);
+			ipckit_thread_put(target);
+			ipckit_transaction_free(t);
+			return;
+		}
+		ipckit_transaction_free(t);
+		t = next;
+	}
+}
+
+/**
+ * ipckit_transaction_cleanup() - drop an undelivered transaction
+ * @t:     the transaction, off every queue
+ * @error: what a waiting synchronous caller is told
+ */
+void ipckit_transaction_cleanup(struct ipckit_transaction *t, u32 error)
+{
+	if (!t->is_reply && !(t->flags & TF_ONE_WAY))
+		ipckit_send_failed_reply(t, error);
+	else
+		ipckit_transaction_free(t);
+}
+
+/**
+ * ipckit_transaction_free_buffer() - BC_FREE_BUFFER after the checks
+ * @proc:   owner of the receive area
+ * @buffer: a delivered buffer, claimed by ipckit_alloc_prepare_to_free()
+ *
+ * Freeing the buffer of a one-way transaction lets the next one queued on
+ * the same node run: one-way calls to a node are handled one at a time.
+ */
+void ipckit_transaction_free_buffer(struct ipckit_proc *proc,
+				    struct ipckit_buffer *buffer)
+{
+	struct ipckit_node *node = buffer->target_node;
+
+	spin_lock(&proc->inner_lock);
+	if (buffer->transaction) {
+		struct ipckit_transaction *t = buffer->transaction;
+
+		t->buffer = NULL;
+		buffer->transaction = NULL;
+	}
+	if (buffer->async && node && node->proc == proc) {
+		struct ipckit_work *w;
+
+		w = list_first_entry_or_null(&node->async_todo,
+					     struct ipckit_work, entry);
+		if (w) {
+			list_del_init(&w->entry);
+			ipckit_proc_queue_work_ilocked(proc, NULL, w);
+		} else {
+			node->has_async = false;
+		}
+	}
+	spin_unlock(&proc->inner_lock);
+	ipckit_buffer_release(proc, buffer);
+}
+
+/*
+ * Queue @t on its receiver. One-way transactions to a node with one
+ * already in progress wait on the node. Fails when the receiver died.
+ */
+static int ipckit_proc_transaction(struct ipckit_transaction *t,
+				   struct ipckit_proc *proc,
+				   struct ipckit_thread *thread)
+{
+	struct ipckit_node *node = t->buffer->target_node;
+	bool oneway = t->flags & TF_ONE_WAY;
+	bool pending_async = false;
+
+	spin_lock(&proc->inner_lock);
+	if (proc->is_dead || (thread && thread->is_dead)) {
+		spin_unlock(&proc->inner_lock);
+		return -ESRCH;
+	}
+	if (oneway) {
+		if (node->has_async)
+			pending_async = true;
+		else
+			node->has_async = true;
+	}
+	if (pending_async)
+		list_add_tail(&t->work.entry, &node->async_todo);
+	else
+		ipckit_proc_queue_work_ilocked(proc, thread, &t->work);
+	spin_unlock(&proc->inner_lock);
+	return 0;
+}
+
+/* Copy data and offsets straight from the sender into the receiver. */
+static int ipckit_copy_payload(struct ipckit_proc *target_proc,
+			       struct ipckit_buffer *buffer,
+			       const struct binder_transaction_data *tr,
+			       binder_size_t extra_buffers_size)
+{
+	size_t off_start = ALIGN(tr->data_size, sizeof(u64));
+
+	if (ipckit_alloc_copy_user_to_buffer(&target_proc->alloc, buffer, 0,
+					     u64_to_user_ptr(tr->data.ptr.buffer),
+					     tr->data_size))
+		return -EFAULT;
+	if (ipckit_alloc_copy_user_to_buffer(&target_proc->alloc, buffer,
+					     off_start,
+					     u64_to_user_ptr(tr->data.ptr.offsets),
+					     tr->offsets_size))
+		return -EFAULT;
+	/*
+	 * Object translation (binders, handles, fds, pointers) comes with
+	 * node and reference tracking; until then a transaction carrying
+	 * objects is refused rather than delivered untranslated.
+	 */
+	if (tr->offsets_size || extra_buffers_size)
+		return -EINVAL;
+	return 0;
+}
+
+struct ipckit_txn_target {
+	struct ipckit_proc *proc;	/* reference held */
+	struct ipckit_thread *thread;	/* reference held, or NULL */
+	struct ipckit_node *node;	/* reference held, NULL for replies */
+	struct ipckit_transaction *in_reply_to;
+};
+
+static u32 ipckit_find_reply_target(struct ipckit_thread *thread,
+				    struct ipckit_txn_target *tgt,
+				    int *param)
+{
+	struct ipckit_proc *proc = thread->proc;
+	struct ipckit_transaction *in_reply_to;
+	struct ipckit_thread *target;
+
+	spin_lock(&proc->inner_lock);
+	in_reply_to = thread->transaction_stack;
+	if (!in_reply_to || in_reply_to->to_thread != thread) {
+		spin_unlock(&proc->inner_lock);
+		ipckit_user_error(thread, "BC_REPLY with no transaction to answer\n");
+		*param = -EPROTO;
+		return BR_FAILED_REPLY;
+	}
+	thread->transaction_stack = in_reply_to->to_parent;
+	spin_unlock(&proc->inner_lock);
+	tgt->in_reply_to = in_reply_to;
+
+	target = ipckit_txn_get_from(in_reply_to);
+	if (!target)
+		return BR_DEAD_REPLY;
+	tgt->thread = target;
+	tgt->proc = target->proc;
+	ipckit_proc_get(tgt->proc);
+	return BR_OK;
+}
+
+static u32 ipckit_find_call_target(struct ipckit_thread *thread,
+				   const struct binder_transaction_data *tr,
+				   struct ipckit_txn_target *tgt, int *param)
+{
+	struct ipckit_proc *proc = thread->proc;
+	struct ipckit_transaction *tmp;
+	struct ipckit_work *w;
+
+	if (tr->target.handle) {
+		ipckit_user_error(thread, "transaction to invalid handle %u\n",
+				  tr->target.handle);
+		*param = -EINVAL;
+		return BR_FAILED_REPLY;
+	}
+	/* No manager, or a dead one: BR_DEAD_REPLY with -EINVAL, as the reference. */
+	*param = -EINVAL;
+	tgt->node = ipckit_context_get_mgr(proc->ctx);
+	if (!tgt->node)
+		return BR_DEAD_REPLY;
+	tgt->proc = ipckit_node_get_owner(tgt->node);
+	if (!tgt->proc)
+		return BR_DEAD_REPLY;
+	*param = 0;
+	if (tgt->proc == proc) {
+		ipckit_user_error(thread,
+				  "transaction to the context manager from its own process\n");
+		*param = -EINVAL;
+		return BR_FAILED_REPLY;
+	}
+	if (security_binder_transaction(proc->cred, tgt->proc->cred) < 0) {
+		*param = -EPERM;
+		return BR_FAILED_REPLY;
+	}
+	if (tr->flags & TF_ONE_WAY)
+		return BR_OK;
+
+	spin_lock(&proc->inner_lock);
+	w = list_first_entry_or_null(&thread->todo, struct ipckit_work, entry);
+	if (w && w->type == IPCKIT_WORK_TRANSACTION) {
+		spin_unlock(&proc->inner_lock);
+		ipckit_user_error(thread, "new transaction while one waits on this thread\n");
+		*param = -EPROTO;
+		return BR_FAILED_REPLY;
+	}
+	tmp = thread->transaction_stack;
+	if (tmp && tmp->to_thread != thread) {
+		spin_unlock(&proc->inner_lock);
+		ipckit_user_error(thread, "new transaction with a bad transaction stack\n");
+		*param = -EPROTO;
+		return BR_FAILED_REPLY;
+	}
+	/*
+	 * The transaction-stack rule: if a thread of the target process is
+	 * waiting in a call made on our behalf, the call-back goes to it.
+	 */
+	for (; tmp; tmp = tmp->from_parent) {
+		struct ipckit_thread *from;
+
+		spin_lock(&tmp->lock);
+		from = tmp->from;
+		if (from && from->proc == tgt->proc) {
+			refcount_inc(&from->refs);
+			tgt->thread = from;
+			spin_unlock(&tmp->lock);
+			break;
+		}
+		spin_unlock(&tmp->lock);
+	}
+	spin_unlock(&proc->inner_lock);
+	return BR_OK;
+}
+
+/* Queue the reply on the waiting caller, popping its stack. */
+static int ipckit_deliver_reply(struct ipckit_transaction *t,
+				struct ipckit_txn_target *tgt)
+{
+	struct ipckit_proc *proc = tgt->proc;
+	struct ipckit_thread *target = tgt->thread;
+
+	spin_lock(&proc->inner_lock);
+	if (target->is_dead || proc->is_dead ||
+	    target->transaction_stack != tgt->in_reply_to) {
+		spin_unlock(&proc->inner_lock);
+		return -ESRCH;
+	}
+	ipckit_transaction_pop_from_ilocked(target, tgt->in_reply_to);
+	ipckit_enqueue_thread_work_ilocked(target, &t->work);
+	spin_unlock(&proc->inner_lock);
+	wake_up_interruptible_sync(&target->wait);
+	return 0;
+}
+
+static void ipckit_set_ee(struct ipckit_thread *thread, int id, u32 cmd,
+			  int param)
+{
+	spin_lock(&thread->proc->inner_lock);
+	thread->ee.id = id;
+	thread->ee.command = cmd;
+	thread->ee.param = param;
+	spin_unlock(&thread->proc->inner_lock);
+}
+
+/**
+ * ipckit_transaction_send() - BC_TRANSACTION, BC_REPLY and their _SG forms
+ * @thread:             the sending thread
+ * @tr:                 the command's payload, already copied in
+ * @reply:              BC_REPLY(_SG)
+ * @extra_buffers_size: the _SG forms' buffers_size, else 0
+ *
+ * Failures are reported the way the reference reports them: BR_ codes
+ * queued for the sender (or, for a failed reply, for the caller waiting
+ * on it) plus the extended error.
+ */
+void ipckit_transaction_send(struct ipckit_thread *thread,
+			     const struct binder_transaction_data *tr,
+			     bool reply, binder_size_t extra_buffers_size)
+{
+	struct ipckit_proc *proc = thread->proc;
+	struct ipckit_txn_target tgt = {};
+	struct ipckit_transaction *t = NULL;
+	struct ipckit_work *tcomplete = NULL;
+	struct ipckit_buffer *buffer;
+	bool oneway = !reply && (tr->flags & TF_ONE_WAY);
+	int id = atomic_inc_return(&ipckit_last_id);
+	int param = 0;
+	u32 err;
+
+	ipckit_set_ee(thread, id, BR_OK, 0);
+	if (reply)
+		err = ipckit_find_reply_target(thread, &tgt, &param);
+	else
+		err = ipckit_find_call_target(thread, tr, &tgt, &param);
+	if (err != BR_OK)
+		goto fail;
+
+	err = BR_FAILED_REPLY;
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	tcomplete = kzalloc(sizeof(*tcomplete), GFP_KERNEL);
+	if (!t || !tcomplete) {
+		kfree(t);	/* not set up yet: nothing else to undo */
+		t = NULL;
+		param = -ENOMEM;
+		goto fail;
+	}
+	tcomplete->type = IPCKIT_WORK_TRANSACTION_COMPLETE;
+	t->work.type = IPCKIT_WORK_TRANSACTION;
+	INIT_LIST_HEAD(&t->work.entry);
+	t->debug_id = id;
+	spin_lock_init(&t->lock);
+	t->code = tr->code;
+	t->flags = tr->flags;
+	t->is_reply = reply;
+	t->sender_euid = task_euid(proc->tsk);
+	t->to_proc = tgt.proc;
+	ipckit_proc_get(tgt.proc);
+	ipckit_obj_created(proc->ctx, IPCKIT_OBJ_TRANSACTION);
+	if (!reply && !oneway) {
+		refcount_inc(&thread->refs);
+		t->from = thread;
+	}
+
+	if (!IS_ALIGNED(tr->offsets_size, sizeof(binder_size_t)) ||
+	    !IS_ALIGNED(extra_buffers_size, sizeof(u64))) {
+		ipckit_user_error(thread, "misaligned offsets (%llu) or buffers (%llu) size\n",
+				  (u64)tr->offsets_size, (u64)extra_buffers_size);
+		param = -EINVAL;
+		goto fail;
+	}
+
+	buffer = ipckit_alloc_new_buf(&tgt.proc->alloc, tr->data_size,
+				      tr->offsets_size, extra_buffers_size,
+				      oneway, proc->pid);
+	if (IS_ERR(buffer)) {
+		param = PTR_ERR(buffer);
+		if (param == -ESRCH)
+			err = BR_DEAD_REPLY;
+		goto fail;
+	}
+	buffer->transaction = t;
+	buffer->target_node = tgt.node;	/* the buffer owns this reference */
+	tgt.node = NULL;
+	buffer->clear_on_free = !!(tr->flags & TF_CLEAR_BUF);
+	t->buffer = buffer;
+
+	param = ipckit_copy_payload(tgt.proc, buffer, tr, extra_buffers_size);
+	if (param)
+		goto fail;
+
+	if (reply) {
+		spin_lock(&proc->inner_lock);
+		ipckit_enqueue_thread_work_ilocked(thread, tcomplete);
+		spin_unlock(&proc->inner_lock);
+		tcomplete = NULL;
+		if (ipckit_deliver_reply(t, &tgt)) {
+			err = BR_DEAD_REPLY;
+			goto fail_queued_complete;
+		}
+		ipckit_transaction_free(tgt.in_reply_to);
+		tgt.in_reply_to = NULL;
+	} else if (!oneway) {
+		spin_lock(&proc->inner_lock);
+		ipckit_enqueue_deferred_thread_work_ilocked(thread, tcomplete);
+		t->from_parent = thread->transaction_stack;
+		thread->transaction_stack = t;
+		spin_unlock(&proc->inner_lock);
+		tcomplete = NULL;
+		if (ipckit_proc_transaction(t, tgt.proc, tgt.thread)) {
+			spin_lock(&proc->inner_lock);
+			ipckit_transaction_pop_from_ilocked(thread, t);
+			spin_unlock(&proc->inner_lock);
+			err = BR_DEAD_REPLY;
+			goto fail_queued_complete;
+		}
+	} else {
+		spin_lock(&proc->inner_lock);
+		ipckit_enqueue_thread_work_ilocked(thread, tcomplete);
+		spin_unlock(&proc->inner_lock);
+		tcomplete = NULL;
+		if (ipckit_proc_transaction(t, tgt.proc, NULL)) {
+			err = BR_DEAD_REPLY;
+			goto fail_queued_complete;
+		}
+	}
+	if (tgt.thread)
+		ipckit_thread_put(tgt.thread);
+	ipckit_proc_put(tgt.proc);
+	return;
+
+fail_queued_complete:
+	/*
+	 * The sender already has its BR_TRANSACTION_COMPLETE queued; take
+	 * it back so the error below is all it sees, as the reference.
+	 */
+	spin_lock(&proc->inner_lock);
+	list_for_each_entry(tcomplete, &thread->todo, entry)
+		if (tcomplete->type == IPCKIT_WORK_TRANSACTION_COMPLETE)
+			break;
+	if (list_entry_is_head(tcomplete, &thread->todo, entry)) {
+		tcomplete = NULL;
+	} else {
+		list_del_init(&tcomplete->entry);
+		thread->process_todo = !list_empty(&thread->todo);
+	}
+	spin_unlock(&proc->inner_lock);
+fail:
+	kfree(tcomplete);
+	if (t)
+		ipckit_transaction_free(t);
+	if (tgt.node)
+		ipckit_node_put(tgt.node);
+	if (tgt.thread)
+		ipckit_thread_put(tgt.thread);
+	if (tgt.proc)
+		ipckit_proc_put(tgt.proc);
+
+	ipckit_user_error(thread, "%s %d failed: %s (%d)\n",
+			  reply ? "reply" : "transaction", id,
+			  err == BR_DEAD_REPLY ? "dead target" : "failed",
+			  param);
+	if (tgt.in_reply_to) {
+		/*
+		 * A failed reply: the caller learns why (unless it already has
+		 * an error to report), the replier is done.
+		 */
+		struct ipckit_thread *from = ipckit_txn_get_from(tgt.in_reply_to);
+
+		if (from) {
+			spin_lock(&from->proc->inner_lock);
+			if (from->ee.command == BR_OK) {
+				from->ee.id = id;
+				from->ee.command = err;
+				from->ee.param = param;
+			}
+			spin_unlock(&from->proc->inner_lock);
+			ipckit_thread_put(from);
+		}
+		ipckit_queue_error(thread, &thread->return_error,
+				   BR_TRANSACTION_COMPLETE);
+		ipckit_send_failed_reply(tgt.in_reply_to, err);
+	} else {
+		ipckit_set_ee(thread, id, err, param);
+		ipckit_queue_error(thread, &thread->return_error, err);
+	}
+}
