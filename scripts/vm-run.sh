@@ -109,6 +109,10 @@ else
 		problem "kernel tainted: $taint"
 	fi
 	section dmesg > "$out/dmesg.txt"
+	# The scan below is only as good as the log it reads: all of it.
+	if ! grep -q 'Linux version' "$out/dmesg.txt"; then
+		problem "kernel log from the guest is incomplete (no boot banner)"
+	fi
 	# Every kernel bug report has a header of its own; a bare call trace
 	# does not count (allocation-failure reports under failslab print one).
 	bad='Oops|BUG:|WARNING:|Kernel panic|kernel BUG at|general protection fault|KASAN:|UBSAN:|INFO: |possible circular locking|possible recursive locking|kmemleak:.*suspected|unreferenced object|list_add corruption|list_del corruption'

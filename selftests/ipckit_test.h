@@ -4,12 +4,17 @@
  *
  * Every protocol test runs against one device given on the command line:
  *
- *	<test> -d /dev/binder -k reference
- *	<test> -d /dev/ipckit -k ipckit
+ *	<test> -d /dev/binder -k reference [-e /dev/binder-b]
+ *	<test> -d /dev/ipckit -k ipckit [-e /dev/ipckit-b]
  *
  * -k names the driver behind the device, so a test can document the few
  * places where ipckit deliberately differs from the kernel's binder (its
  * own IPCKIT_ extension ioctls). Anything else must behave the same.
+ * -e names a second device of the same driver, for the tests of device
+ * isolation; they SKIP without it.
+ *
+ * Protocol tests use the raw helpers of binder_util.h (linked into every
+ * test binary).
  */
 #ifndef IPCKIT_SELFTEST_H
 #define IPCKIT_SELFTEST_H
@@ -27,12 +32,14 @@
 
 #include <linux/ipckit.h>
 
+#include "binder_util.h"
 #include "kselftest_harness.h"
 
 /* The mapping size user libraries choose: 1 MiB minus two pages. */
-#define IPCKIT_TEST_MAP_SIZE ((1 << 20) - 2 * 4096)
+#define IPCKIT_TEST_MAP_SIZE BINDER_MAP_SIZE
 
 static const char *ipckit_test_device = "/dev/binder";
+static const char *ipckit_test_other_device;	/* -e, or NULL */
 static bool ipckit_test_is_ipckit;
 
 static inline int ipckit_test_open(void)
@@ -58,14 +65,51 @@ static inline int ipckit_test_in_child(void (*fn)(void *), void *arg)
 	return status;
 }
 
+/* The BR_* list got[0..ngot) must be exactly the commands given. */
+#define EXPECT_CMDS(got, ngot, ...) do {				\
+	const __u32 __want[] = { __VA_ARGS__ };				\
+	EXPECT_TRUE(binder_cmds_eq(got, ngot, __want,			\
+				   ARRAY_SIZE(__want)))			\
+		TH_LOG("got [%s]", binder_cmds_str(got, ngot));		\
+} while (0)
+
+/*
+ * BINDER_GET_EXTENDED_ERROR of the calling thread must report _cmd and
+ * _param, and be reset to { 0, BR_OK, 0 } by that very read.
+ */
+#define EXPECT_EXT_ERROR(fd, _cmd, _param) do {				\
+	struct binder_extended_error __ee;				\
+	ASSERT_EQ(0, binder_get_extended_error(fd, &__ee));		\
+	EXPECT_EQ((__u32)(_cmd), __ee.command)				\
+		TH_LOG("command %s", binder_br_name(__ee.command));	\
+	EXPECT_EQ((__s32)(_param), __ee.param);				\
+	if ((__u32)(_cmd) != BR_OK) {					\
+		EXPECT_NE(0, __ee.id);					\
+	}								\
+	ASSERT_EQ(0, binder_get_extended_error(fd, &__ee));		\
+	EXPECT_EQ(0, __ee.id);						\
+	EXPECT_EQ(BR_OK, __ee.command);					\
+	EXPECT_EQ(0, __ee.param);					\
+} while (0)
+
+/* Wait status of a helper child that must have exited with 0. */
+#define EXPECT_CHILD_OK(status)						\
+	EXPECT_TRUE(binder_child_ok(status))				\
+		TH_LOG("child status %#x (exit %d, signal %d)", status,	\
+		       WIFEXITED(status) ? WEXITSTATUS(status) : -1,	\
+		       WIFSIGNALED(status) ? WTERMSIG(status) : 0)
+
 static inline int ipckit_test_parse_args(int argc, char **argv)
 {
 	int opt;
 
-	while ((opt = getopt(argc, argv, "d:k:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:e:k:")) != -1) {
 		switch (opt) {
 		case 'd':
 			ipckit_test_device = optarg;
+			break;
+		case 'e':
+			ipckit_test_other_device = optarg;
 			break;
 		case 'k':
 			if (strcmp(optarg, "ipckit") && strcmp(optarg, "reference")) {
@@ -75,13 +119,20 @@ static inline int ipckit_test_parse_args(int argc, char **argv)
 			ipckit_test_is_ipckit = !strcmp(optarg, "ipckit");
 			break;
 		default:
-			fprintf(stderr, "usage: %s -d DEVICE -k ipckit|reference\n",
+			fprintf(stderr,
+				"usage: %s -d DEVICE -k ipckit|reference [-e OTHER_DEVICE]\n",
 				argv[0]);
 			return -1;
 		}
 	}
 	if (access(ipckit_test_device, R_OK | W_OK)) {
 		fprintf(stderr, "%s: %s\n", ipckit_test_device, strerror(errno));
+		return -1;
+	}
+	if (ipckit_test_other_device &&
+	    access(ipckit_test_other_device, R_OK | W_OK)) {
+		fprintf(stderr, "%s: %s\n", ipckit_test_other_device,
+			strerror(errno));
 		return -1;
 	}
 	return 0;
