@@ -35,6 +35,7 @@ const char *const ipckit_obj_names[IPCKIT_OBJ_COUNT] = {
 	[IPCKIT_OBJ_PROC] = "proc",
 	[IPCKIT_OBJ_THREAD] = "thread",
 	[IPCKIT_OBJ_NODE] = "node",
+	[IPCKIT_OBJ_REF] = "ref",
 	[IPCKIT_OBJ_TRANSACTION] = "transaction",
 };
 

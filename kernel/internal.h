@@ -17,7 +17,7 @@
  *
  * struct ipckit_proc::inner_lock (spinlock)
  *	guards everything that moves on the hot path of one process: its
- *	@todo list, @threads, @waiting_threads, @nodes, thread looper state,
+ *	@todo list, @threads, @waiting_threads, @nodes, @handles, thread looper state,
  *	every thread's @todo, @transaction_stack, @process_todo and errors,
  *	the to_parent links of transactions its threads received, and the
  *	async queues of its nodes. Never held across a sleep or user copy.
@@ -100,6 +100,7 @@ enum ipckit_obj {
 	IPCKIT_OBJ_PROC,
 	IPCKIT_OBJ_THREAD,
 	IPCKIT_OBJ_NODE,
+	IPCKIT_OBJ_REF,
 	IPCKIT_OBJ_TRANSACTION,
 	IPCKIT_OBJ_COUNT
 };
@@ -215,6 +216,18 @@ struct ipckit_node {
 };
 
 /**
+ * struct ipckit_ref - a process's handle for another process's node
+ * @proc_link: entry in proc->handles, guarded by proc->inner_lock
+ * @node:      the node (reference held)
+ * @desc:      the handle number, unique in the process
+ */
+struct ipckit_ref {
+	struct list_head proc_link;
+	struct ipckit_node *node;
+	u32 desc;
+};
+
+/**
  * struct ipckit_thread - one userspace thread talking to a device
  * @proc:              owning process
  * @refs:              lifetime: the proc's list and in-flight lookups
@@ -303,6 +316,7 @@ struct ipckit_transaction {
  * @waiting_threads: idle looper threads, most recently idle first
  * @todo:            work any looper thread may take
  * @nodes:           nodes this process owns
+ * @handles:         handles this process holds (struct ipckit_ref)
  * @max_threads:     BINDER_SET_MAX_THREADS
  * @requested_threads: BR_SPAWN_LOOPER sent, BC_REGISTER_LOOPER pending
  * @requested_threads_started: threads registered after a spawn request
@@ -322,6 +336,7 @@ struct ipckit_proc {
 	struct list_head waiting_threads;
 	struct list_head todo;
 	struct list_head nodes;
+	struct list_head handles;
 	u32 max_threads;
 	u32 requested_threads;
 	u32 requested_threads_started;
@@ -406,6 +421,20 @@ static inline void ipckit_node_get(struct ipckit_node *node)
 }
 
 struct ipckit_proc *ipckit_node_get_owner(struct ipckit_node *node);
+int ipckit_node_get_or_new(struct ipckit_proc *proc,
+			   const struct flat_binder_object *fp,
+			   struct ipckit_node **node);
+
+/* ref.c */
+struct ipckit_node *ipckit_ref_get_node(struct ipckit_proc *proc, u32 desc);
+int ipckit_ref_for_node(struct ipckit_proc *proc, struct ipckit_node *node,
+			u32 *desc);
+void ipckit_ref_release_all(struct ipckit_proc *proc);
+
+/* translate.c */
+int ipckit_translate_objects(struct ipckit_thread *thread,
+			     struct ipckit_proc *target_proc,
+			     struct ipckit_buffer *buffer);
 void ipckit_node_release_all(struct ipckit_proc *proc);
 
 /* transaction.c */

@@ -44,6 +44,7 @@ static int ipckit_open(struct inode *inode, struct file *file)
 	INIT_LIST_HEAD(&proc->waiting_threads);
 	INIT_LIST_HEAD(&proc->todo);
 	INIT_LIST_HEAD(&proc->nodes);
+	INIT_LIST_HEAD(&proc->handles);
 	ipckit_alloc_init(&proc->alloc);
 
 	mutex_lock(&ctx->lock);
@@ -130,6 +131,7 @@ static int ipckit_release(struct inode *inode, struct file *file)
 		ipckit_thread_put(thread);
 	}
 	ipckit_node_release_all(proc);
+	ipckit_ref_release_all(proc);
 	ipckit_release_work_list(proc, &proc->todo);
 
 	ipckit_stat_inc(ctx, IPCKIT_STAT_RELEASE);

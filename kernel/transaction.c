@@ -226,12 +226,8 @@ static int ipckit_copy_payload(struct ipckit_proc *target_proc,
 					     u64_to_user_ptr(tr->data.ptr.offsets),
 					     tr->offsets_size))
 		return -EFAULT;
-	/*
-	 * Object translation (binders, handles, fds, pointers) comes with
-	 * node and reference tracking; until then a transaction carrying
-	 * objects is refused rather than delivered untranslated.
-	 */
-	if (tr->offsets_size || extra_buffers_size)
+	/* Scatter-gather buffers come with BINDER_TYPE_PTR support. */
+	if (extra_buffers_size)
 		return -EINVAL;
 	return 0;
 }
@@ -280,24 +276,26 @@ static u32 ipckit_find_call_target(struct ipckit_thread *thread,
 	struct ipckit_transaction *tmp;
 	struct ipckit_work *w;
 
-	if (tr->target.handle) {
-		ipckit_user_error(thread, "transaction to invalid handle %u\n",
-				  tr->target.handle);
-		*param = -EINVAL;
-		return BR_FAILED_REPLY;
-	}
-	/* No manager, or a dead one: BR_DEAD_REPLY with -EINVAL, as the reference. */
 	*param = -EINVAL;
-	tgt->node = ipckit_context_get_mgr(proc->ctx);
-	if (!tgt->node)
-		return BR_DEAD_REPLY;
+	if (tr->target.handle) {
+		tgt->node = ipckit_ref_get_node(proc, tr->target.handle);
+		if (!tgt->node) {
+			ipckit_user_error(thread, "transaction to invalid handle %u\n",
+					  tr->target.handle);
+			return BR_FAILED_REPLY;
+		}
+	} else {
+		/* No manager: BR_DEAD_REPLY with -EINVAL, as the reference. */
+		tgt->node = ipckit_context_get_mgr(proc->ctx);
+		if (!tgt->node)
+			return BR_DEAD_REPLY;
+	}
 	tgt->proc = ipckit_node_get_owner(tgt->node);
 	if (!tgt->proc)
 		return BR_DEAD_REPLY;
 	*param = 0;
 	if (tgt->proc == proc) {
-		ipckit_user_error(thread,
-				  "transaction to the context manager from its own process\n");
+		ipckit_user_error(thread, "transaction to a node of its own process\n");
 		*param = -EINVAL;
 		return BR_FAILED_REPLY;
 	}
@@ -457,6 +455,8 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 	t->buffer = buffer;
 
 	param = ipckit_copy_payload(tgt.proc, buffer, tr, extra_buffers_size);
+	if (!param)
+		param = ipckit_translate_objects(thread, tgt.proc, buffer);
 	if (param)
 		goto fail;
 

@@ -7,9 +7,6 @@
  * waits in the call it belongs to, never on another looper of the
  * process, though both A and B keep an idle looper thread to tempt the
  * driver.
- *
- * PENDING (selftests/Makefile PENDING_TESTS): built, not yet run in the
- * VM, until ipckit translates objects.
  */
 #include <pthread.h>
 

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Object translation: the binder objects inside a transaction's data,
+ * rewritten for the receiver. A local binder arrives as a handle in the
+ * receiver; a handle arrives as the original binder in the node's owner
+ * and as a handle of its own anywhere else. Handle numbers never cross
+ * processes.
+ *
+ * Objects are read from and written to the receiver's buffer, which the
+ * driver has already filled and userspace cannot write, so a sender
+ * cannot change an object between check and use.
+ *
+ * Locking: see internal.h. Called with no lock held; the node and ref
+ * helpers take the processes' inner locks one at a time.
+ */
+#include <linux/security.h>
+
+#include "internal.h"
+
+/* Size of the object at @offset, 0 if it is malformed or out of bounds. */
+static size_t ipckit_get_object(struct ipckit_proc *target_proc,
+				struct ipckit_buffer *buffer, u64 offset,
+				struct flat_binder_object *fp)
+{
+	size_t size = sizeof(*fp);
+
+	if (!IS_ALIGNED(offset, sizeof(u32)) ||
+	    buffer->data_size < sizeof(fp->hdr) ||
+	    offset > buffer->data_size - sizeof(fp->hdr))
+		return 0;
+	size = min_t(size_t, size, buffer->data_size - offset);
+	memset(fp, 0, sizeof(*fp));
+	if (ipckit_alloc_copy_from_buffer(&target_proc->alloc, fp, buffer,
+					  offset, size))
+		return 0;
+	switch (fp->hdr.type) {
+	case BINDER_TYPE_BINDER:
+	case BINDER_TYPE_WEAK_BINDER:
+	case BINDER_TYPE_HANDLE:
+	case BINDER_TYPE_WEAK_HANDLE:
+		return size == sizeof(*fp) ? size : 0;
+	default:
+		/* fds, fd arrays and pointers come with their own support. */
+		return 0;
+	}
+}
+
+static int ipckit_translate_binder(struct ipckit_proc *proc,
+				   struct ipckit_proc *target_proc,
+				   struct flat_binder_object *fp)
+{
+	struct ipckit_node *node;
+	u32 desc;
+	int ret;
+
+	ret = ipckit_node_get_or_new(proc, fp, &node);
+	if (ret)
+		return ret;
+	ret = security_binder_transfer_binder(proc->cred, target_proc->cred);
+	if (!ret)
+		ret = ipckit_ref_for_node(target_proc, node, &desc);
+	ipckit_node_put(node);
+	if (ret)
+		return ret < 0 ? ret : -EPERM;
+
+	fp->hdr.type = fp->hdr.type == BINDER_TYPE_BINDER ?
+		       BINDER_TYPE_HANDLE : BINDER_TYPE_WEAK_HANDLE;
+	fp->binder = 0;
+	fp->handle = desc;
+	fp->cookie = 0;
+	return 0;
+}
+
+static int ipckit_translate_handle(struct ipckit_proc *proc,
+				   struct ipckit_proc *target_proc,
+				   struct flat_binder_object *fp)
+{
+	struct ipckit_node *node;
+	struct ipckit_proc *owner;
+	u32 desc;
+	int ret;
+
+	/* Handle 0 is the context manager in every process. */
+	node = fp->handle ? ipckit_ref_get_node(proc, fp->handle) :
+			    ipckit_context_get_mgr(proc->ctx);
+	if (!node)
+		return -EINVAL;
+	ret = security_binder_transfer_binder(proc->cred, target_proc->cred);
+	if (ret) {
+		ipckit_node_put(node);
+		return ret < 0 ? ret : -EPERM;
+	}
+
+	owner = ipckit_node_get_owner(node);
+	if (owner == target_proc) {
+		fp->hdr.type = fp->hdr.type == BINDER_TYPE_HANDLE ?
+			       BINDER_TYPE_BINDER : BINDER_TYPE_WEAK_BINDER;
+		fp->binder = node->ptr;
+		fp->cookie = node->cookie;
+	} else {
+		ret = ipckit_ref_for_node(target_proc, node, &desc);
+		if (!ret) {
+			fp->binder = 0;
+			fp->handle = desc;
+			fp->cookie = 0;
+		}
+	}
+	if (owner)
+		ipckit_proc_put(owner);
+	ipckit_node_put(node);
+	return ret;
+}
+
+/**
+ * ipckit_translate_objects() - rewrite every object of a transaction
+ * @thread:      the sending thread
+ * @target_proc: the receiver
+ * @buffer:      the receiver's copy of data and offsets
+ *
+ * Offsets must be 4-byte aligned, in bounds and strictly ascending with
+ * no overlap, as the reference requires.
+ *
+ * Return: 0 or a negative errno for the extended error.
+ */
+int ipckit_translate_objects(struct ipckit_thread *thread,
+			     struct ipckit_proc *target_proc,
+			     struct ipckit_buffer *buffer)
+{
+	struct ipckit_proc *proc = thread->proc;
+	u64 off_start = ALIGN(buffer->data_size, sizeof(u64));
+	u64 off_min = 0;
+	size_t i;
+
+	for (i = 0; i < buffer->offsets_size; i += sizeof(binder_size_t)) {
+		struct flat_binder_object fp;
+		binder_size_t offset;
+		size_t size;
+		int ret;
+
+		if (ipckit_alloc_copy_from_buffer(&target_proc->alloc, &offset,
+						  buffer, off_start + i,
+						  sizeof(offset)))
+			return -EINVAL;
+		size = offset < off_min ? 0 :
+		       ipckit_get_object(target_proc, buffer, offset, &fp);
+		if (!size) {
+			ipckit_user_error(thread,
+					  "bad object at offset %llu (min %llu, data %zu)\n",
+					  (u64)offset, off_min, buffer->data_size);
+			return -EINVAL;
+		}
+		switch (fp.hdr.type) {
+		case BINDER_TYPE_BINDER:
+		case BINDER_TYPE_WEAK_BINDER:
+			ret = ipckit_translate_binder(proc, target_proc, &fp);
+			break;
+		default:
+			ret = ipckit_translate_handle(proc, target_proc, &fp);
+			break;
+		}
+		if (ret)
+			return ret;
+		if (ipckit_alloc_copy_to_buffer(&target_proc->alloc, buffer,
+						offset, &fp, sizeof(fp)))
+			return -EINVAL;
+		off_min = offset + size;
+	}
+	return 0;
+}
