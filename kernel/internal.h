@@ -285,6 +285,8 @@ struct ipckit_thread {
  * @delivered:    @buffer reached userspace, which now frees it (set by
  *                the reader while it alone holds the transaction)
  * @sender_euid:  effective uid of the sender
+ * @security_ctx: user address of the sender's security context in
+ *                @buffer, when the target node asked for it, else 0
  */
 struct ipckit_transaction {
 	struct ipckit_work work;
@@ -301,6 +303,7 @@ struct ipckit_transaction {
 	bool is_reply;
 	bool delivered;
 	kuid_t sender_euid;
+	binder_uintptr_t security_ctx;
 };
 
 /**

@@ -221,7 +221,9 @@ static int ipckit_put_transaction(struct ipckit_thread *thread,
 				  struct ipckit_transaction *t,
 				  void __user **ptr)
 {
-	struct binder_transaction_data tr = {};
+	struct binder_transaction_data_secctx trs = {};
+	struct binder_transaction_data *tr = &trs.transaction_data;
+	size_t trsize = sizeof(*tr);
 	struct ipckit_buffer *buffer = t->buffer;
 	struct ipckit_thread *from;
 	u32 cmd;
@@ -229,15 +231,15 @@ static int ipckit_put_transaction(struct ipckit_thread *thread,
 	if (buffer->target_node) {
 		struct ipckit_node *node = buffer->target_node;
 
-		tr.target.ptr = node->ptr;
-		tr.cookie = node->cookie;
+		tr->target.ptr = node->ptr;
+		tr->cookie = node->cookie;
 		cmd = BR_TRANSACTION;
 	} else {
 		cmd = BR_REPLY;
 	}
-	tr.code = t->code;
-	tr.flags = t->flags;
-	tr.sender_euid = from_kuid(current_user_ns(), t->sender_euid);
+	tr->code = t->code;
+	tr->flags = t->flags;
+	tr->sender_euid = from_kuid(current_user_ns(), t->sender_euid);
 
 	spin_lock(&t->lock);
 	from = t->from;
@@ -245,23 +247,28 @@ static int ipckit_put_transaction(struct ipckit_thread *thread,
 		refcount_inc(&from->refs);
 	spin_unlock(&t->lock);
 	if (from) {
-		tr.sender_pid = task_tgid_nr_ns(from->proc->tsk,
-						task_active_pid_ns(current));
+		tr->sender_pid = task_tgid_nr_ns(from->proc->tsk,
+						 task_active_pid_ns(current));
 		ipckit_thread_put(from);
 	}
 
-	tr.data_size = buffer->data_size;
-	tr.offsets_size = buffer->offsets_size;
-	tr.data.ptr.buffer = buffer->user_data;
-	tr.data.ptr.offsets = buffer->user_data +
-			      ALIGN(buffer->data_size, sizeof(u64));
+	tr->data_size = buffer->data_size;
+	tr->offsets_size = buffer->offsets_size;
+	tr->data.ptr.buffer = buffer->user_data;
+	tr->data.ptr.offsets = buffer->user_data +
+			       ALIGN(buffer->data_size, sizeof(u64));
 
+	trs.secctx = t->security_ctx;
+	if (t->security_ctx) {
+		cmd = BR_TRANSACTION_SEC_CTX;
+		trsize = sizeof(trs);
+	}
 	if (put_user(cmd, (u32 __user *)*ptr))
 		return -EFAULT;
 	*ptr += sizeof(u32);
-	if (copy_to_user(*ptr, &tr, sizeof(tr)))
+	if (copy_to_user(*ptr, &trs, trsize))
 		return -EFAULT;
-	*ptr += sizeof(tr);
+	*ptr += trsize;
 	ipckit_stat_br(thread->proc->ctx, cmd);
 	return 0;
 }

@@ -393,6 +393,9 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 	struct ipckit_work *tcomplete = NULL;
 	struct ipckit_buffer *buffer;
 	bool oneway = !reply && (tr->flags & TF_ONE_WAY);
+	size_t secctx_room = 0;
+	char *secctx = NULL;
+	u32 secctx_sz = 0;
 	int id = atomic_inc_return(&ipckit_last_id);
 	int param = 0;
 	u32 err;
@@ -432,15 +435,28 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 	}
 
 	if (!IS_ALIGNED(tr->offsets_size, sizeof(binder_size_t)) ||
-	    !IS_ALIGNED(extra_buffers_size, sizeof(u64))) {
+	    !IS_ALIGNED(extra_buffers_size, sizeof(u64)) ||
+	    extra_buffers_size > SIZE_MAX / 2) {
 		ipckit_user_error(thread, "misaligned offsets (%llu) or buffers (%llu) size\n",
 				  (u64)tr->offsets_size, (u64)extra_buffers_size);
 		param = -EINVAL;
 		goto fail;
 	}
 
+	/* The target node asked for the sender's security context. */
+	if (tgt.node && tgt.node->txn_security_ctx) {
+		u32 secid;
+
+		security_cred_getsecid(proc->cred, &secid);
+		param = security_secid_to_secctx(secid, &secctx, &secctx_sz);
+		if (param)
+			goto fail;
+		secctx_room = ALIGN(secctx_sz, sizeof(u64));
+	}
+
 	buffer = ipckit_alloc_new_buf(&tgt.proc->alloc, tr->data_size,
-				      tr->offsets_size, extra_buffers_size,
+				      tr->offsets_size,
+				      extra_buffers_size + secctx_room,
 				      oneway, proc->pid);
 	if (IS_ERR(buffer)) {
 		param = PTR_ERR(buffer);
@@ -457,6 +473,14 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 	param = ipckit_copy_payload(tgt.proc, buffer, tr, extra_buffers_size);
 	if (!param)
 		param = ipckit_translate_objects(thread, tgt.proc, buffer);
+	if (!param && secctx) {
+		/* At the very end of the buffer, as the reference puts it. */
+		u64 at = buffer->payload_size - secctx_room;
+
+		param = ipckit_alloc_copy_to_buffer(&tgt.proc->alloc, buffer,
+						    at, secctx, secctx_sz);
+		t->security_ctx = buffer->user_data + at;
+	}
 	if (param)
 		goto fail;
 
@@ -495,6 +519,8 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 			goto fail_queued_complete;
 		}
 	}
+	if (secctx)
+		security_release_secctx(secctx, secctx_sz);
 	if (tgt.thread)
 		ipckit_thread_put(tgt.thread);
 	ipckit_proc_put(tgt.proc);
@@ -517,6 +543,8 @@ fail_queued_complete:
 	}
 	spin_unlock(&proc->inner_lock);
 fail:
+	if (secctx)
+		security_release_secctx(secctx, secctx_sz);
 	kfree(tcomplete);
 	if (t)
 		ipckit_transaction_free(t);

@@ -236,4 +236,73 @@ TEST_F(mgr, manager_of_another_euid_is_eperm)
 	EXPECT_EQ(0, try_mgr_in_child(&self->child, &t));
 }
 
+/*
+ * A client calling handle 0 once; exit status 0 for BR_REPLY, 1 for
+ * BR_FAILED_REPLY with a negative errno in the extended error, 2 for
+ * anything else.
+ */
+static int call_mgr_once(void *device)
+{
+	struct binder_extended_error ee;
+	struct binder_result res;
+	struct binder_dev dev;
+
+	if (binder_open_dev(&dev, device, 0) ||
+	    binder_call(&dev, 0, 0, 0, NULL, 0, &res))
+		return 2;
+	if (res.cmd == BR_REPLY)
+		return 0;
+	if (res.cmd == BR_FAILED_REPLY && !binder_get_extended_error(dev.fd, &ee) &&
+	    ee.command == BR_FAILED_REPLY && ee.param < 0)
+		return 1;
+	return 2;
+}
+
+/*
+ * A manager node made with FLAT_BINDER_FLAG_TXN_SECURITY_CTX receives each
+ * call as BR_TRANSACTION_SEC_CTX, whose secctx points at the caller's
+ * NUL-terminated security context inside the transaction's buffer. When
+ * the kernel's LSMs cannot name a context for the caller (no LSM on the
+ * debug kernel; AppArmor without a policy on the stock one) the call
+ * fails with BR_FAILED_REPLY and the LSM's errno, and the manager sees
+ * nothing.
+ */
+TEST_F(mgr, txn_security_ctx_node_gets_the_callers_context)
+{
+	struct flat_binder_object fbo = {
+		.flags = FLAT_BINDER_FLAG_TXN_SECURITY_CTX,
+	};
+	const struct binder_transaction_data_secctx *sec = NULL;
+	struct binder_read_result rr;
+	struct binder_reader r;
+	const void *payload;
+	const char *text;
+	int ret, status;
+	__u32 cmd;
+
+	ASSERT_EQ(0, binder_become_context_mgr(self->dev.fd, &fbo, RELEASE_MS));
+	ASSERT_EQ(0, binder_child_start(&self->child, call_mgr_once,
+					(void *)ipckit_test_device));
+	ret = binder_read_one(&self->dev, &rr, 1000);
+	if (ret == -ETIMEDOUT) {
+		status = binder_child_finish(&self->child, RELEASE_MS);
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1)
+			TH_LOG("no BR_TRANSACTION_SEC_CTX, client status %#x", status);
+		return;
+	}
+	ASSERT_EQ(0, ret);
+	br_init(&r, rr.buf, rr.consumed);
+	while (br_next(&r, &cmd, &payload))
+		if (cmd == BR_TRANSACTION_SEC_CTX)
+			sec = payload;
+	ASSERT_NE(NULL, sec) TH_LOG("got %s", binder_cmds_str(rr.cmds, rr.ncmds));
+	EXPECT_GE(sec->secctx, sec->transaction_data.data.ptr.buffer);
+	EXPECT_LT(sec->secctx, (binder_uintptr_t)self->dev.map + self->dev.map_size);
+	text = (const char *)(uintptr_t)sec->secctx;
+	EXPECT_NE(0, text[0]);
+	EXPECT_NE(NULL, memchr(text, 0, 4096));
+	ASSERT_EQ(0, binder_reply(&self->dev, &sec->transaction_data, 0, NULL, 0));
+	EXPECT_CHILD_OK(binder_child_finish(&self->child, RELEASE_MS));
+}
+
 IPCKIT_TEST_MAIN
