@@ -364,6 +364,27 @@ TEST_F(loop, closing_a_copy_of_the_fd_wakes_blocked_readers)
 }
 
 /*
+ * A signal interrupts a blocked read (-EINTR: the watchdog's alarm here,
+ * reported as -ETIMEDOUT) with nothing consumed, and loses no work: the
+ * next call still arrives on the next read.
+ */
+TEST_F(loop, interrupted_read_consumes_nothing_and_loses_no_work)
+{
+	struct binder_read_result rr;
+	size_t consumed = 1;
+	__u32 buf[64];
+
+	ASSERT_EQ(0, binder_cmd(self->dev.fd, BC_ENTER_LOOPER));
+	EXPECT_EQ(-ETIMEDOUT, binder_read(self->dev.fd, buf, sizeof(buf),
+					  &consumed, 300));
+	EXPECT_EQ(0, consumed);
+	ASSERT_EQ(0, manager_with_client(self, 0, 1, BR_REPLY));
+	EXPECT_NEXT_CALL(self, &rr, BR_NOOP);
+	EXPECT_REPLY_COMPLETES(self, &rr, BR_NOOP);
+	EXPECT_CHILD_OK(binder_child_finish(&self->client, BINDER_WAIT_MS));
+}
+
+/*
  * BC_EXIT_LOOPER only marks the thread: it is consumed like any command
  * and the thread goes on receiving calls until it leaves with
  * BINDER_THREAD_EXIT (what libbinder does next).
