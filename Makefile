@@ -9,6 +9,7 @@
 #   make stock-check  the VM lane on the Debian kernel alone
 #   make debug-check  the VM lane on the debug kernel alone
 #   make debug-kernel build (or reuse) the cached debug kernel
+#   make bench        ipckit vs the kernel's binder vs pipe/unix, one boot
 #   make checkpatch   checkpatch.pl --strict over kernel/
 #   make clean
 #
@@ -21,7 +22,7 @@ JOBS    ?= $(shell nproc)
 export BUILD
 
 .PHONY: all module shim selftests deps run check host-check stock-check \
-	debug-check debug-kernel checkpatch clean
+	debug-check debug-kernel bench checkpatch clean
 
 all: module shim selftests
 
@@ -59,6 +60,9 @@ debug-check: shim selftests
 
 debug-kernel:
 	scripts/build-debug-kernel.sh
+
+bench: all
+	scripts/vm-run.sh -l stock bench
 
 checkpatch:
 	scripts/checkpatch.sh

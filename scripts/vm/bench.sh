@@ -1,0 +1,32 @@
+#!/bin/sh
+# In-VM job for `make bench` (IPCKIT_JOB=bench): ipckit against the
+# reference driver, interleaved in one boot by ipckit-bench. The numbers
+# are reported, not judged: the one TAP line says whether the benchmark
+# ran, and its table follows as '# ' lines, so that it ends up in the
+# host's <out>/results.txt as well as on the console.
+set -o pipefail
+
+MOD=/lib/modules
+BENCH=/ipckit/tests/ipckit-bench
+result() { # result "description" status
+	if [ "$2" -eq 0 ]; then r=ok; else r="not ok"; fi
+	echo "$r 1 - $1" >> "$IPCKIT_RESULTS"
+}
+
+insmod $MOD/binder_linux.ko devices=binder ||
+	{ result "bench: load binder_linux" 1; exit 1; }
+insmod $MOD/ipckit.ko devices=ipckit ||
+	{ result "bench: load ipckit" 1; exit 1; }
+
+t0=$(cut -d' ' -f1 /proc/uptime)
+"$BENCH" -a /dev/ipckit -b /dev/binder 2>&1 | tee /tmp/bench.out
+status=$?
+echo "ipckit-bench took $(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' \
+	/proc/uptime) s, exit status $status" | tee -a /tmp/bench.out
+
+sed 's/^/# /' /tmp/bench.out >> "$IPCKIT_RESULTS"
+result "bench ran" $status
+# binder_linux has no module_exit; ipckit goes, so that a leak or a
+# refusal to unload shows in the kernel log the host scans.
+rmmod ipckit
+exit $status

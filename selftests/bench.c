@@ -1,0 +1,949 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipckit-bench: ipckit and the kernel's binder side by side, in one boot.
+ *
+ *	ipckit-bench -a DEVICE_A -b DEVICE_B [-n ITER] [-r ROUNDS]
+ *		     [-c same|split|free]
+ *
+ * For each device: sync round trips to the context manager (empty, 4 KiB
+ * and 64 KiB requests, empty replies) and the rate of 64-byte one-way
+ * calls; as the floor, the same ping-pong over a pipe pair and over an
+ * AF_UNIX stream socketpair. It reports medians and p90s and never judges
+ * them: the exit status only says whether every measurement ran.
+ * IPCKIT_GET_VERSION tells which device is ipckit (the reference says
+ * -EINVAL), so the ratios come out right whatever the order of -a and -b.
+ *
+ * Interleaving. Under TCG a vCPU's speed drifts with the host's load over
+ * seconds (other QEMUs, compilers). Running one driver after the other
+ * would charge that drift to whichever ran second, so every round runs
+ * each measurement on A and B (and the floor) back to back, ROUNDS times,
+ * in reverse order every other round. Each device keeps one server for the
+ * whole run: per-round setup (fork, open, mmap, context manager) is not
+ * what is measured, and the reference releases a dead manager only later,
+ * from a workqueue.
+ *
+ * What a binder round trip costs here beyond the driver: binder_util's
+ * watchdog arms and disarms a timer around every blocking read (two
+ * timer_settime() per read, on both sides), and the client frees the reply
+ * buffer with a write of its own (libbinder folds that into its next
+ * call). Both drivers pay the same, so ipckit/reference stands; the floor
+ * pays a poll() per read instead, so ipckit/pipe compares "driver plus
+ * harness" with bare kernel IPC.
+ *
+ * CPU placement (-c): "same" puts the client and every server on CPU 0,
+ * "split" the client on CPU 0 and the servers on CPU 1, "free" pins
+ * nothing. The default is "same", for the reasons at DEFAULT_PLACEMENT.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/ipckit.h>
+
+#include "binder_util.h"
+
+/*
+ * Sized for a 2-vCPU TCG guest: 12 x 1000 calls measure in about 35 s
+ * (0.1-0.4 ms a round trip), so the VM job, boot included, stays under
+ * three minutes even on a host twice as busy; a round's median still
+ * rests on 1000 samples, and 12 rounds spread the host's drift.
+ */
+#define DEFAULT_ITER		1000
+#define DEFAULT_ROUNDS		12
+/*
+ * Client and servers on one vCPU. Measured under TCG (QEMU 7.2, 2 vCPUs,
+ * on a 2-CPU host running another QEMU), 6 x 1000 calls, twice each:
+ * "same" measured in 18-19 s, p90s within 1.3x of the medians, and the
+ * ratios repeated (ipckit/reference 1.18 and 1.18 empty, 1.47 and 1.44 at
+ * 64 KiB). "split" took 38-42 s: every wake-up is a cross-vCPU IPI, which
+ * under TCG costs 0.1 to several ms with the host's load, so p90s reached
+ * 3.7-4 ms and the one-way ratio went from 1.04 to 1.35 between runs;
+ * "free" showed the same outliers (a 24 ms p90). transaction_test.c
+ * pins for the same reason. On one vCPU a round trip is two context
+ * switches, and one-way calls are served when the scheduler switches to
+ * the server: that, not parallel throughput, is what "same" measures.
+ */
+#define DEFAULT_PLACEMENT	"same"
+
+/* Untimed calls per measurement first: page faults, caches, allocators. */
+#define WARMUP_ITER		20
+#define MAX_PAYLOAD		65536
+#define ONEWAY_SIZE		64
+/*
+ * One-way calls pile up in the server's area while the client outruns it;
+ * both drivers give them half of it (about 512 KiB), each costing its 64
+ * bytes plus bookkeeping. This many fit with room to spare.
+ */
+#define ONEWAY_MAX		2000
+/*
+ * binder_serve() bounds each read by idle_ms and the whole call by four
+ * times that; see bench_server_main() for how a server outlives it.
+ */
+#define SERVE_IDLE_MS		15000
+
+enum bench_code {
+	BENCH_PING = 1,		/* reply empty */
+	BENCH_ONEWAY,		/* one-way: count it */
+	BENCH_ONEWAY_LAST,	/* one-way: count it, report the batch's count */
+	BENCH_QUIT,		/* reply, then exit */
+};
+
+/* Transports, in table order: the two devices, then the floor. */
+enum { T_A, T_B, T_PIPE, T_UNIX, NR_T };
+
+struct transport {
+	char label[32];
+	const char *path;	/* binder devices only */
+	bool binder;
+	bool ipckit;
+	struct binder_child server;
+	struct binder_dev dev;	/* binder: the client's view */
+	int rfd, wfd;		/* floor: the client's ends */
+};
+
+enum { M_NULL, M_4K, M_64K, M_ONEWAY, NR_M };
+
+static const struct {
+	const char *name;
+	size_t size;
+} meas[NR_M] = {
+	[M_NULL]	= { "round trip, empty (us)",	0 },
+	[M_4K]		= { "round trip, 4 KiB (us)",	4096 },
+	[M_64K]		= { "round trip, 64 KiB (us)",	65536 },
+	[M_ONEWAY]	= { "one-way, 64 B (tx/s)",	ONEWAY_SIZE },
+};
+
+static struct {
+	unsigned int iter, rounds, oneway_n;
+	const char *placement;
+	int client_cpu, server_cpu;	/* -1: not pinned */
+} cfg;
+
+static struct transport tp[NR_T];
+
+/*
+ * Round trips: one sample per call (us), ITER per round, in round order.
+ * One-way: one sample per round (calls/s).
+ */
+static double *samples[NR_T][NR_M];
+static size_t nsamples[NR_T][NR_M];
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int pin_to(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return 0;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
+}
+
+/* --- the binder server: context manager of one device ------------------ */
+
+struct bench_server {
+	unsigned long handled;
+	int oneway;		/* one-way calls of the current batch */
+	unsigned int problems;
+};
+
+static int bench_handle(struct binder_dev *dev,
+			const struct binder_transaction_data *tr, void *arg)
+{
+	struct bench_server *s = arg;
+	__s32 status = -EOPNOTSUPP;
+	int ret;
+
+	s->handled++;
+	switch (tr->code) {
+	case BENCH_PING:
+		return binder_reply(dev, tr, 0, NULL, 0);
+	case BENCH_ONEWAY:
+	case BENCH_ONEWAY_LAST:
+		if (!(tr->flags & TF_ONE_WAY))
+			s->problems++;
+		s->oneway++;
+		/* One-way: this only frees the buffer. */
+		ret = binder_reply(dev, tr, 0, NULL, 0);
+		if (tr->code == BENCH_ONEWAY_LAST) {
+			/*
+			 * One-way calls to a node are delivered in order, so
+			 * this ends the batch. The ready pipe is the client's
+			 * bounded wait for it (binder_child_wait_ready()).
+			 */
+			binder_child_ready(s->oneway);
+			s->oneway = 0;
+		}
+		return ret;
+	case BENCH_QUIT:
+		ret = binder_reply(dev, tr, 0, NULL, 0);
+		return ret ? ret : 1;
+	default:
+		s->problems++;
+		return binder_reply(dev, tr, TF_STATUS_CODE, &status,
+				    sizeof(status));
+	}
+}
+
+static int bench_server_main(void *arg)
+{
+	const struct transport *t = arg;
+	struct bench_server s = { };
+	struct binder_dev dev;
+	unsigned long handled;
+	bool first = true;
+	int ret;
+
+	ret = pin_to(cfg.server_cpu);
+	if (!ret)
+		ret = binder_open_dev(&dev, t->path, 0);
+	if (!ret)
+		ret = binder_become_context_mgr(dev.fd, NULL, 2000);
+	binder_child_ready(ret);
+	if (ret)
+		return 250;
+	dev.handler = bench_handle;
+	dev.handler_arg = &s;
+	/*
+	 * binder_serve() gives up after 4 * SERVE_IDLE_MS in all, busy or
+	 * not; this server lives for the whole run, so it serves again for
+	 * as long as the last call handled anything. A client that went
+	 * away for good still ends it, and PDEATHSIG covers the rest.
+	 */
+	do {
+		handled = s.handled;
+		ret = binder_serve(&dev, first, SERVE_IDLE_MS);
+		first = false;
+	} while (ret == -ETIMEDOUT && s.handled != handled);
+	binder_close_dev(&dev);
+	if (ret != 1)
+		return 249;
+	return s.problems > 200 ? 200 : s.problems;
+}
+
+static int binder_setup(struct transport *t)
+{
+	int ret = binder_child_start(&t->server, bench_server_main, t);
+
+	if (ret)
+		return ret;
+	ret = binder_child_wait_ready(&t->server, BINDER_WAIT_MS);
+	if (ret)
+		binder_child_kill(&t->server);
+	return ret;
+}
+
+/* Client side: the call, its reply, and the reply buffer's release. */
+static int binder_rtt(struct transport *t, const void *buf, size_t size)
+{
+	struct binder_result res;
+	int ret;
+
+	ret = binder_call(&t->dev, 0, BENCH_PING, 0, buf, size, &res);
+	if (ret)
+		return ret;
+	if (res.cmd != BR_REPLY) {
+		fprintf(stderr, "%s: got %s\n", t->label,
+			binder_br_name(res.cmd));
+		return -EPROTO;
+	}
+	if (res.tr.flags & TF_STATUS_CODE)
+		ret = -EBADMSG;
+	binder_free_buffer(&t->dev, res.tr.data.ptr.buffer);
+	return ret;
+}
+
+/*
+ * n one-way calls, from the first send until the server reports that the
+ * last arrived: calls per second in *rate.
+ */
+static int binder_oneway(struct transport *t, unsigned int n, double *rate)
+{
+	unsigned char buf[ONEWAY_SIZE];
+	struct binder_result res;
+	long long start;
+	unsigned int i;
+	int ret;
+
+	binder_fill(buf, sizeof(buf), n);
+	start = now_ns();
+	for (i = 0; i < n; i++) {
+		ret = binder_call(&t->dev, 0,
+				  i == n - 1 ? BENCH_ONEWAY_LAST : BENCH_ONEWAY,
+				  TF_ONE_WAY, buf, sizeof(buf), &res);
+		if (ret)
+			return ret;
+		if (res.cmd != BR_TRANSACTION_COMPLETE &&
+		    res.cmd != BR_ONEWAY_SPAM_SUSPECT) {
+			fprintf(stderr, "%s: one-way call %u got %s\n",
+				t->label, i, binder_br_name(res.cmd));
+			return -EPROTO;
+		}
+	}
+	ret = binder_child_wait_ready(&t->server, BINDER_WAIT_MS);
+	if (ret < 0)
+		return ret;
+	*rate = n / ((now_ns() - start) / 1e9);
+	if ((unsigned int)ret != n) {
+		fprintf(stderr, "%s: server got %d of %u one-way calls\n",
+			t->label, ret, n);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+static void binder_stop(struct transport *t)
+{
+	struct binder_result res;
+	int status;
+
+	if (t->server.pid <= 0)
+		return;
+	if (t->dev.fd > 0 &&
+	    !binder_call(&t->dev, 0, BENCH_QUIT, 0, NULL, 0, &res) &&
+	    res.cmd == BR_REPLY) {
+		binder_free_buffer(&t->dev, res.tr.data.ptr.buffer);
+		status = binder_child_finish(&t->server, BINDER_WAIT_MS);
+		if (!binder_child_ok(status))
+			fprintf(stderr, "%s: server ended with status %#x\n",
+				t->label, status);
+	} else {
+		binder_child_kill(&t->server);
+	}
+	binder_close_dev(&t->dev);
+}
+
+/* --- the floor: the same ping-pong over a pipe pair or a socketpair ---- */
+
+/*
+ * Server side, blocking: it needs no bound of its own, the client kills it
+ * (and PDEATHSIG would). 0 when done, 1 at EOF, -errno.
+ */
+static int xfer_full(int fd, void *buf, size_t len, bool out)
+{
+	unsigned char *p = buf;
+	ssize_t n;
+
+	while (len) {
+		n = out ? write(fd, p, len) : read(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Request: a __u32 size, then that many bytes; reply: one byte. */
+static int floor_serve(int rfd, int wfd)
+{
+	static unsigned char buf[MAX_PAYLOAD];
+	const unsigned char ack = 1;
+	__u32 size;
+	int ret;
+
+	for (;;) {
+		ret = xfer_full(rfd, &size, sizeof(size), false);
+		if (ret)
+			return ret == 1 ? 0 : 1;	/* EOF: client is done */
+		if (size > sizeof(buf) || xfer_full(rfd, buf, size, false) ||
+		    xfer_full(wfd, (void *)&ack, 1, true))
+			return 1;
+	}
+}
+
+/* Keep fds 0-2, a and b: the other floor's ends would hide its EOF. */
+static void close_other_fds(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+
+	if (lo > 3)
+		close_range(3, lo - 1, 0);
+	if (hi > lo + 1)
+		close_range(lo + 1, hi - 1, 0);
+	close_range(hi + 1, ~0U, 0);
+}
+
+/*
+ * A plain fork, not binder_child_start(): that one closes every inherited
+ * fd, and this server needs its ends of the pipes. Forked before any
+ * binder device is open, so it holds none.
+ */
+static int floor_start(struct transport *t, int srv_r, int srv_w)
+{
+	pid_t parent = getpid();
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(253);
+		close_other_fds(srv_r, srv_w);
+		if (pin_to(cfg.server_cpu))
+			_exit(254);
+		_exit(floor_serve(srv_r, srv_w) & 0xff);
+	}
+	t->server.pid = pid;
+	t->server.ready_fd = -1;
+	t->server.go_fd = -1;
+	return 0;
+}
+
+static int floor_setup(struct transport *t, bool sock)
+{
+	int req[2], rep[2];
+	int ret;
+
+	if (sock) {
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, req))
+			return -errno;
+		ret = floor_start(t, req[1], req[1]);
+		close(req[1]);
+		t->rfd = req[0];
+		t->wfd = req[0];
+	} else {
+		if (pipe2(req, O_CLOEXEC))
+			return -errno;
+		if (pipe2(rep, O_CLOEXEC)) {
+			ret = -errno;
+			close(req[0]);
+			close(req[1]);
+			return ret;
+		}
+		ret = floor_start(t, req[0], rep[1]);
+		close(req[0]);
+		close(rep[1]);
+		t->wfd = req[1];
+		t->rfd = rep[0];
+	}
+	/* Non-blocking on our side, so that every wait goes through poll(). */
+	if (!ret && (fcntl(t->rfd, F_SETFL, O_NONBLOCK) ||
+		     fcntl(t->wfd, F_SETFL, O_NONBLOCK)))
+		ret = -errno;
+	return ret;
+}
+
+/*
+ * Client side: move len bytes, waiting in poll() at most until deadline
+ * (ms). A read polls first, since a reply is never there yet.
+ */
+static int floor_io(int fd, void *buf, size_t len, bool out,
+		    long long deadline)
+{
+	struct pollfd pfd = { .fd = fd, .events = out ? POLLOUT : POLLIN };
+	unsigned char *p = buf;
+	bool wait = !out;
+	long long left;
+	ssize_t n;
+
+	while (len) {
+		if (wait) {
+			left = deadline - binder_now_ms();
+			if (left <= 0)
+				return -ETIMEDOUT;
+			if (poll(&pfd, 1, left) < 0 && errno != EINTR)
+				return -errno;
+		}
+		n = out ? write(fd, p, len) : read(fd, p, len);
+		if (n > 0) {
+			p += n;
+			len -= n;
+			wait = !out;
+		} else if (n == 0) {
+			return -EPIPE;
+		} else if (errno == EAGAIN || errno == EINTR) {
+			wait = true;
+		} else {
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+/*
+ * msg: a __u32 header's room, then the payload. At 64 KiB the message is
+ * 4 bytes over a pipe's capacity, so it goes in two writes with a wake-up
+ * in between: what a pipe costs at that size, left in the floor.
+ */
+static int floor_rtt(struct transport *t, unsigned char *msg, size_t size)
+{
+	long long deadline = binder_now_ms() + BINDER_WAIT_MS;
+	__u32 hdr = size;
+	unsigned char ack;
+	int ret;
+
+	memcpy(msg, &hdr, sizeof(hdr));
+	ret = floor_io(t->wfd, msg, sizeof(hdr) + size, true, deadline);
+	if (!ret)
+		ret = floor_io(t->rfd, &ack, 1, false, deadline);
+	return ret;
+}
+
+static void floor_stop(struct transport *t)
+{
+	int status;
+
+	if (t->server.pid <= 0)
+		return;
+	/* EOF on its request stream ends the server. */
+	close(t->wfd);
+	if (t->rfd != t->wfd)
+		close(t->rfd);
+	t->rfd = -1;
+	t->wfd = -1;
+	status = binder_child_finish(&t->server, BINDER_WAIT_MS);
+	if (!binder_child_ok(status))
+		fprintf(stderr, "%s: server ended with status %#x\n",
+			t->label, status);
+}
+
+/* --- measuring ---------------------------------------------------------- */
+
+static void record(int ti, int m, double v)
+{
+	samples[ti][m][nsamples[ti][m]++] = v;
+}
+
+/* msg: MAX_PAYLOAD bytes after a __u32 header, see floor_rtt(). */
+static int run_one(int ti, int m, unsigned int iter, bool keep,
+		   unsigned char *msg)
+{
+	struct transport *t = &tp[ti];
+	long long start;
+	unsigned int i;
+	double rate;
+	int ret = 0;
+
+	if (m == M_ONEWAY) {
+		ret = binder_oneway(t, iter, &rate);
+		if (!ret && keep)
+			record(ti, m, rate);
+	}
+	for (i = 0; m != M_ONEWAY && i < iter; i++) {
+		start = now_ns();
+		if (t->binder)
+			ret = binder_rtt(t, msg + sizeof(__u32), meas[m].size);
+		else
+			ret = floor_rtt(t, msg, meas[m].size);
+		if (ret)
+			break;
+		if (keep)
+			record(ti, m, (now_ns() - start) / 1e3);
+	}
+	if (ret)
+		fprintf(stderr, "ipckit-bench: %s, %s: %s\n", t->label,
+			meas[m].name, strerror(-ret));
+	return ret;
+}
+
+/*
+ * One round: every measurement on every transport, in order or reversed;
+ * the devices always next to each other.
+ */
+static int run_round(unsigned int round, bool keep, unsigned char *msg)
+{
+	int m, k, ti, ret;
+
+	for (m = 0; m < NR_M; m++) {
+		for (k = 0; k < NR_T; k++) {
+			ti = round % 2 ? NR_T - 1 - k : k;
+			if (m == M_ONEWAY && !tp[ti].binder)
+				continue;
+			ret = run_one(ti, m, keep ? (m == M_ONEWAY ?
+						     cfg.oneway_n : cfg.iter) :
+				      WARMUP_ITER, keep, msg);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+/* --- reporting ---------------------------------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile p (0..1) of v[0..n), which it sorts. */
+static double pct(double *v, size_t n, double p)
+{
+	size_t k;
+
+	qsort(v, n, sizeof(*v), cmp_double);
+	k = (size_t)(p * n + 0.999999);
+	return v[k ? k - 1 : 0];
+}
+
+struct summary {
+	bool have;
+	double med, p90;
+};
+
+/*
+ * Median and "p90" of src[0..n): for a rate, the slow tenth is the low
+ * end, so the 10th percentile.
+ */
+static struct summary stat_of(const double *src, size_t n, bool rate)
+{
+	struct summary s = { };
+	double *v;
+
+	if (!n)
+		return s;
+	v = malloc(n * sizeof(*v));
+	if (!v)
+		return s;
+	memcpy(v, src, n * sizeof(*v));
+	s.med = pct(v, n, 0.5);
+	s.p90 = pct(v, n, rate ? 0.1 : 0.9);
+	s.have = true;
+	free(v);
+	return s;
+}
+
+static void print_num(double v, bool have, bool rate)
+{
+	if (!have)
+		printf(" %9s", "-");
+	else if (rate)
+		printf(" %9.0f", v);
+	else
+		printf(" %9.1f", v);
+}
+
+static void print_ratio(struct summary a, struct summary b)
+{
+	if (a.have && b.have && b.med > 0)
+		printf(" %9.2f", a.med / b.med);
+	else
+		printf(" %9s", "-");
+}
+
+static void report(int dut, int base)
+{
+	struct summary st[NR_T][NR_M];
+	unsigned int r, per;
+	char over[10];
+	int ti, m;
+
+	for (ti = 0; ti < NR_T; ti++)
+		for (m = 0; m < NR_M; m++)
+			st[ti][m] = stat_of(samples[ti][m], nsamples[ti][m],
+					    m == M_ONEWAY);
+
+	printf("\n%-24s", "");
+	for (ti = 0; ti < NR_T; ti++)
+		printf(" %-19s", tp[ti].label);
+	snprintf(over, sizeof(over), "%.8s/", tp[dut].label);
+	printf(" %9s %9s\n", over, over);
+	printf("%-24s", "measurement");
+	for (ti = 0; ti < NR_T; ti++)
+		printf(" %9s %9s", "median", "p90");
+	printf(" %9.9s %9s\n", tp[base].label, "pipe");
+	for (m = 0; m < NR_M; m++) {
+		printf("%-24s", meas[m].name);
+		for (ti = 0; ti < NR_T; ti++) {
+			print_num(st[ti][m].med, st[ti][m].have, m == M_ONEWAY);
+			print_num(st[ti][m].p90, st[ti][m].have, m == M_ONEWAY);
+		}
+		print_ratio(st[dut][m], st[base][m]);
+		print_ratio(st[dut][m], st[T_PIPE][m]);
+		printf("\n");
+	}
+	printf("ratios are of medians: for round trips above 1 means %s is slower,\n"
+	       "for one-way above 1 means it is faster. One-way p90: the rate\n"
+	       "9 of 10 rounds reached.\n", tp[dut].label);
+
+	/* Drift within the run: one median per round, then max/min. */
+	printf("\nper-round medians\n%-32s", "");
+	for (r = 0; r < cfg.rounds; r++)
+		printf(" %8s%-2u", "r", r + 1);
+	printf(" %8s\n", "max/min");
+	for (m = 0; m < NR_M; m++) {
+		for (ti = 0; ti < NR_T; ti++) {
+			double lo = 0, hi = 0;
+
+			if (!nsamples[ti][m])
+				continue;
+			per = nsamples[ti][m] / cfg.rounds;
+			printf("%-24s %-7s", meas[m].name, tp[ti].label);
+			for (r = 0; r < cfg.rounds; r++) {
+				struct summary s = stat_of(samples[ti][m] + r * per,
+							per, m == M_ONEWAY);
+
+				printf(m == M_ONEWAY ? " %10.0f" : " %10.1f",
+				       s.med);
+				if (!r || s.med < lo)
+					lo = s.med;
+				if (!r || s.med > hi)
+					hi = s.med;
+			}
+			printf(" %8.2f\n", lo > 0 ? hi / lo : 0);
+		}
+	}
+}
+
+/* --- setup -------------------------------------------------------------- */
+
+/* 1: ipckit, 0: not (the reference rejects IPCKIT_GET_VERSION), -errno. */
+static int is_ipckit(const char *path)
+{
+	struct ipckit_version ver;
+	int fd, ret;
+
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (!ioctl(fd, IPCKIT_GET_VERSION, &ver))
+		ret = 1;
+	else if (errno == EINVAL || errno == ENOTTY)
+		ret = 0;
+	else
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int set_placement(const char *p)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	cfg.placement = p;
+	if (!strcmp(p, "same")) {
+		cfg.client_cpu = 0;
+		cfg.server_cpu = 0;
+	} else if (!strcmp(p, "split")) {
+		if (cpus < 2) {
+			fprintf(stderr, "ipckit-bench: -c split needs 2 CPUs\n");
+			return -1;
+		}
+		cfg.client_cpu = 0;
+		cfg.server_cpu = 1;
+	} else if (!strcmp(p, "free")) {
+		cfg.client_cpu = -1;
+		cfg.server_cpu = -1;
+	} else {
+		fprintf(stderr, "ipckit-bench: -c wants same, split or free\n");
+		return -1;
+	}
+	return 0;
+}
+
+static void usage(const char *prog)
+{
+	fprintf(stderr,
+		"usage: %s -a DEVICE_A -b DEVICE_B [-n ITER] [-r ROUNDS] [-c same|split|free]\n"
+		"  -n  calls per measurement and round (default %u; one-way: at most %u)\n"
+		"  -r  rounds, each running every measurement on A and B (default %u)\n"
+		"  -c  CPU placement of client and servers (default %s)\n",
+		prog, DEFAULT_ITER, ONEWAY_MAX, DEFAULT_ROUNDS,
+		DEFAULT_PLACEMENT);
+}
+
+static int parse_count(const char *s, unsigned int *v)
+{
+	char *end;
+	unsigned long n = strtoul(s, &end, 10);
+
+	if (*s < '0' || *s > '9' || *end || !n || n > 1000000)
+		return -1;
+	*v = n;
+	return 0;
+}
+
+/* The device's basename, or its path when both devices share one. */
+static void set_labels(void)
+{
+	const char *a = strrchr(tp[T_A].path, '/');
+	const char *b = strrchr(tp[T_B].path, '/');
+
+	a = a ? a + 1 : tp[T_A].path;
+	b = b ? b + 1 : tp[T_B].path;
+	if (!strcmp(a, b)) {
+		a = tp[T_A].path;
+		b = tp[T_B].path;
+	}
+	snprintf(tp[T_A].label, sizeof(tp[T_A].label), "%s", a);
+	snprintf(tp[T_B].label, sizeof(tp[T_B].label), "%s", b);
+	snprintf(tp[T_PIPE].label, sizeof(tp[T_PIPE].label), "pipe");
+	snprintf(tp[T_UNIX].label, sizeof(tp[T_UNIX].label), "unix");
+}
+
+static void teardown(void)
+{
+	int ti;
+
+	for (ti = 0; ti < NR_T; ti++) {
+		if (tp[ti].binder)
+			binder_stop(&tp[ti]);
+		else
+			floor_stop(&tp[ti]);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	unsigned char *msg;
+	long long start;
+	int opt, ti, m, ret, dut, base;
+	unsigned int r;
+
+	cfg.iter = DEFAULT_ITER;
+	cfg.rounds = DEFAULT_ROUNDS;
+	if (set_placement(DEFAULT_PLACEMENT))
+		return 2;
+	while ((opt = getopt(argc, argv, "a:b:n:r:c:h")) != -1) {
+		switch (opt) {
+		case 'a':
+			tp[T_A].path = optarg;
+			break;
+		case 'b':
+			tp[T_B].path = optarg;
+			break;
+		case 'n':
+			if (parse_count(optarg, &cfg.iter))
+				goto bad_usage;
+			break;
+		case 'r':
+			if (parse_count(optarg, &cfg.rounds))
+				goto bad_usage;
+			break;
+		case 'c':
+			if (set_placement(optarg))
+				return 2;
+			break;
+		default:
+			goto bad_usage;
+		}
+	}
+	if (!tp[T_A].path || !tp[T_B].path || optind != argc)
+		goto bad_usage;
+	cfg.oneway_n = cfg.iter < ONEWAY_MAX ? cfg.iter : ONEWAY_MAX;
+
+	signal(SIGPIPE, SIG_IGN);	/* a dead floor server is -EPIPE */
+	set_labels();
+	for (ti = T_A; ti <= T_B; ti++) {
+		ret = is_ipckit(tp[ti].path);
+		if (ret < 0) {
+			fprintf(stderr, "ipckit-bench: %s: %s\n", tp[ti].path,
+				strerror(-ret));
+			return 1;
+		}
+		tp[ti].binder = true;
+		tp[ti].ipckit = ret;
+	}
+	for (ti = T_PIPE; ti <= T_UNIX; ti++) {
+		tp[ti].rfd = -1;
+		tp[ti].wfd = -1;
+	}
+	/* The ratios want ipckit over the reference, whatever -a and -b say. */
+	if (tp[T_A].ipckit != tp[T_B].ipckit) {
+		dut = tp[T_A].ipckit ? T_A : T_B;
+		base = tp[T_A].ipckit ? T_B : T_A;
+	} else {
+		dut = T_B;
+		base = T_A;
+	}
+
+	msg = calloc(1, sizeof(__u32) + MAX_PAYLOAD);
+	if (!msg)
+		return 1;
+	binder_fill(msg + sizeof(__u32), MAX_PAYLOAD, 1);
+	for (ti = 0; ti < NR_T; ti++)
+		for (m = 0; m < NR_M; m++) {
+			samples[ti][m] = calloc((size_t)cfg.iter * cfg.rounds,
+						sizeof(double));
+			if (!samples[ti][m])
+				return 1;
+		}
+
+	printf("ipckit-bench: %s = %s (%s), %s = %s (%s)\n",
+	       tp[T_A].label, tp[T_A].path,
+	       tp[T_A].ipckit ? "ipckit" : "reference",
+	       tp[T_B].label, tp[T_B].path,
+	       tp[T_B].ipckit ? "ipckit" : "reference");
+	if (tp[T_A].ipckit == tp[T_B].ipckit)
+		printf("ipckit-bench: not one ipckit and one reference device: ratios are %s/%s\n",
+		       tp[T_B].label, tp[T_A].label);
+	printf("ipckit-bench: %u rounds x %u calls (one-way batches of %u), placement %s",
+	       cfg.rounds, cfg.iter, cfg.oneway_n, cfg.placement);
+	if (cfg.client_cpu >= 0)
+		printf(" (client on CPU %d, servers on CPU %d)", cfg.client_cpu,
+		       cfg.server_cpu);
+	printf(", %ld CPUs online\n", sysconf(_SC_NPROCESSORS_ONLN));
+	fflush(stdout);
+
+	ret = pin_to(cfg.client_cpu);
+	if (ret) {
+		fprintf(stderr, "ipckit-bench: pinning: %s\n", strerror(-ret));
+		return 1;
+	}
+	/*
+	 * Servers first, the floor's before any binder fd exists here: a
+	 * child closing an inherited binder fd would flush our threads.
+	 */
+	ret = floor_setup(&tp[T_PIPE], false);
+	if (!ret)
+		ret = floor_setup(&tp[T_UNIX], true);
+	for (ti = T_A; !ret && ti <= T_B; ti++)
+		ret = binder_setup(&tp[ti]);
+	for (ti = T_A; !ret && ti <= T_B; ti++)
+		ret = binder_open_dev(&tp[ti].dev, tp[ti].path, 0);
+	if (ret) {
+		fprintf(stderr, "ipckit-bench: setup: %s\n", strerror(-ret));
+		goto out;
+	}
+
+	start = binder_now_ms();
+	ret = run_round(0, false, msg);
+	for (r = 0; !ret && r < cfg.rounds; r++)
+		ret = run_round(r, true, msg);
+	if (ret) {
+		fprintf(stderr, "ipckit-bench: stopped in round %u of %u (0: warm-up)\n",
+			r, cfg.rounds);
+		goto out;
+	}
+	printf("ipckit-bench: measured in %.1f s\n",
+	       (binder_now_ms() - start) / 1e3);
+	report(dut, base);
+out:
+	teardown();
+	fflush(stdout);
+	return ret ? 1 : 0;
+
+bad_usage:
+	usage(argv[0]);
+	return 2;
+}
