@@ -71,6 +71,7 @@ int ipckit_context_create(const char *name, struct dentry *debugfs_root,
 	strscpy(ctx->name, name, sizeof(ctx->name));
 	mutex_init(&ctx->lock);
 	spin_lock_init(&ctx->mgr_lock);
+	mutex_init(&ctx->death_lock);
 	ctx->mgr_uid = INVALID_UID;
 	INIT_LIST_HEAD(&ctx->procs);
 	INIT_LIST_HEAD(&ctx->link);
@@ -83,6 +84,7 @@ int ipckit_context_create(const char *name, struct dentry *debugfs_root,
 	err = misc_register(&ctx->misc);
 	if (err) {
 		ipckit_log_taken(name, err);
+		mutex_destroy(&ctx->death_lock);
 		mutex_destroy(&ctx->lock);
 		kfree(ctx);
 		return err;
@@ -105,6 +107,7 @@ void ipckit_context_destroy(struct ipckit_context *ctx)
 	debugfs_remove_recursive(ctx->debugfs);
 	misc_deregister(&ctx->misc);
 	WARN_ON(!list_empty(&ctx->procs));
+	mutex_destroy(&ctx->death_lock);
 	mutex_destroy(&ctx->lock);
 	kfree(ctx);
 }

@@ -15,6 +15,12 @@
  * struct ipckit_node::lock (spinlock)
  *	guards the node's owner pointer, cleared when the owner dies.
  *
+ * struct ipckit_context::death_lock (mutex)
+ *	guards death-notification bookkeeping: which refs point at a node,
+ *	which notifications they carry, whether the node's owner died. Taken
+ *	only by BC_REQUEST/CLEAR_DEATH_NOTIFICATION, ref creation and process
+ *	death, never per transaction. Any proc's inner_lock nests inside it.
+ *
  * struct ipckit_proc::inner_lock (spinlock)
  *	guards everything that moves on the hot path of one process: its
  *	@todo list, @threads, @waiting_threads, @nodes, @handles, thread looper state,
@@ -30,6 +36,7 @@
  *
  * Nesting order, outermost first:
  *	ipckit_context::lock -> ipckit_alloc::lock -> mmap_lock
+ *	ipckit_context::death_lock -> ipckit_proc::inner_lock
  *	ipckit_proc::inner_lock -> ipckit_transaction::lock
  * Two processes' inner locks are never held together: work moves from one
  * process to another by taking the target's lock alone.
@@ -120,6 +127,7 @@ enum ipckit_obj {
  *           held, or NULL
  * @mgr_uid: euid of the first context manager; later ones must match
  * @mgr_lock: guards @mgr_node for the hot path (nests inside @lock)
+ * @death_lock: guards node->holders, node->is_dead, ref->death, death->ref
  * @nprocs:  live processes; debugfs and leak checks read it locklessly
  * @debugfs: this context's debugfs directory, or NULL/ERR when absent
  * @debugfs_procs: its proc/ directory
@@ -138,6 +146,7 @@ struct ipckit_context {
 	struct ipckit_node *mgr_node;
 	kuid_t mgr_uid;
 	spinlock_t mgr_lock; /* guards @mgr_node (hot path) */
+	struct mutex death_lock; /* guards death notification bookkeeping */
 	atomic_t nprocs;
 	struct dentry *debugfs;
 	struct dentry *debugfs_procs;
@@ -163,6 +172,9 @@ enum ipckit_work_type {
 	IPCKIT_WORK_TRANSACTION = 1,	/* a transaction or reply to deliver */
 	IPCKIT_WORK_TRANSACTION_COMPLETE, /* BR_TRANSACTION_COMPLETE */
 	IPCKIT_WORK_RETURN_ERROR,	/* a BR_ error code for the thread */
+	IPCKIT_WORK_DEAD_BINDER,	/* BR_DEAD_BINDER */
+	IPCKIT_WORK_DEAD_BINDER_AND_CLEAR, /* ... then clear when done */
+	IPCKIT_WORK_CLEAR_DEATH_NOTIFICATION, /* BR_CLEAR_DEATH_NOTIFICATION_DONE */
 };
 
 /**
@@ -200,6 +212,9 @@ struct ipckit_error {
  *               @async_todo (guarded by the owner's inner_lock)
  * @async_todo:  one-way transactions waiting for @has_async to clear
  * @proc_link:   entry in proc->nodes
+ * @holders:     every process's ref to this node (struct ipckit_ref),
+ *               guarded by ipckit_context::death_lock
+ * @is_dead:     the owner died (guarded by ipckit_context::death_lock)
  */
 struct ipckit_node {
 	struct ipckit_context *ctx;
@@ -213,18 +228,43 @@ struct ipckit_node {
 	bool has_async;
 	struct list_head async_todo;
 	struct list_head proc_link;
+	struct list_head holders;
+	bool is_dead;
 };
 
 /**
  * struct ipckit_ref - a process's handle for another process's node
  * @proc_link: entry in proc->handles, guarded by proc->inner_lock
+ * @node_link: entry in node->holders, guarded by ipckit_context::death_lock
  * @node:      the node (reference held)
+ * @proc:      the process holding the handle
  * @desc:      the handle number, unique in the process
+ * @death:     the death notification requested on it, or NULL (guarded
+ *             by ipckit_context::death_lock)
  */
 struct ipckit_ref {
 	struct list_head proc_link;
+	struct list_head node_link;
 	struct ipckit_node *node;
+	struct ipckit_proc *proc;
 	u32 desc;
+	struct ipckit_death *death;
+};
+
+/**
+ * struct ipckit_death - a death notification a process asked for
+ * @work:   queue entry: on the proc's or a thread's todo while a BR_ is
+ *          due, on proc->delivered_death after BR_DEAD_BINDER until
+ *          BC_DEAD_BINDER_DONE (guarded by the proc's inner_lock); its
+ *          type says which BR_ is due
+ * @cookie: the process's cookie, returned with the BR_
+ * @ref:    the ref it watches; NULL once cleared (guarded by
+ *          ipckit_context::death_lock)
+ */
+struct ipckit_death {
+	struct ipckit_work work;
+	binder_uintptr_t cookie;
+	struct ipckit_ref *ref;
 };
 
 /**
@@ -320,6 +360,7 @@ struct ipckit_transaction {
  * @todo:            work any looper thread may take
  * @nodes:           nodes this process owns
  * @handles:         handles this process holds (struct ipckit_ref)
+ * @delivered_death: BR_DEAD_BINDER sent, BC_DEAD_BINDER_DONE pending
  * @max_threads:     BINDER_SET_MAX_THREADS
  * @requested_threads: BR_SPAWN_LOOPER sent, BC_REGISTER_LOOPER pending
  * @requested_threads_started: threads registered after a spawn request
@@ -340,6 +381,7 @@ struct ipckit_proc {
 	struct list_head todo;
 	struct list_head nodes;
 	struct list_head handles;
+	struct list_head delivered_death;
 	u32 max_threads;
 	u32 requested_threads;
 	u32 requested_threads_started;
@@ -433,6 +475,17 @@ struct ipckit_node *ipckit_ref_get_node(struct ipckit_proc *proc, u32 desc);
 int ipckit_ref_for_node(struct ipckit_proc *proc, struct ipckit_node *node,
 			u32 *desc);
 void ipckit_ref_release_all(struct ipckit_proc *proc);
+
+/* death.c */
+int ipckit_death_request(struct ipckit_thread *thread, u32 handle,
+			 binder_uintptr_t cookie);
+int ipckit_death_clear(struct ipckit_thread *thread, u32 handle,
+		       binder_uintptr_t cookie);
+void ipckit_death_done(struct ipckit_thread *thread, binder_uintptr_t cookie);
+void ipckit_death_node_died(struct ipckit_node *node);
+void ipckit_death_ref_gone(struct ipckit_ref *ref);
+void ipckit_death_release_work(struct ipckit_proc *proc,
+			       struct ipckit_work *w);
 
 /* translate.c */
 int ipckit_translate_objects(struct ipckit_thread *thread,

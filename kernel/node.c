@@ -27,6 +27,7 @@ static struct ipckit_node *ipckit_node_alloc(struct ipckit_proc *proc,
 	node->accept_fds = !!(flags & FLAT_BINDER_FLAG_ACCEPTS_FDS);
 	node->txn_security_ctx = !!(flags & FLAT_BINDER_FLAG_TXN_SECURITY_CTX);
 	INIT_LIST_HEAD(&node->async_todo);
+	INIT_LIST_HEAD(&node->holders);
 	return node;
 }
 
@@ -142,7 +143,8 @@ struct ipckit_proc *ipckit_node_get_owner(struct ipckit_node *node)
  * ipckit_node_release_all() - the owner dies: orphan all its nodes
  * @proc: the dying owner, already marked dead
  *
- * One-way transactions still queued on a node are dropped.
+ * Every process watching a node gets its BR_DEAD_BINDER; one-way
+ * transactions still queued on a node are dropped.
  */
 void ipckit_node_release_all(struct ipckit_proc *proc)
 {
@@ -161,6 +163,7 @@ void ipckit_node_release_all(struct ipckit_proc *proc)
 		spin_lock(&node->lock);
 		node->proc = NULL;
 		spin_unlock(&node->lock);
+		ipckit_death_node_died(node);
 		ipckit_release_work_list(proc, &node->async_todo);
 		ipckit_node_put(node);	/* the owner's list reference */
 	}

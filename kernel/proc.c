@@ -45,6 +45,7 @@ static int ipckit_open(struct inode *inode, struct file *file)
 	INIT_LIST_HEAD(&proc->todo);
 	INIT_LIST_HEAD(&proc->nodes);
 	INIT_LIST_HEAD(&proc->handles);
+	INIT_LIST_HEAD(&proc->delivered_death);
 	ipckit_alloc_init(&proc->alloc);
 
 	mutex_lock(&ctx->lock);
@@ -133,6 +134,7 @@ static int ipckit_release(struct inode *inode, struct file *file)
 	ipckit_node_release_all(proc);
 	ipckit_ref_release_all(proc);
 	ipckit_release_work_list(proc, &proc->todo);
+	ipckit_release_work_list(proc, &proc->delivered_death);
 
 	ipckit_stat_inc(ctx, IPCKIT_STAT_RELEASE);
 	ipckit_proc_put(proc);

@@ -4,9 +4,10 @@
  * numbers are per process; 0 always names the context manager's node.
  *
  * Locking: see internal.h. A process's refs are guarded by its
- * inner_lock; each ref holds a reference on its node, dropped when the
- * process dies (counting by BC_ACQUIRE/BC_RELEASE is node/ref tracking's
- * next step and does not free refs yet).
+ * inner_lock; a ref's place on its node's watch list (for death
+ * notifications) by the context's death_lock. Each ref holds a reference
+ * on its node, dropped when the process dies (counting by BC_ACQUIRE/
+ * BC_RELEASE does not free refs yet).
  */
 #include <linux/slab.h>
 
@@ -79,32 +80,49 @@ struct ipckit_node *ipckit_ref_get_node(struct ipckit_proc *proc, u32 desc)
 int ipckit_ref_for_node(struct ipckit_proc *proc, struct ipckit_node *node,
 			u32 *desc)
 {
+	struct ipckit_context *ctx = proc->ctx;
 	struct ipckit_ref *ref, *new;
+	int ret = 0;
+
+	/* Fast path: the process already has a handle for the node. */
+	spin_lock(&proc->inner_lock);
+	ref = ipckit_ref_by_node_ilocked(proc, node);
+	if (ref)
+		*desc = ref->desc;
+	spin_unlock(&proc->inner_lock);
+	if (ref)
+		return 0;
 
 	new = kzalloc(sizeof(*new), GFP_KERNEL);
 	if (!new)
 		return -ENOMEM;
+	INIT_LIST_HEAD(&new->node_link);
+	new->proc = proc;
+	new->node = node;
 
+	/* A new handle joins the node's watch list: death_lock, then inner. */
+	mutex_lock(&ctx->death_lock);
 	spin_lock(&proc->inner_lock);
 	if (proc->is_dead) {
-		spin_unlock(&proc->inner_lock);
-		kfree(new);
-		return -ESRCH;
+		ret = -ESRCH;
+		goto out;
 	}
 	ref = ipckit_ref_by_node_ilocked(proc, node);
 	if (!ref) {
 		ref = new;
 		new = NULL;
-		ref->node = node;
 		ipckit_node_get(node);
 		ref->desc = ipckit_ref_new_desc_ilocked(proc, node);
 		list_add_tail(&ref->proc_link, &proc->handles);
-		ipckit_obj_created(proc->ctx, IPCKIT_OBJ_REF);
+		list_add_tail(&ref->node_link, &node->holders);
+		ipckit_obj_created(ctx, IPCKIT_OBJ_REF);
 	}
 	*desc = ref->desc;
+out:
 	spin_unlock(&proc->inner_lock);
+	mutex_unlock(&ctx->death_lock);
 	kfree(new);
-	return 0;
+	return ret;
 }
 
 /* The process dies: every handle goes, releasing its node. */
@@ -121,6 +139,7 @@ void ipckit_ref_release_all(struct ipckit_proc *proc)
 		spin_unlock(&proc->inner_lock);
 		if (!ref)
 			return;
+		ipckit_death_ref_gone(ref);
 		ipckit_node_put(ref->node);
 		ipckit_obj_deleted(proc->ctx, IPCKIT_OBJ_REF);
 		kfree(ref);

@@ -359,6 +359,34 @@ retry:
 			ptr += sizeof(u32);
 			ipckit_stat_br(proc->ctx, cmd);
 			break;
+		case IPCKIT_WORK_DEAD_BINDER:
+		case IPCKIT_WORK_DEAD_BINDER_AND_CLEAR:
+		case IPCKIT_WORK_CLEAR_DEATH_NOTIFICATION: {
+			struct ipckit_death *death =
+				container_of(w, struct ipckit_death, work);
+			binder_uintptr_t cookie = death->cookie;
+
+			if (w->type == IPCKIT_WORK_CLEAR_DEATH_NOTIFICATION) {
+				cmd = BR_CLEAR_DEATH_NOTIFICATION_DONE;
+				spin_unlock(&proc->inner_lock);
+				kfree(death);	/* cleared: nothing points at it */
+			} else {
+				/* Kept until BC_DEAD_BINDER_DONE. */
+				cmd = BR_DEAD_BINDER;
+				list_add_tail(&w->entry, &proc->delivered_death);
+				spin_unlock(&proc->inner_lock);
+				/* Handling a death may start calls: stop here. */
+				delivered = true;
+			}
+			if (put_user(cmd, (u32 __user *)ptr))
+				return -EFAULT;
+			ptr += sizeof(u32);
+			if (put_user(cookie, (binder_uintptr_t __user *)ptr))
+				return -EFAULT;
+			ptr += sizeof(binder_uintptr_t);
+			ipckit_stat_br(proc->ctx, cmd);
+			break;
+		}
 		case IPCKIT_WORK_TRANSACTION:
 			spin_unlock(&proc->inner_lock);
 			t = container_of(w, struct ipckit_transaction, work);
@@ -464,7 +492,38 @@ static void ipckit_cmd_free_buffer(struct ipckit_thread *thread,
 	ipckit_transaction_free_buffer(proc, buffer);
 }
 
-/* Payload size of each BC_ command we accept, by command number. */
+/*
+ * BC_INCREFS/BC_ACQUIRE: taking a reference on handle 0 is how a process
+ * gets its handle for the context manager (as the reference: the manager
+ * itself cannot). Counting itself arrives with the node-owner handshake.
+ */
+static void ipckit_cmd_ref(struct ipckit_thread *thread, u32 handle)
+{
+	struct ipckit_proc *proc = thread->proc;
+	struct ipckit_node *node, *mgr;
+	struct ipckit_proc *owner;
+	u32 desc;
+
+	node = ipckit_ref_get_node(proc, handle);
+	if (node) {
+		ipckit_node_put(node);
+		return;
+	}
+	mgr = handle ? NULL : ipckit_context_get_mgr(proc->ctx);
+	if (!mgr) {
+		ipckit_user_error(thread, "reference on invalid handle %u\n", handle);
+		return;
+	}
+	owner = ipckit_node_get_owner(mgr);
+	if (owner == proc)
+		ipckit_user_error(thread, "context manager tried to take handle 0\n");
+	else if (ipckit_ref_for_node(proc, mgr, &desc) || desc != 0)
+		ipckit_user_error(thread, "could not make handle 0\n");
+	if (owner)
+		ipckit_proc_put(owner);
+	ipckit_node_put(mgr);
+}
+
 static int ipckit_thread_write(struct ipckit_thread *thread,
 			       binder_uintptr_t ubuf, binder_size_t size,
 			       binder_size_t *consumed)
@@ -521,19 +580,48 @@ static int ipckit_thread_write(struct ipckit_thread *thread,
 		case BC_EXIT_LOOPER:
 			ipckit_cmd_looper(thread, cmd);
 			break;
+		case BC_REQUEST_DEATH_NOTIFICATION:
+		case BC_CLEAR_DEATH_NOTIFICATION: {
+			struct binder_handle_cookie hc;
+			int ret;
+
+			if (copy_from_user(&hc, ptr, sizeof(hc)))
+				return -EFAULT;
+			ptr += sizeof(hc);
+			ret = cmd == BC_REQUEST_DEATH_NOTIFICATION ?
+			      ipckit_death_request(thread, hc.handle, hc.cookie) :
+			      ipckit_death_clear(thread, hc.handle, hc.cookie);
+			if (ret)
+				return ret;
+			break;
+		}
+		case BC_DEAD_BINDER_DONE: {
+			binder_uintptr_t cookie;
+
+			if (get_user(cookie, (binder_uintptr_t __user *)ptr))
+				return -EFAULT;
+			ptr += sizeof(cookie);
+			ipckit_death_done(thread, cookie);
+			break;
+		}
 		case BC_INCREFS:
-		case BC_ACQUIRE:
+		case BC_ACQUIRE: {
+			u32 handle;
+
+			if (get_user(handle, (u32 __user *)ptr))
+				return -EFAULT;
+			ptr += sizeof(handle);
+			ipckit_cmd_ref(thread, handle);
+			break;
+		}
 		case BC_RELEASE:
 		case BC_DECREFS:
 		case BC_INCREFS_DONE:
 		case BC_ACQUIRE_DONE:
-		case BC_REQUEST_DEATH_NOTIFICATION:
-		case BC_CLEAR_DEATH_NOTIFICATION:
-		case BC_DEAD_BINDER_DONE:
 			/*
-			 * Reference counting and death notification arrive
-			 * with node/ref tracking; until then the payload is
-			 * consumed so that the protocol stream stays in step.
+			 * Strong/weak counting arrives with the node-owner
+			 * handshake; until then the payload is consumed so
+			 * that the protocol stream stays in step.
 			 */
 			ptr += _IOC_SIZE(cmd);
 			break;
@@ -628,6 +716,11 @@ void ipckit_release_work_list(struct ipckit_proc *proc,
 			kfree(w);
 			break;
 		case IPCKIT_WORK_RETURN_ERROR:
+			break;
+		case IPCKIT_WORK_DEAD_BINDER:
+		case IPCKIT_WORK_DEAD_BINDER_AND_CLEAR:
+		case IPCKIT_WORK_CLEAR_DEATH_NOTIFICATION:
+			ipckit_death_release_work(proc, w);
 			break;
 		}
 	}

@@ -80,9 +80,11 @@ static int ipckit_translate_handle(struct ipckit_proc *proc,
 	u32 desc;
 	int ret;
 
-	/* Handle 0 is the context manager in every process. */
-	node = fp->handle ? ipckit_ref_get_node(proc, fp->handle) :
-			    ipckit_context_get_mgr(proc->ctx);
+	/*
+	 * A handle the sender holds; 0 too, which a process holds once it
+	 * took a reference on the context manager (BC_INCREFS/BC_ACQUIRE 0).
+	 */
+	node = ipckit_ref_get_node(proc, fp->handle);
 	if (!node)
 		return -EINVAL;
 	ret = security_binder_transfer_binder(proc->cred, target_proc->cred);
@@ -141,8 +143,18 @@ int ipckit_translate_objects(struct ipckit_thread *thread,
 						  buffer, off_start + i,
 						  sizeof(offset)))
 			return -EINVAL;
-		size = offset < off_min ? 0 :
-		       ipckit_get_object(target_proc, buffer, offset, &fp);
+		/*
+		 * Out of order, overlapping or past the data: -EFAULT, where
+		 * the reference's piecewise copy of the data up to each
+		 * object fails; a malformed object itself: -EINVAL.
+		 */
+		if (offset < off_min || offset > buffer->data_size) {
+			ipckit_user_error(thread,
+					  "object offset %llu out of order or past the data (min %llu, data %zu)\n",
+					  (u64)offset, off_min, buffer->data_size);
+			return -EFAULT;
+		}
+		size = ipckit_get_object(target_proc, buffer, offset, &fp);
 		if (!size) {
 			ipckit_user_error(thread,
 					  "bad object at offset %llu (min %llu, data %zu)\n",

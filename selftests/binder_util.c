@@ -586,20 +586,47 @@ static int wait_loop(struct binder_dev *dev, const void *wbuf, size_t wlen,
 	return 0;
 }
 
+/* Write c, which ends with the transaction, and wait for its end. */
+static int call_cmds(struct binder_dev *dev, const struct binder_cmds *c,
+		     bool oneway, struct binder_result *res, int timeout_ms)
+{
+	struct wait_state ws = {
+		.res = res,
+		.oneway = oneway,
+	};
+
+	memset(res, 0, sizeof(*res));
+	if (c->overflow)
+		return -E2BIG;
+	return wait_loop(dev, c->buf, c->len, &ws, timeout_ms);
+}
+
 int binder_call_tr(struct binder_dev *dev,
 		   const struct binder_transaction_data *tr, __u32 cmd,
 		   struct binder_result *res, int timeout_ms)
 {
-	struct wait_state ws = {
-		.res = res,
-		.oneway = tr->flags & TF_ONE_WAY,
+	struct binder_cmds c;
+
+	bc_init(&c);
+	bc_transaction(&c, cmd, tr);
+	return call_cmds(dev, &c, tr->flags & TF_ONE_WAY, res, timeout_ms);
+}
+
+int binder_call_sg(struct binder_dev *dev,
+		   const struct binder_transaction_data *tr,
+		   binder_size_t buffers_size, struct binder_result *res,
+		   int timeout_ms)
+{
+	struct binder_transaction_data_sg sg = {
+		.transaction_data = *tr,
+		.buffers_size = buffers_size,
 	};
 	struct binder_cmds c;
 
-	memset(res, 0, sizeof(*res));
 	bc_init(&c);
-	bc_transaction(&c, cmd, tr);
-	return wait_loop(dev, c.buf, c.len, &ws, timeout_ms);
+	bc_cmd(&c, BC_TRANSACTION_SG);
+	bc_raw(&c, &sg, sizeof(sg));
+	return call_cmds(dev, &c, tr->flags & TF_ONE_WAY, res, timeout_ms);
 }
 
 int binder_call(struct binder_dev *dev, __u32 handle, __u32 code,
@@ -688,25 +715,31 @@ int binder_call_no_manager(struct binder_dev *dev, struct binder_result *res,
 	}
 }
 
-int binder_reply(struct binder_dev *dev,
-		 const struct binder_transaction_data *req, __u32 flags,
-		 const void *data, size_t size)
+int binder_reply_tr(struct binder_dev *dev,
+		    const struct binder_transaction_data *req,
+		    const struct binder_transaction_data *reply)
 {
 	bool oneway = req->flags & TF_ONE_WAY;
-	struct binder_transaction_data tr;
 	struct binder_cmds c;
 	int ret;
 
 	bc_init(&c);
 	bc_free_buffer(&c, req->data.ptr.buffer);
-	if (!oneway) {
-		tr = binder_txn(0, 0, flags, data, size);
-		bc_transaction(&c, BC_REPLY, &tr);
-	}
+	if (!oneway)
+		bc_transaction(&c, BC_REPLY, reply);
 	ret = bc_send(dev->fd, &c);
 	if (!ret && !oneway)
 		tc_owed++;
 	return ret;
+}
+
+int binder_reply(struct binder_dev *dev,
+		 const struct binder_transaction_data *req, __u32 flags,
+		 const void *data, size_t size)
+{
+	struct binder_transaction_data tr = binder_txn(0, 0, flags, data, size);
+
+	return binder_reply_tr(dev, req, &tr);
 }
 
 int binder_serve(struct binder_dev *dev, bool enter_looper, int idle_ms)
@@ -1178,4 +1211,155 @@ int test_client_go(struct binder_child *c,
 		   const struct test_client_opts *opts)
 {
 	return binder_child_go(c, opts, sizeof(*opts));
+}
+
+/* --- node/ref tracking and death notification ------------------------ */
+
+void bc_handle(struct binder_cmds *c, __u32 cmd, __u32 handle)
+{
+	bc_cmd(c, cmd);
+	bc_raw(c, &handle, sizeof(handle));
+}
+
+void bc_handle_cookie(struct binder_cmds *c, __u32 cmd, __u32 handle,
+		      binder_uintptr_t cookie)
+{
+	struct binder_handle_cookie hc = { .handle = handle, .cookie = cookie };
+
+	bc_cmd(c, cmd);
+	bc_raw(c, &hc, sizeof(hc));
+}
+
+void bc_dead_binder_done(struct binder_cmds *c, binder_uintptr_t cookie)
+{
+	bc_cmd(c, BC_DEAD_BINDER_DONE);
+	bc_raw(c, &cookie, sizeof(cookie));
+}
+
+int binder_get_node_debug_info(int fd, binder_uintptr_t ptr,
+			       struct binder_node_debug_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->ptr = ptr;
+	return binder_ioctl(fd, BINDER_GET_NODE_DEBUG_INFO, info);
+}
+
+int binder_get_node_info_for_ref(int fd, struct binder_node_info_for_ref *info)
+{
+	return binder_ioctl(fd, BINDER_GET_NODE_INFO_FOR_REF, info);
+}
+
+size_t br_events(const void *buf, size_t size, struct binder_event *ev,
+		 size_t max)
+{
+	const struct binder_ptr_cookie *pc;
+	struct binder_reader r;
+	const void *payload;
+	size_t n = 0;
+	__u32 cmd;
+
+	br_init(&r, buf, size);
+	while (n < max && br_next(&r, &cmd, &payload)) {
+		if (cmd == BR_NOOP)
+			continue;
+		memset(&ev[n], 0, sizeof(ev[n]));
+		ev[n].cmd = cmd;
+		switch (cmd) {
+		case BR_INCREFS:
+		case BR_ACQUIRE:
+		case BR_RELEASE:
+		case BR_DECREFS:
+			pc = payload;
+			memcpy(&ev[n].ptr, &pc->ptr, sizeof(ev[n].ptr));
+			memcpy(&ev[n].cookie, &pc->cookie, sizeof(ev[n].cookie));
+			break;
+		case BR_DEAD_BINDER:
+		case BR_CLEAR_DEATH_NOTIFICATION_DONE:
+			memcpy(&ev[n].cookie, payload, sizeof(ev[n].cookie));
+			break;
+		}
+		n++;
+	}
+	return n;
+}
+
+const char *binder_events_str(const struct binder_event *ev, size_t n,
+			      char *str, size_t size)
+{
+	size_t i, len = 0;
+
+	if (!size)
+		return str;
+	str[0] = 0;
+	for (i = 0; i < n && len < size; i++) {
+		const char *name = binder_br_name(ev[i].cmd);
+		const char *sep = i ? " " : "";
+
+		if (ev[i].ptr)
+			len += snprintf(str + len, size - len, "%s%s(%#llx,%#llx)",
+					sep, name, (unsigned long long)ev[i].ptr,
+					(unsigned long long)ev[i].cookie);
+		else if (ev[i].cookie)
+			len += snprintf(str + len, size - len, "%s%s(%#llx)",
+					sep, name,
+					(unsigned long long)ev[i].cookie);
+		else
+			len += snprintf(str + len, size - len, "%s%s", sep,
+					name);
+	}
+	return str;
+}
+
+bool binder_events_eq(const struct binder_event *a, size_t na,
+		      const struct binder_event *b, size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++)
+		if (a[i].cmd != b[i].cmd || a[i].ptr != b[i].ptr ||
+		    a[i].cookie != b[i].cookie)
+			return false;
+	return true;
+}
+
+int binder_child_send(const void *buf, size_t size)
+{
+	if (child_ready_fd < 0)
+		return -EPIPE;
+	return write(child_ready_fd, buf, size) == (ssize_t)size ? 0 : -EPIPE;
+}
+
+int binder_child_recv(struct binder_child *c, void *buf, size_t size,
+		      int timeout_ms)
+{
+	long long deadline = binder_now_ms() + timeout_ms;
+	unsigned char *p = buf;
+	size_t got = 0;
+	ssize_t n;
+
+	if (c->ready_fd < 0)
+		return -EBADF;
+	while (got < size) {
+		struct pollfd pfd = { .fd = c->ready_fd, .events = POLLIN };
+		long long left = deadline - binder_now_ms();
+
+		if (left < 0)
+			left = 0;
+		n = poll(&pfd, 1, (int)left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -ETIMEDOUT;
+		n = read(c->ready_fd, p + got, size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -EPIPE;	/* died before sending it all */
+		got += n;
+	}
+	return 0;
 }

@@ -174,6 +174,14 @@ int binder_call_tr(struct binder_dev *dev,
 int binder_call(struct binder_dev *dev, __u32 handle, __u32 code,
 		__u32 flags, const void *data, size_t size,
 		struct binder_result *res);
+/*
+ * binder_call_tr() of a BC_TRANSACTION_SG: tr's BINDER_TYPE_PTR objects
+ * carry buffers_size bytes of buffers in all.
+ */
+int binder_call_sg(struct binder_dev *dev,
+		   const struct binder_transaction_data *tr,
+		   binder_size_t buffers_size, struct binder_result *res,
+		   int timeout_ms);
 int binder_free_buffer(struct binder_dev *dev, binder_uintptr_t buffer);
 bool binder_result_saw(const struct binder_result *res, __u32 cmd);
 
@@ -194,6 +202,10 @@ int binder_call_no_manager(struct binder_dev *dev, struct binder_result *res,
 int binder_reply(struct binder_dev *dev,
 		 const struct binder_transaction_data *req, __u32 flags,
 		 const void *data, size_t size);
+/* The same with a reply of any kind (objects and offsets included). */
+int binder_reply_tr(struct binder_dev *dev,
+		    const struct binder_transaction_data *req,
+		    const struct binder_transaction_data *reply);
 
 /*
  * Serve: BC_ENTER_LOOPER (if enter_looper), then read and dispatch until
@@ -320,5 +332,55 @@ int test_client_go(struct binder_child *c,
 pid_t binder_gettid(void);
 long long binder_now_ms(void);
 void binder_sleep_ms(int ms);
+
+/*
+ * Node/ref tracking and death notification (refcount_test, death_test).
+ */
+
+/* BC_INCREFS/BC_ACQUIRE/BC_RELEASE/BC_DECREFS of handle. */
+void bc_handle(struct binder_cmds *c, __u32 cmd, __u32 handle);
+/* BC_REQUEST_DEATH_NOTIFICATION/BC_CLEAR_DEATH_NOTIFICATION. */
+void bc_handle_cookie(struct binder_cmds *c, __u32 cmd, __u32 handle,
+		      binder_uintptr_t cookie);
+void bc_dead_binder_done(struct binder_cmds *c, binder_uintptr_t cookie);
+
+/*
+ * BINDER_GET_NODE_DEBUG_INFO: info is filled with the caller's node of
+ * the lowest ptr above ptr (info->ptr 0: none). 0 or -errno.
+ */
+int binder_get_node_debug_info(int fd, binder_uintptr_t ptr,
+			       struct binder_node_debug_info *info);
+/* BINDER_GET_NODE_INFO_FOR_REF with info as given: 0 or -errno. */
+int binder_get_node_info_for_ref(int fd, struct binder_node_info_for_ref *info);
+
+/* A BR_* command with the binder_uintptr_t values of its payload. */
+struct binder_event {
+	__u32 cmd;
+	/* BR_INCREFS, BR_ACQUIRE, BR_RELEASE, BR_DECREFS: the node's */
+	binder_uintptr_t ptr;
+	/*
+	 * ... and its cookie; BR_DEAD_BINDER and
+	 * BR_CLEAR_DEATH_NOTIFICATION_DONE: the recipient's cookie
+	 */
+	binder_uintptr_t cookie;
+};
+
+/* The commands of buf but BR_NOOP, at most max: how many were stored. */
+size_t br_events(const void *buf, size_t size, struct binder_event *ev,
+		 size_t max);
+/* "BR_INCREFS(0x1000,0xc) BR_REPLY ...", for test logs, into str. */
+const char *binder_events_str(const struct binder_event *ev, size_t n,
+			      char *str, size_t size);
+bool binder_events_eq(const struct binder_event *a, size_t na,
+		      const struct binder_event *b, size_t nb);
+
+/*
+ * More than one value from a child (after binder_child_ready()): size
+ * bytes, at most PIPE_BUF, sent whole. 0, -EPIPE, or for the parent
+ * -ETIMEDOUT.
+ */
+int binder_child_send(const void *buf, size_t size);
+int binder_child_recv(struct binder_child *c, void *buf, size_t size,
+		      int timeout_ms);
 
 #endif /* IPCKIT_BINDER_UTIL_H */
