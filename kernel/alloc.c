@@ -4,12 +4,12 @@
  * process mapped, the pages behind them, and the copies into them.
  *
  * alloc_range.c decides where a buffer goes; this file backs it with
- * pages. A page exists while at least one allocated buffer touches it
- * (ipckit_alloc_page::users): it is allocated and inserted into the user
- * mapping when the first such buffer is allocated, and zapped from the
- * mapping and freed as soon as the last one is freed. The reference keeps
- * unused pages on an LRU list for a shrinker to reclaim; that cache is a
- * later optimisation, this is the simple equivalent.
+ * pages. A page is allocated and inserted into the user mapping when the
+ * first buffer that touches it is allocated. When the last such buffer is
+ * freed the page stays mapped but idle, on a global LRU list, so the next
+ * buffer there needs no page allocation, insertion or zap: the shrinker
+ * (memory pressure) zaps and frees idle pages, oldest first, and process
+ * teardown frees the rest.
  *
  * LOCKING
  * =======
@@ -44,6 +44,13 @@
  * (allocated, not yet passed to ipckit_alloc_free_buf()), and the pages of
  * an allocated buffer do not change.
  *
+ * ipckit_alloc_lru_lock (spinlock) guards the global idle-page list and
+ * every page's @lru entry. It nests inside ipckit_alloc::lock; the
+ * shrinker, which starts from the list, only trylocks an area's lock (and
+ * its mmap_lock) under it, so it never waits in the wrong order. An area
+ * takes its idle pages off the list (under its own lock) before it is
+ * freed, so an entry on the list always points at a live area.
+ *
  * Public functions take the lock themselves; those suffixed _locked
  * expect it held.
  */
@@ -55,13 +62,20 @@
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
+#include <linux/shrinker.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "alloc.h"
+#include "compat.h"
 #include "internal.h"
+
+static DEFINE_SPINLOCK(ipckit_alloc_lru_lock);
+static LIST_HEAD(ipckit_alloc_lru);
+static unsigned long ipckit_alloc_lru_count;	/* under the lru lock */
+static atomic64_t ipckit_alloc_reclaimed = ATOMIC64_INIT(0);
 
 /* ipckit_alloc::state. Only ever moves down this list. */
 enum ipckit_alloc_state {
@@ -135,6 +149,7 @@ int ipckit_alloc_mmap(struct ipckit_alloc *alloc, struct vm_area_struct *vma,
 	size_t size = min_t(unsigned long, vma->vm_end - vma->vm_start,
 			    IPCKIT_MAP_SIZE_MAX);
 	struct ipckit_alloc_page *pages;
+	size_t i;
 	int err;
 
 	/* VM_MIXEDMAP: vm_insert_page() under the read lock needs it set. */
@@ -154,6 +169,10 @@ int ipckit_alloc_mmap(struct ipckit_alloc *alloc, struct vm_area_struct *vma,
 	if (err)
 		goto err_free_pages;
 
+	for (i = 0; i < size >> PAGE_SHIFT; i++) {
+		INIT_LIST_HEAD(&pages[i].lru);
+		pages[i].alloc = alloc;
+	}
 	alloc->pages = pages;
 	alloc->nr_pages = size >> PAGE_SHIFT;
 	alloc->pages_in_use = 0;
@@ -220,6 +239,12 @@ static void ipckit_alloc_drop_page_locked(struct ipckit_alloc *alloc,
 	struct ipckit_alloc_page *p = &alloc->pages[index];
 	unsigned long addr = ipckit_alloc_page_addr(alloc, index);
 
+	spin_lock(&ipckit_alloc_lru_lock);
+	if (!list_empty(&p->lru)) {
+		list_del_init(&p->lru);
+		ipckit_alloc_lru_count--;
+	}
+	spin_unlock(&ipckit_alloc_lru_lock);
 	if (mm) {
 		struct vm_area_struct *vma = ipckit_alloc_vma(alloc, mm, addr);
 
@@ -232,9 +257,9 @@ static void ipckit_alloc_drop_page_locked(struct ipckit_alloc *alloc,
 	alloc->pages_in_use--;
 }
 
-/* One user fewer for page @index; the last one takes the page away. */
+/* One user fewer for page @index; the last one makes it idle. */
 static void ipckit_alloc_put_page_locked(struct ipckit_alloc *alloc,
-					 struct mm_struct *mm, size_t index)
+					 size_t index)
 	__must_hold(&alloc->lock)
 {
 	struct ipckit_alloc_page *p = &alloc->pages[index];
@@ -243,7 +268,10 @@ static void ipckit_alloc_put_page_locked(struct ipckit_alloc *alloc,
 		return;
 	if (--p->users)
 		return;
-	ipckit_alloc_drop_page_locked(alloc, mm, index);
+	spin_lock(&ipckit_alloc_lru_lock);
+	list_add_tail(&p->lru, &ipckit_alloc_lru);
+	ipckit_alloc_lru_count++;
+	spin_unlock(&ipckit_alloc_lru_lock);
 }
 
 /*
@@ -264,7 +292,16 @@ static int ipckit_alloc_get_page_locked(struct ipckit_alloc *alloc,
 		p->users++;
 		return 0;
 	}
-	if (WARN_ON_ONCE(!mm || p->page))
+	if (p->page) {
+		/* Idle and still mapped: take it back from the LRU. */
+		spin_lock(&ipckit_alloc_lru_lock);
+		list_del_init(&p->lru);
+		ipckit_alloc_lru_count--;
+		spin_unlock(&ipckit_alloc_lru_lock);
+		p->users = 1;
+		return 0;
+	}
+	if (WARN_ON_ONCE(!mm))
 		return -EINVAL;
 
 	vma = ipckit_alloc_vma(alloc, mm, addr);
@@ -335,7 +372,7 @@ static int ipckit_alloc_get_pages_locked(struct ipckit_alloc *alloc,
 
 	ipckit_alloc_page_span(alloc, buf, &first, &last);
 	for (i = first; i <= last; i++)
-		if (!alloc->pages[i].users)
+		if (!alloc->pages[i].page)
 			break;
 	if (i <= last) {
 		mm = ipckit_alloc_lock_mm(alloc);
@@ -361,7 +398,7 @@ static int ipckit_alloc_get_pages_locked(struct ipckit_alloc *alloc,
 	}
 	if (err) {
 		while (i-- > first)
-			ipckit_alloc_put_page_locked(alloc, mm, i);
+			ipckit_alloc_put_page_locked(alloc, i);
 	}
 	ipckit_alloc_unlock_mm(mm);
 	return err;
@@ -372,19 +409,11 @@ static void ipckit_alloc_put_pages_locked(struct ipckit_alloc *alloc,
 					  struct ipckit_buffer *buf)
 	__must_hold(&alloc->lock)
 {
-	struct mm_struct *mm = NULL;
 	size_t first, last, i;
 
 	ipckit_alloc_page_span(alloc, buf, &first, &last);
 	for (i = first; i <= last; i++)
-		if (alloc->pages[i].users == 1)
-			break;
-	if (i <= last)
-		mm = ipckit_alloc_lock_mm(alloc);
-
-	for (i = first; i <= last; i++)
-		ipckit_alloc_put_page_locked(alloc, mm, i);
-	ipckit_alloc_unlock_mm(mm);
+		ipckit_alloc_put_page_locked(alloc, i);
 }
 
 static void ipckit_alloc_log_enospc_locked(struct ipckit_alloc *alloc,
@@ -824,4 +853,89 @@ size_t ipckit_alloc_free_async_space(struct ipckit_alloc *alloc)
 		space = alloc->range.free_async_space;
 	mutex_unlock(&alloc->lock);
 	return space;
+}
+
+/*
+ * The shrinker: under memory pressure, zap and free idle pages, oldest
+ * first. It only trylocks (an area's lock, the mm's mmap_lock): it may run
+ * from an allocation made under those very locks.
+ */
+static unsigned long ipckit_alloc_shrink_count(struct shrinker *shrink,
+					       struct shrink_control *sc)
+{
+	return READ_ONCE(ipckit_alloc_lru_count);
+}
+
+static bool ipckit_alloc_reclaim_one(struct ipckit_alloc_page *p)
+	__releases(&ipckit_alloc_lru_lock)
+{
+	struct ipckit_alloc *alloc = p->alloc;
+	size_t index = p - alloc->pages;
+	struct mm_struct *mm = NULL;
+
+	if (!mutex_trylock(&alloc->lock)) {
+		list_move_tail(&p->lru, &ipckit_alloc_lru);
+		spin_unlock(&ipckit_alloc_lru_lock);
+		return false;
+	}
+	/* Under the area's lock the page stays idle: nobody can take it. */
+	spin_unlock(&ipckit_alloc_lru_lock);
+	if (mmget_not_zero(alloc->mm)) {
+		mm = alloc->mm;
+		if (!mmap_read_trylock(mm)) {
+			mmput_async(mm);
+			mutex_unlock(&alloc->lock);
+			return false;
+		}
+	}
+	ipckit_alloc_drop_page_locked(alloc, mm, index);
+	ipckit_alloc_unlock_mm(mm);
+	mutex_unlock(&alloc->lock);
+	atomic64_inc(&ipckit_alloc_reclaimed);
+	return true;
+}
+
+static unsigned long ipckit_alloc_shrink_scan(struct shrinker *shrink,
+					      struct shrink_control *sc)
+{
+	unsigned long freed = 0, tried;
+
+	for (tried = 0; tried < sc->nr_to_scan; tried++) {
+		struct ipckit_alloc_page *p;
+
+		spin_lock(&ipckit_alloc_lru_lock);
+		p = list_first_entry_or_null(&ipckit_alloc_lru,
+					     struct ipckit_alloc_page, lru);
+		if (!p) {
+			spin_unlock(&ipckit_alloc_lru_lock);
+			break;
+		}
+		if (ipckit_alloc_reclaim_one(p))
+			freed++;
+	}
+	return freed ? freed : SHRINK_STOP;
+}
+
+static struct shrinker ipckit_alloc_shrinker = {
+	.count_objects = ipckit_alloc_shrink_count,
+	.scan_objects = ipckit_alloc_shrink_scan,
+	.seeks = DEFAULT_SEEKS,
+};
+
+int ipckit_alloc_shrinker_init(void)
+{
+	return ipckit_register_shrinker(&ipckit_alloc_shrinker, "ipckit-pages");
+}
+
+void ipckit_alloc_shrinker_exit(void)
+{
+	unregister_shrinker(&ipckit_alloc_shrinker);
+}
+
+/* debugfs ipckit/pages: idle pages kept, pages the shrinker reclaimed. */
+void ipckit_alloc_print_idle(struct seq_file *m)
+{
+	seq_printf(m, "idle %lu\nreclaimed %lld\n",
+		   READ_ONCE(ipckit_alloc_lru_count),
+		   (long long)atomic64_read(&ipckit_alloc_reclaimed));
 }

@@ -131,13 +131,18 @@ size_t ipckit_range_largest_hole(const struct ipckit_range_alloc *ra);
 
 /**
  * struct ipckit_alloc_page - one page of the receive area
- * @page:  the page, or NULL while no allocated buffer touches it
- * @users: allocated buffers that touch the page; the page exists (and is
- *         mapped into the process) exactly while this is non-zero
+ * @page:  the page (mapped into the process), or NULL
+ * @users: allocated buffers that touch the page
+ * @lru:   while @page is set and @users is 0 the page is idle: kept for
+ *         the next buffer, on the global idle list (ipckit_alloc_lru)
+ *         that the shrinker reclaims from; guarded by that list's lock
+ * @alloc: the area this page belongs to, for the shrinker
  */
 struct ipckit_alloc_page {
 	struct page *page;
 	unsigned int users;
+	struct list_head lru;
+	struct ipckit_alloc *alloc;
 };
 
 /**
@@ -157,7 +162,8 @@ struct ipckit_alloc_page {
  *                allocated buffer's pages do not change, so its owner may
  *                read them without the lock)
  * @nr_pages:     entries in @pages; invariant after mmap
- * @pages_in_use: entries with a page; protected by @lock
+ * @pages_in_use: entries with a page, idle ones included; protected by
+ *                @lock
  * @mm:           the mapping process's mm (mmgrab reference); invariant
  *                after mmap, dropped by ipckit_alloc_release_all()
  * @vm_ops:       vma->vm_ops at mmap time, to recognise our vma; invariant
@@ -205,5 +211,8 @@ size_t ipckit_alloc_release_all(struct ipckit_alloc *alloc,
 void ipckit_alloc_print(struct ipckit_alloc *alloc, struct seq_file *m);
 size_t ipckit_alloc_mapped_size(struct ipckit_alloc *alloc);
 size_t ipckit_alloc_free_async_space(struct ipckit_alloc *alloc);
+int ipckit_alloc_shrinker_init(void);
+void ipckit_alloc_shrinker_exit(void);
+void ipckit_alloc_print_idle(struct seq_file *m);
 
 #endif /* _IPCKIT_ALLOC_H */

@@ -7,6 +7,7 @@
 #define _IPCKIT_COMPAT_H
 
 #include <linux/mm.h>
+#include <linux/shrinker.h>
 #include <linux/version.h>
 
 /* v6.3 made vma->vm_flags read-only and added vm_flags_mod(). */
@@ -17,6 +18,17 @@ static inline void ipckit_vm_flags_mod(struct vm_area_struct *vma,
 	vm_flags_mod(vma, set, clear);
 #else
 	vma->vm_flags = (vma->vm_flags | set) & ~clear;
+#endif
+}
+
+/* v6.0 gave shrinkers a name; v6.7 replaced registration altogether. */
+static inline int ipckit_register_shrinker(struct shrinker *shrinker,
+					   const char *name)
+{
+#if KERNEL_VERSION(6, 0, 0) <= LINUX_VERSION_CODE
+	return register_shrinker(shrinker, "%s", name);
+#else
+	return register_shrinker(shrinker);
 #endif
 }
 

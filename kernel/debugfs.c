@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * debugfs, per device: ipckit/<device>/
+ * debugfs: ipckit/pages (idle receive-area pages kept for reuse, and how
+ * many the shrinker reclaimed), and per device ipckit/<device>/
  *
  *	state		the context manager, then every process as below
  *	proc/<pid>	one process: pool counters, each thread (looper flags,
@@ -197,9 +198,19 @@ void ipckit_debugfs_remove_proc(struct ipckit_proc *proc)
 	proc->debugfs = NULL;
 }
 
+static int ipckit_pages_show(struct seq_file *m, void *unused)
+{
+	ipckit_alloc_print_idle(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(ipckit_pages);
+
 struct dentry *ipckit_debugfs_init(void)
 {
-	return debugfs_create_dir("ipckit", NULL);
+	struct dentry *root = debugfs_create_dir("ipckit", NULL);
+
+	debugfs_create_file("pages", 0444, root, NULL, &ipckit_pages_fops);
+	return root;
 }
 
 /* debugfs is best effort: a failure here must not fail the device. */

@@ -34,6 +34,7 @@ static void ipckit_destroy_all(void)
 		ipckit_context_destroy(ctx);
 	}
 	ipckit_debugfs_exit(ipckit_debugfs_root);
+	ipckit_alloc_shrinker_exit();
 }
 
 static int __init ipckit_init(void)
@@ -61,6 +62,9 @@ static int __init ipckit_init(void)
 
 	ipckit_harness_canary();
 
+	err = ipckit_alloc_shrinker_init();
+	if (err)
+		goto out;
 	ipckit_debugfs_root = ipckit_debugfs_init();
 
 	for (i = 0; i < names->count; i++) {
