@@ -327,6 +327,8 @@ struct ipckit_thread {
  * @sender_euid:  effective uid of the sender
  * @security_ctx: user address of the sender's security context in
  *                @buffer, when the target node asked for it, else 0
+ * @fd_fixups:    files to install in the receiver when it reads @t
+ *                (struct ipckit_fd_fixup); owned by whoever holds @t
  */
 struct ipckit_transaction {
 	struct ipckit_work work;
@@ -344,6 +346,19 @@ struct ipckit_transaction {
 	bool delivered;
 	kuid_t sender_euid;
 	binder_uintptr_t security_ctx;
+	struct list_head fd_fixups;
+};
+
+/**
+ * struct ipckit_fd_fixup - a file on its way to the receiver
+ * @entry:  entry in the transaction's @fd_fixups
+ * @file:   the sender's file (reference held until installed)
+ * @offset: where in the buffer the receiver's fd number goes
+ */
+struct ipckit_fd_fixup {
+	struct list_head entry;
+	struct file *file;
+	u64 offset;
 };
 
 /**
@@ -489,8 +504,9 @@ void ipckit_death_release_work(struct ipckit_proc *proc,
 
 /* translate.c */
 int ipckit_translate_objects(struct ipckit_thread *thread,
-			     struct ipckit_proc *target_proc,
-			     struct ipckit_buffer *buffer);
+			     struct ipckit_transaction *t, bool accept_fds);
+int ipckit_apply_fd_fixups(struct ipckit_transaction *t);
+void ipckit_free_fd_fixups(struct ipckit_transaction *t);
 void ipckit_node_release_all(struct ipckit_proc *proc);
 
 /* transaction.c */

@@ -114,7 +114,8 @@ int ipckit_ref_for_node(struct ipckit_proc *proc, struct ipckit_node *node,
 		ipckit_node_get(node);
 		ref->desc = ipckit_ref_new_desc_ilocked(proc, node);
 		list_add_tail(&ref->proc_link, &proc->handles);
-		list_add_tail(&ref->node_link, &node->holders);
+		/* Newest first: the order the reference notifies deaths in. */
+		list_add(&ref->node_link, &node->holders);
 		ipckit_obj_created(ctx, IPCKIT_OBJ_REF);
 	}
 	*desc = ref->desc;

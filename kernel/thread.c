@@ -390,6 +390,20 @@ retry:
 		case IPCKIT_WORK_TRANSACTION:
 			spin_unlock(&proc->inner_lock);
 			t = container_of(w, struct ipckit_transaction, work);
+			if (ipckit_apply_fd_fixups(t)) {
+				/* The caller learns; a reader of a reply too. */
+				bool was_reply = t->is_reply;
+
+				ipckit_transaction_cleanup(t, BR_FAILED_REPLY);
+				if (!was_reply)
+					continue;
+				if (put_user(BR_FAILED_REPLY, (u32 __user *)ptr))
+					return -EFAULT;
+				ptr += sizeof(u32);
+				ipckit_stat_br(proc->ctx, BR_FAILED_REPLY);
+				delivered = true;	/* the call is over */
+				break;
+			}
 			if (ipckit_put_transaction(thread, t, &ptr)) {
 				ipckit_transaction_cleanup(t, BR_FAILED_REPLY);
 				return -EFAULT;
@@ -497,31 +511,37 @@ static void ipckit_cmd_free_buffer(struct ipckit_thread *thread,
  * gets its handle for the context manager (as the reference: the manager
  * itself cannot). Counting itself arrives with the node-owner handshake.
  */
-static void ipckit_cmd_ref(struct ipckit_thread *thread, u32 handle)
+static int ipckit_cmd_ref(struct ipckit_thread *thread, u32 handle)
 {
 	struct ipckit_proc *proc = thread->proc;
 	struct ipckit_node *node, *mgr;
 	struct ipckit_proc *owner;
 	u32 desc;
 
+	int ret = 0;
+
 	node = ipckit_ref_get_node(proc, handle);
 	if (node) {
 		ipckit_node_put(node);
-		return;
+		return 0;
 	}
 	mgr = handle ? NULL : ipckit_context_get_mgr(proc->ctx);
 	if (!mgr) {
 		ipckit_user_error(thread, "reference on invalid handle %u\n", handle);
-		return;
+		return 0;
 	}
 	owner = ipckit_node_get_owner(mgr);
-	if (owner == proc)
+	if (owner == proc) {
+		/* The one refcount misuse the reference fails the write for. */
 		ipckit_user_error(thread, "context manager tried to take handle 0\n");
-	else if (ipckit_ref_for_node(proc, mgr, &desc) || desc != 0)
+		ret = -EINVAL;
+	} else if (ipckit_ref_for_node(proc, mgr, &desc) || desc != 0) {
 		ipckit_user_error(thread, "could not make handle 0\n");
+	}
 	if (owner)
 		ipckit_proc_put(owner);
 	ipckit_node_put(mgr);
+	return ret;
 }
 
 static int ipckit_thread_write(struct ipckit_thread *thread,
@@ -611,7 +631,8 @@ static int ipckit_thread_write(struct ipckit_thread *thread,
 			if (get_user(handle, (u32 __user *)ptr))
 				return -EFAULT;
 			ptr += sizeof(handle);
-			ipckit_cmd_ref(thread, handle);
+			if (ipckit_cmd_ref(thread, handle))
+				return -EINVAL;
 			break;
 		}
 		case BC_RELEASE:

@@ -64,6 +64,7 @@ void ipckit_transaction_free(struct ipckit_transaction *t)
 	if (buffer && !t->delivered)
 		ipckit_buffer_release(to_proc, buffer);
 
+	ipckit_free_fd_fixups(t);
 	spin_lock(&t->lock);
 	from = t->from;
 	t->from = NULL;
@@ -394,6 +395,7 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 	struct ipckit_buffer *buffer;
 	bool oneway = !reply && (tr->flags & TF_ONE_WAY);
 	size_t secctx_room = 0;
+	bool accept_fds;
 	char *secctx = NULL;
 	u32 secctx_sz = 0;
 	int id = atomic_inc_return(&ipckit_last_id);
@@ -422,6 +424,7 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 	INIT_LIST_HEAD(&t->work.entry);
 	t->debug_id = id;
 	spin_lock_init(&t->lock);
+	INIT_LIST_HEAD(&t->fd_fixups);
 	t->code = tr->code;
 	t->flags = tr->flags;
 	t->is_reply = reply;
@@ -464,6 +467,9 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 			err = BR_DEAD_REPLY;
 		goto fail;
 	}
+	/* A reply carries fds if the call allowed them; a call if its node does. */
+	accept_fds = reply ? tgt.in_reply_to->flags & TF_ACCEPT_FDS :
+			     tgt.node->accept_fds;
 	buffer->transaction = t;
 	buffer->target_node = tgt.node;	/* the buffer owns this reference */
 	tgt.node = NULL;
@@ -472,7 +478,7 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 
 	param = ipckit_copy_payload(tgt.proc, buffer, tr, extra_buffers_size);
 	if (!param)
-		param = ipckit_translate_objects(thread, tgt.proc, buffer);
+		param = ipckit_translate_objects(thread, t, accept_fds);
 	if (!param && secctx) {
 		/* At the very end of the buffer, as the reference puts it. */
 		u64 at = buffer->payload_size - secctx_room;

@@ -4,7 +4,8 @@
  * rewritten for the receiver. A local binder arrives as a handle in the
  * receiver; a handle arrives as the original binder in the node's owner
  * and as a handle of its own anywhere else. Handle numbers never cross
- * processes.
+ * processes. A file descriptor arrives as a new fd of the receiver,
+ * installed when it reads the transaction.
  *
  * Objects are read from and written to the receiver's buffer, which the
  * driver has already filled and userspace cannot write, so a sender
@@ -13,7 +14,9 @@
  * Locking: see internal.h. Called with no lock held; the node and ref
  * helpers take the processes' inner locks one at a time.
  */
+#include <linux/file.h>
 #include <linux/security.h>
+#include <linux/slab.h>
 
 #include "internal.h"
 
@@ -38,9 +41,10 @@ static size_t ipckit_get_object(struct ipckit_proc *target_proc,
 	case BINDER_TYPE_WEAK_BINDER:
 	case BINDER_TYPE_HANDLE:
 	case BINDER_TYPE_WEAK_HANDLE:
+	case BINDER_TYPE_FD:	/* struct binder_fd_object: the same size */
 		return size == sizeof(*fp) ? size : 0;
 	default:
-		/* fds, fd arrays and pointers come with their own support. */
+		/* fd arrays and pointers come with scatter-gather support. */
 		return 0;
 	}
 }
@@ -113,6 +117,111 @@ static int ipckit_translate_handle(struct ipckit_proc *proc,
 	return ret;
 }
 
+/*
+ * A file descriptor: the file is taken now, in the sender; the receiver's
+ * fd is made when it reads the transaction (ipckit_apply_fd_fixups()).
+ */
+static int ipckit_translate_fd(struct ipckit_thread *thread,
+			       struct ipckit_transaction *t, bool accept_fds,
+			       const struct binder_fd_object *fdo, u64 offset)
+{
+	struct ipckit_proc *proc = thread->proc;
+	struct ipckit_fd_fixup *fixup;
+	struct file *file;
+	int ret;
+
+	if (!accept_fds) {
+		ipckit_user_error(thread, "fd %u to a target that does not accept fds\n",
+				  fdo->fd);
+		return -EPERM;
+	}
+	file = fget(fdo->fd);
+	if (!file) {
+		ipckit_user_error(thread, "invalid fd %u\n", fdo->fd);
+		return -EBADF;
+	}
+	ret = security_binder_transfer_file(proc->cred, t->to_proc->cred, file);
+	if (ret) {
+		fput(file);
+		return -EPERM;
+	}
+	fixup = kzalloc(sizeof(*fixup), GFP_KERNEL);
+	if (!fixup) {
+		fput(file);
+		return -ENOMEM;
+	}
+	fixup->file = file;
+	fixup->offset = offset + offsetof(struct binder_fd_object, fd);
+	list_add_tail(&fixup->entry, &t->fd_fixups);
+	return 0;
+}
+
+/**
+ * ipckit_apply_fd_fixups() - install a transaction's files in the reader
+ * @t: the transaction being read, by a thread of its receiver
+ *
+ * Every fd is reserved and written into the buffer first; only when all
+ * succeeded are the files installed, so a failure leaves no fd behind.
+ *
+ * Return: 0 or a negative errno (the files are then released).
+ */
+int ipckit_apply_fd_fixups(struct ipckit_transaction *t)
+{
+	struct ipckit_fd_fixup *fixup, *tmp;
+	int fds[16], *fd = fds, n = 0, ret = 0;
+
+	list_for_each_entry(fixup, &t->fd_fixups, entry)
+		n++;
+	if (!n)
+		return 0;
+	if (n > ARRAY_SIZE(fds)) {
+		fd = kcalloc(n, sizeof(*fd), GFP_KERNEL);
+		if (!fd)
+			return -ENOMEM;
+	}
+	n = 0;
+	list_for_each_entry(fixup, &t->fd_fixups, entry) {
+		u32 nr;
+
+		fd[n] = get_unused_fd_flags(O_CLOEXEC);
+		if (fd[n] < 0) {
+			ret = fd[n];
+			break;
+		}
+		nr = fd[n++];
+		ret = ipckit_alloc_copy_to_buffer(&t->to_proc->alloc, t->buffer,
+						  fixup->offset, &nr, sizeof(nr));
+		if (ret)
+			break;
+	}
+	if (ret) {
+		while (n--)
+			put_unused_fd(fd[n]);
+	} else {
+		n = 0;
+		list_for_each_entry_safe(fixup, tmp, &t->fd_fixups, entry) {
+			fd_install(fd[n++], fixup->file);
+			list_del(&fixup->entry);
+			kfree(fixup);
+		}
+	}
+	if (fd != fds)
+		kfree(fd);
+	return ret;
+}
+
+/* Drop the files of a transaction that will not be read. */
+void ipckit_free_fd_fixups(struct ipckit_transaction *t)
+{
+	struct ipckit_fd_fixup *fixup, *tmp;
+
+	list_for_each_entry_safe(fixup, tmp, &t->fd_fixups, entry) {
+		fput(fixup->file);
+		list_del(&fixup->entry);
+		kfree(fixup);
+	}
+}
+
 /**
  * ipckit_translate_objects() - rewrite every object of a transaction
  * @thread:      the sending thread
@@ -125,9 +234,10 @@ static int ipckit_translate_handle(struct ipckit_proc *proc,
  * Return: 0 or a negative errno for the extended error.
  */
 int ipckit_translate_objects(struct ipckit_thread *thread,
-			     struct ipckit_proc *target_proc,
-			     struct ipckit_buffer *buffer)
+			     struct ipckit_transaction *t, bool accept_fds)
 {
+	struct ipckit_proc *target_proc = t->to_proc;
+	struct ipckit_buffer *buffer = t->buffer;
 	struct ipckit_proc *proc = thread->proc;
 	u64 off_start = ALIGN(buffer->data_size, sizeof(u64));
 	u64 off_min = 0;
@@ -165,6 +275,11 @@ int ipckit_translate_objects(struct ipckit_thread *thread,
 		case BINDER_TYPE_BINDER:
 		case BINDER_TYPE_WEAK_BINDER:
 			ret = ipckit_translate_binder(proc, target_proc, &fp);
+			break;
+		case BINDER_TYPE_FD:
+			ret = ipckit_translate_fd(thread, t, accept_fds,
+						  (struct binder_fd_object *)&fp,
+						  offset);
 			break;
 		default:
 			ret = ipckit_translate_handle(proc, target_proc, &fp);
