@@ -664,8 +664,33 @@ size_t ipckit_alloc_copy_user_to_buffer(struct ipckit_alloc *alloc,
 	return 0;
 }
 
+/* Copy @n bytes between kernel memory and a buffer, page by page. */
+static int ipckit_alloc_copy_kernel(struct ipckit_alloc *alloc,
+				    struct ipckit_buffer *buf, u64 offset,
+				    void *kbuf, size_t n, bool to_buffer)
+{
+	size_t done = 0;
+
+	if (!ipckit_alloc_check_access(buf, offset, n))
+		return -EINVAL;
+
+	while (done < n) {
+		size_t pgoff, chunk;
+		struct page *page;
+
+		page = ipckit_alloc_page_at(alloc, buf, offset + done, &pgoff);
+		chunk = min_t(size_t, n - done, PAGE_SIZE - pgoff);
+		if (to_buffer)
+			memcpy_to_page(page, pgoff, kbuf + done, chunk);
+		else
+			memcpy_from_page(kbuf + done, page, pgoff, chunk);
+		done += chunk;
+	}
+	return 0;
+}
+
 /**
- * ipckit_alloc_copy_to_buffer() - copy kernel data into a buffer
+ * ipckit_alloc_copy_to_buffer() - copy kernel memory into a buffer
  * @alloc:  the area
  * @buf:    a buffer of @alloc owned by the caller
  * @offset: where in the payload to write
@@ -679,21 +704,8 @@ int ipckit_alloc_copy_to_buffer(struct ipckit_alloc *alloc,
 				struct ipckit_buffer *buf, u64 offset,
 				const void *src, size_t n)
 {
-	size_t done = 0;
-
-	if (!ipckit_alloc_check_access(buf, offset, n))
-		return -EINVAL;
-
-	while (done < n) {
-		size_t pgoff, chunk;
-		struct page *page;
-
-		page = ipckit_alloc_page_at(alloc, buf, offset + done, &pgoff);
-		chunk = min_t(size_t, n - done, PAGE_SIZE - pgoff);
-		memcpy_to_page(page, pgoff, src + done, chunk);
-		done += chunk;
-	}
-	return 0;
+	return ipckit_alloc_copy_kernel(alloc, buf, offset, (void *)src, n,
+					true);
 }
 
 /**
@@ -711,21 +723,7 @@ int ipckit_alloc_copy_from_buffer(struct ipckit_alloc *alloc, void *dst,
 				  struct ipckit_buffer *buf, u64 offset,
 				  size_t n)
 {
-	size_t done = 0;
-
-	if (!ipckit_alloc_check_access(buf, offset, n))
-		return -EINVAL;
-
-	while (done < n) {
-		size_t pgoff, chunk;
-		struct page *page;
-
-		page = ipckit_alloc_page_at(alloc, buf, offset + done, &pgoff);
-		chunk = min_t(size_t, n - done, PAGE_SIZE - pgoff);
-		memcpy_from_page(dst + done, page, pgoff, chunk);
-		done += chunk;
-	}
-	return 0;
+	return ipckit_alloc_copy_kernel(alloc, buf, offset, dst, n, false);
 }
 
 /**
