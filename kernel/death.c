@@ -14,22 +14,6 @@
 
 #include "internal.h"
 
-static struct ipckit_ref *ipckit_death_find_ref(struct ipckit_proc *proc,
-						u32 handle)
-{
-	struct ipckit_ref *ref;
-
-	/* Refs go only when their process dies; ours is in an ioctl. */
-	spin_lock(&proc->inner_lock);
-	list_for_each_entry(ref, &proc->handles, proc_link)
-		if (ref->desc == handle)
-			goto out;
-	ref = NULL;
-out:
-	spin_unlock(&proc->inner_lock);
-	return ref;
-}
-
 /*
  * Where a BR_ for @thread's own request goes: a looper's goes to the pool
  * (any looper may report it), anyone else's to the thread itself.
@@ -70,7 +54,7 @@ int ipckit_death_request(struct ipckit_thread *thread, u32 handle,
 	death->cookie = cookie;
 
 	mutex_lock(&ctx->death_lock);
-	ref = ipckit_death_find_ref(proc, handle);
+	ref = ipckit_ref_lookup(proc, handle);
 	if (!ref || ref->death) {
 		mutex_unlock(&ctx->death_lock);
 		kfree(death);
@@ -111,7 +95,7 @@ int ipckit_death_clear(struct ipckit_thread *thread, u32 handle,
 	struct ipckit_ref *ref;
 
 	mutex_lock(&ctx->death_lock);
-	ref = ipckit_death_find_ref(proc, handle);
+	ref = ipckit_ref_lookup(proc, handle);
 	death = ref ? ref->death : NULL;
 	if (!death || death->cookie != cookie) {
 		mutex_unlock(&ctx->death_lock);

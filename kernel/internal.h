@@ -486,6 +486,7 @@ int ipckit_node_get_or_new(struct ipckit_proc *proc,
 			   struct ipckit_node **node);
 
 /* ref.c */
+struct ipckit_ref *ipckit_ref_lookup(struct ipckit_proc *proc, u32 desc);
 struct ipckit_node *ipckit_ref_get_node(struct ipckit_proc *proc, u32 desc);
 int ipckit_ref_for_node(struct ipckit_proc *proc, struct ipckit_node *node,
 			u32 *desc);

@@ -47,6 +47,23 @@ static u32 ipckit_ref_new_desc_ilocked(struct ipckit_proc *proc,
 }
 
 /**
+ * ipckit_ref_lookup() - one of @proc's refs by handle
+ * @proc: the process, in an ioctl (its refs go only when it dies)
+ * @desc: the handle
+ *
+ * Return: the ref, or NULL.
+ */
+struct ipckit_ref *ipckit_ref_lookup(struct ipckit_proc *proc, u32 desc)
+{
+	struct ipckit_ref *ref;
+
+	spin_lock(&proc->inner_lock);
+	ref = ipckit_ref_by_desc_ilocked(proc, desc);
+	spin_unlock(&proc->inner_lock);
+	return ref;
+}
+
+/**
  * ipckit_ref_get_node() - the node behind one of @proc's handles
  * @proc: the process naming the handle
  * @desc: the handle
