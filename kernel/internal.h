@@ -505,8 +505,11 @@ void ipckit_death_release_work(struct ipckit_proc *proc,
 
 /* translate.c */
 int ipckit_translate_objects(struct ipckit_thread *thread,
-			     struct ipckit_transaction *t, bool accept_fds);
+			     struct ipckit_transaction *t, bool accept_fds,
+			     u64 sg_size);
 int ipckit_apply_fd_fixups(struct ipckit_transaction *t);
+void ipckit_release_buffer_fds(struct ipckit_proc *proc,
+			       struct ipckit_buffer *buffer);
 void ipckit_free_fd_fixups(struct ipckit_transaction *t);
 void ipckit_node_release_all(struct ipckit_proc *proc);
 

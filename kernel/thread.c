@@ -503,6 +503,7 @@ static void ipckit_cmd_free_buffer(struct ipckit_thread *thread,
 					   "no such buffer");
 		return;
 	}
+	ipckit_release_buffer_fds(proc, buffer);
 	ipckit_transaction_free_buffer(proc, buffer);
 }
 

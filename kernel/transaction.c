@@ -213,8 +213,7 @@ static int ipckit_proc_transaction(struct ipckit_transaction *t,
 /* Copy data and offsets straight from the sender into the receiver. */
 static int ipckit_copy_payload(struct ipckit_proc *target_proc,
 			       struct ipckit_buffer *buffer,
-			       const struct binder_transaction_data *tr,
-			       binder_size_t extra_buffers_size)
+			       const struct binder_transaction_data *tr)
 {
 	size_t off_start = ALIGN(tr->data_size, sizeof(u64));
 
@@ -227,9 +226,6 @@ static int ipckit_copy_payload(struct ipckit_proc *target_proc,
 					     u64_to_user_ptr(tr->data.ptr.offsets),
 					     tr->offsets_size))
 		return -EFAULT;
-	/* Scatter-gather buffers come with BINDER_TYPE_PTR support. */
-	if (extra_buffers_size)
-		return -EINVAL;
 	return 0;
 }
 
@@ -476,9 +472,10 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 	buffer->clear_on_free = !!(tr->flags & TF_CLEAR_BUF);
 	t->buffer = buffer;
 
-	param = ipckit_copy_payload(tgt.proc, buffer, tr, extra_buffers_size);
+	param = ipckit_copy_payload(tgt.proc, buffer, tr);
 	if (!param)
-		param = ipckit_translate_objects(thread, t, accept_fds);
+		param = ipckit_translate_objects(thread, t, accept_fds,
+						 extra_buffers_size);
 	if (!param && secctx) {
 		/* At the very end of the buffer, as the reference puts it. */
 		u64 at = buffer->payload_size - secctx_room;

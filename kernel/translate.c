@@ -14,39 +14,58 @@
  * Locking: see internal.h. Called with no lock held; the node and ref
  * helpers take the processes' inner locks one at a time.
  */
+#include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/security.h>
 #include <linux/slab.h>
 
 #include "internal.h"
 
+/* Any object a transaction may carry, read from the receiver's buffer. */
+union ipckit_object {
+	struct binder_object_header hdr;
+	struct flat_binder_object fbo;
+	struct binder_fd_object fdo;
+	struct binder_buffer_object bbo;
+	struct binder_fd_array_object fdao;
+};
+
 /* Size of the object at @offset, 0 if it is malformed or out of bounds. */
 static size_t ipckit_get_object(struct ipckit_proc *target_proc,
 				struct ipckit_buffer *buffer, u64 offset,
-				struct flat_binder_object *fp)
+				union ipckit_object *obj)
 {
-	size_t size = sizeof(*fp);
+	size_t size = sizeof(*obj), want;
 
 	if (!IS_ALIGNED(offset, sizeof(u32)) ||
-	    buffer->data_size < sizeof(fp->hdr) ||
-	    offset > buffer->data_size - sizeof(fp->hdr))
+	    buffer->data_size < sizeof(obj->hdr) ||
+	    offset > buffer->data_size - sizeof(obj->hdr))
 		return 0;
 	size = min_t(size_t, size, buffer->data_size - offset);
-	memset(fp, 0, sizeof(*fp));
-	if (ipckit_alloc_copy_from_buffer(&target_proc->alloc, fp, buffer,
+	memset(obj, 0, sizeof(*obj));
+	if (ipckit_alloc_copy_from_buffer(&target_proc->alloc, obj, buffer,
 					  offset, size))
 		return 0;
-	switch (fp->hdr.type) {
+	switch (obj->hdr.type) {
 	case BINDER_TYPE_BINDER:
 	case BINDER_TYPE_WEAK_BINDER:
 	case BINDER_TYPE_HANDLE:
 	case BINDER_TYPE_WEAK_HANDLE:
-	case BINDER_TYPE_FD:	/* struct binder_fd_object: the same size */
-		return size == sizeof(*fp) ? size : 0;
+		want = sizeof(obj->fbo);
+		break;
+	case BINDER_TYPE_FD:
+		want = sizeof(obj->fdo);
+		break;
+	case BINDER_TYPE_PTR:
+		want = sizeof(obj->bbo);
+		break;
+	case BINDER_TYPE_FDA:
+		want = sizeof(obj->fdao);
+		break;
 	default:
-		/* fd arrays and pointers come with scatter-gather support. */
 		return 0;
 	}
+	return size >= want ? want : 0;
 }
 
 static int ipckit_translate_binder(struct ipckit_proc *proc,
@@ -222,6 +241,121 @@ void ipckit_free_fd_fixups(struct ipckit_transaction *t)
 	}
 }
 
+/* Scatter-gather state of one transaction's translation. */
+struct ipckit_sg {
+	u64 off_start;		/* the offsets array in the buffer */
+	u64 next;		/* where the next PTR buffer goes */
+	u64 end;		/* end of the room BC_*_SG asked for */
+};
+
+/*
+ * The PTR object that is object number @index (an earlier one) of the
+ * transaction, as already translated into the receiver's buffer.
+ */
+static int ipckit_sg_parent(struct ipckit_transaction *t,
+			    const struct ipckit_sg *sg, u64 index,
+			    u64 nr_before, struct binder_buffer_object *parent)
+{
+	union ipckit_object obj;
+	binder_size_t offset;
+
+	if (index >= nr_before ||
+	    ipckit_alloc_copy_from_buffer(&t->to_proc->alloc, &offset,
+					  t->buffer,
+					  sg->off_start + index * sizeof(offset),
+					  sizeof(offset)) ||
+	    ipckit_get_object(t->to_proc, t->buffer, offset, &obj) !=
+	    sizeof(obj.bbo) || obj.hdr.type != BINDER_TYPE_PTR)
+		return -EINVAL;
+	*parent = obj.bbo;
+	return 0;
+}
+
+/* Byte offset in the buffer of @parent's data at @parent_offset. */
+static int ipckit_sg_in_parent(struct ipckit_transaction *t,
+			       const struct binder_buffer_object *parent,
+			       u64 parent_offset, u64 len, u64 *at)
+{
+	if (parent->length < len || parent_offset > parent->length - len ||
+	    !IS_ALIGNED(parent_offset, sizeof(u32)))
+		return -EINVAL;
+	*at = parent->buffer - t->buffer->user_data + parent_offset;
+	return 0;
+}
+
+/*
+ * A pointer object: its buffer is copied from the sender into the room
+ * BC_*_SG asked for, and the pointer to it, both in the object and (with
+ * BINDER_BUFFER_FLAG_HAS_PARENT) inside an earlier buffer, is made the
+ * receiver's.
+ */
+static int ipckit_translate_ptr(struct ipckit_thread *thread,
+				struct ipckit_transaction *t,
+				struct ipckit_sg *sg,
+				struct binder_buffer_object *bp, u64 nr_before)
+{
+	struct binder_buffer_object parent;
+	binder_uintptr_t here;
+	u64 at;
+
+	if (bp->length > sg->end - sg->next) {
+		ipckit_user_error(thread, "pointer object of %llu bytes: no room left\n",
+				  (u64)bp->length);
+		return -EINVAL;
+	}
+	if (ipckit_alloc_copy_user_to_buffer(&t->to_proc->alloc, t->buffer,
+					     sg->next,
+					     u64_to_user_ptr(bp->buffer),
+					     bp->length))
+		return -EFAULT;
+	here = t->buffer->user_data + sg->next;
+	sg->next += ALIGN(bp->length, sizeof(u64));
+	bp->buffer = here;
+	if (!(bp->flags & BINDER_BUFFER_FLAG_HAS_PARENT))
+		return 0;
+	if (ipckit_sg_parent(t, sg, bp->parent, nr_before, &parent) ||
+	    ipckit_sg_in_parent(t, &parent, bp->parent_offset,
+				sizeof(binder_uintptr_t), &at))
+		return -EINVAL;
+	return ipckit_alloc_copy_to_buffer(&t->to_proc->alloc, t->buffer, at,
+					   &here, sizeof(here));
+}
+
+/* An fd array inside an earlier pointer object's buffer: fd by fd. */
+static int ipckit_translate_fda(struct ipckit_thread *thread,
+				struct ipckit_transaction *t,
+				const struct ipckit_sg *sg, bool accept_fds,
+				const struct binder_fd_array_object *fda,
+				u64 nr_before)
+{
+	struct binder_buffer_object parent;
+	struct binder_fd_object fdo = {};
+	u64 at, i;
+	int ret;
+
+	if (ipckit_sg_parent(t, sg, fda->parent, nr_before, &parent) ||
+	    fda->num_fds > parent.length / sizeof(u32) ||
+	    ipckit_sg_in_parent(t, &parent, fda->parent_offset,
+				fda->num_fds * sizeof(u32), &at))
+		return -EINVAL;
+	for (i = 0; i < fda->num_fds; i++) {
+		u32 fd;
+
+		if (ipckit_alloc_copy_from_buffer(&t->to_proc->alloc, &fd,
+						  t->buffer, at + i * sizeof(fd),
+						  sizeof(fd)))
+			return -EINVAL;
+		fdo.fd = fd;
+		/* The fixup lands at the fd's own place in the array. */
+		ret = ipckit_translate_fd(thread, t, accept_fds, &fdo,
+					  at + i * sizeof(fd) -
+					  offsetof(struct binder_fd_object, fd));
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /**
  * ipckit_translate_objects() - rewrite every object of a transaction
  * @thread:      the sending thread
@@ -234,17 +368,23 @@ void ipckit_free_fd_fixups(struct ipckit_transaction *t)
  * Return: 0 or a negative errno for the extended error.
  */
 int ipckit_translate_objects(struct ipckit_thread *thread,
-			     struct ipckit_transaction *t, bool accept_fds)
+			     struct ipckit_transaction *t, bool accept_fds,
+			     u64 sg_size)
 {
 	struct ipckit_proc *target_proc = t->to_proc;
 	struct ipckit_buffer *buffer = t->buffer;
 	struct ipckit_proc *proc = thread->proc;
 	u64 off_start = ALIGN(buffer->data_size, sizeof(u64));
+	struct ipckit_sg sg = {
+		.off_start = off_start,
+		.next = off_start + ALIGN(buffer->offsets_size, sizeof(u64)),
+	};
 	u64 off_min = 0;
 	size_t i;
 
+	sg.end = sg.next + sg_size;
 	for (i = 0; i < buffer->offsets_size; i += sizeof(binder_size_t)) {
-		struct flat_binder_object fp;
+		union ipckit_object obj;
 		binder_size_t offset;
 		size_t size;
 		int ret;
@@ -264,33 +404,91 @@ int ipckit_translate_objects(struct ipckit_thread *thread,
 					  (u64)offset, off_min, buffer->data_size);
 			return -EFAULT;
 		}
-		size = ipckit_get_object(target_proc, buffer, offset, &fp);
+		size = ipckit_get_object(target_proc, buffer, offset, &obj);
 		if (!size) {
 			ipckit_user_error(thread,
 					  "bad object at offset %llu (min %llu, data %zu)\n",
 					  (u64)offset, off_min, buffer->data_size);
 			return -EINVAL;
 		}
-		switch (fp.hdr.type) {
+		switch (obj.hdr.type) {
 		case BINDER_TYPE_BINDER:
 		case BINDER_TYPE_WEAK_BINDER:
-			ret = ipckit_translate_binder(proc, target_proc, &fp);
+			ret = ipckit_translate_binder(proc, target_proc, &obj.fbo);
+			break;
+		case BINDER_TYPE_HANDLE:
+		case BINDER_TYPE_WEAK_HANDLE:
+			ret = ipckit_translate_handle(proc, target_proc, &obj.fbo);
 			break;
 		case BINDER_TYPE_FD:
-			ret = ipckit_translate_fd(thread, t, accept_fds,
-						  (struct binder_fd_object *)&fp,
+			ret = ipckit_translate_fd(thread, t, accept_fds, &obj.fdo,
 						  offset);
 			break;
+		case BINDER_TYPE_PTR:
+			ret = ipckit_translate_ptr(thread, t, &sg, &obj.bbo,
+						   i / sizeof(binder_size_t));
+			break;
 		default:
-			ret = ipckit_translate_handle(proc, target_proc, &fp);
+			ret = ipckit_translate_fda(thread, t, &sg, accept_fds,
+						   &obj.fdao,
+						   i / sizeof(binder_size_t));
 			break;
 		}
 		if (ret)
 			return ret;
 		if (ipckit_alloc_copy_to_buffer(&target_proc->alloc, buffer,
-						offset, &fp, sizeof(fp)))
+						offset, &obj, size))
 			return -EINVAL;
 		off_min = offset + size;
 	}
 	return 0;
+}
+
+/**
+ * ipckit_release_buffer_fds() - close the fds an fd array delivered
+ * @proc:   the receiver, freeing the buffer (BC_FREE_BUFFER, its context)
+ * @buffer: a delivered buffer
+ *
+ * The fds of fd arrays belong to the buffer, as in the reference: they go
+ * when it is freed. Single fd objects are the receiver's to close.
+ */
+void ipckit_release_buffer_fds(struct ipckit_proc *proc,
+			       struct ipckit_buffer *buffer)
+{
+	u64 off_start = ALIGN(buffer->data_size, sizeof(u64));
+	struct ipckit_transaction t = { .to_proc = proc, .buffer = buffer };
+	struct ipckit_sg sg = { .off_start = off_start };
+	size_t i;
+
+	for (i = 0; i < buffer->offsets_size; i += sizeof(binder_size_t)) {
+		struct binder_buffer_object parent;
+		union ipckit_object obj;
+		binder_size_t offset;
+		u64 at, n;
+
+		if (ipckit_alloc_copy_from_buffer(&proc->alloc, &offset, buffer,
+						  off_start + i, sizeof(offset)) ||
+		    ipckit_get_object(proc, buffer, offset, &obj) !=
+		    sizeof(obj.fdao) || obj.hdr.type != BINDER_TYPE_FDA)
+			continue;
+		if (ipckit_sg_parent(&t, &sg, obj.fdao.parent,
+				     i / sizeof(binder_size_t), &parent) ||
+		    obj.fdao.num_fds > parent.length / sizeof(u32) ||
+		    ipckit_sg_in_parent(&t, &parent, obj.fdao.parent_offset,
+					obj.fdao.num_fds * sizeof(u32), &at))
+			continue;
+		for (n = 0; n < obj.fdao.num_fds; n++) {
+			struct file *file;
+			u32 fd;
+
+			if (ipckit_alloc_copy_from_buffer(&proc->alloc, &fd,
+							  buffer,
+							  at + n * sizeof(fd),
+							  sizeof(fd)))
+				break;
+			file = close_fd_get_file(fd);
+			if (file)
+				fput(file);
+		}
+	}
 }

@@ -23,8 +23,7 @@
  * object, and an offset past the data or below the end of the previous
  * object makes that copy fail first, -EFAULT.
  *
- * BINDER_TYPE_FDA and _PTR (scatter-gather) are tested for the reference
- * only; they SKIP on ipckit, which does not support them yet.
+ * Every case runs on both drivers.
  */
 #include <signal.h>
 #include <stddef.h>
@@ -40,7 +39,6 @@
 #define FDS		0	/* a peer's object that accepts fds */
 #define NOFDS		1	/* ... and the one that does not */
 
-#define SG_GAP "fd arrays and pointers: not yet supported by ipckit (node/ref tracking issue)"
 
 enum {
 	OP_REGISTER = 1,	/* peer -> A: its two objects; reply __s32 */
@@ -1528,8 +1526,6 @@ TEST_F(objects, fd_array_arrives_and_closes_with_its_buffer)
 	__u32 fds[2];
 	int ret;
 
-	if (ipckit_test_is_ipckit)
-		SKIP(return, SG_GAP);
 	ret = make_memfd("A fda 0");
 	ASSERT_LE(0, ret);
 	fds[0] = ret;
@@ -1632,8 +1628,6 @@ TEST_F(objects, ptr_buffers_are_copied_and_parents_fixed_up)
 	binder_uintptr_t fixed;
 	struct ptr_msg m;
 
-	if (ipckit_test_is_ipckit)
-		SKIP(return, SG_GAP);
 	ptr_msg_build(&m, &parent, child, sizeof(child));
 	tr = binder_txn(self->ctx.handle[PB][FDS], OP_REPORT, 0, &m, sizeof(m));
 	binder_txn_offsets(&tr, offs, 2);
@@ -1681,8 +1675,6 @@ TEST_F(objects, ptr_refused_without_room_or_parent)
 	struct ptr_msg m;
 	int ret;
 
-	if (ipckit_test_is_ipckit)
-		SKIP(return, SG_GAP);
 	ptr_msg_build(&m, &parent, child, sizeof(child));
 	tr = binder_txn(self->ctx.handle[PB][FDS], OP_REPORT, 0, &m, sizeof(m));
 	binder_txn_offsets(&tr, offs, 2);
