@@ -152,6 +152,13 @@ int ipckit_context_set_mgr(struct ipckit_proc *proc,
 		ret = -ENOMEM;
 		goto out;
 	}
+	/* The manager's node is always referenced: it never hears BR_ACQUIRE. */
+	spin_lock(&proc->inner_lock);
+	node->local_strong_refs++;
+	node->local_weak_refs++;
+	node->has_strong_ref = true;
+	node->has_weak_ref = true;
+	spin_unlock(&proc->inner_lock);
 	ctx->mgr_uid = euid;
 	spin_lock(&ctx->mgr_lock);
 	ctx->mgr_node = node;	/* takes over the creation reference */

@@ -175,6 +175,7 @@ enum ipckit_work_type {
 	IPCKIT_WORK_DEAD_BINDER,	/* BR_DEAD_BINDER */
 	IPCKIT_WORK_DEAD_BINDER_AND_CLEAR, /* ... then clear when done */
 	IPCKIT_WORK_CLEAR_DEATH_NOTIFICATION, /* BR_CLEAR_DEATH_NOTIFICATION_DONE */
+	IPCKIT_WORK_NODE,		/* BR_INCREFS/ACQUIRE/RELEASE/DECREFS */
 };
 
 /**
@@ -215,6 +216,19 @@ struct ipckit_error {
  * @holders:     every process's ref to this node (struct ipckit_ref),
  *               guarded by ipckit_context::death_lock
  * @is_dead:     the owner died (guarded by ipckit_context::death_lock)
+ *
+ * The counts and flags below follow the reference's node-owner protocol
+ * and are guarded by the owner's inner_lock (moot once the owner died):
+ * @internal_strong_refs: handles with strong references (one each)
+ * @internal_weak_refs:   handles (refs) on the node
+ * @local_strong_refs:    strong references of buffers in flight and of
+ *                        the owner's pending BR_ACQUIRE
+ * @local_weak_refs:      weak ones, likewise
+ * @has_strong_ref:       the owner was told BR_ACQUIRE and not BR_RELEASE
+ * @has_weak_ref:         the owner was told BR_INCREFS and not BR_DECREFS
+ * @pending_strong_ref:   BR_ACQUIRE sent, BC_ACQUIRE_DONE awaited
+ * @pending_weak_ref:     BR_INCREFS sent, BC_INCREFS_DONE awaited
+ * @work:                 queued on the owner when its flags must change
  */
 struct ipckit_node {
 	struct ipckit_context *ctx;
@@ -230,6 +244,15 @@ struct ipckit_node {
 	struct list_head proc_link;
 	struct list_head holders;
 	bool is_dead;
+	int internal_strong_refs;
+	int internal_weak_refs;
+	int local_strong_refs;
+	int local_weak_refs;
+	bool has_strong_ref;
+	bool has_weak_ref;
+	bool pending_strong_ref;
+	bool pending_weak_ref;
+	struct ipckit_work work;
 };
 
 /**
@@ -239,6 +262,9 @@ struct ipckit_node {
  * @node:      the node (reference held)
  * @proc:      the process holding the handle
  * @desc:      the handle number, unique in the process
+ * @strong:    strong references the process holds through it (BC_ACQUIRE,
+ *             buffers carrying it); guarded by proc->inner_lock
+ * @weak:      weak ones (BC_INCREFS, buffers carrying a weak handle)
  * @death:     the death notification requested on it, or NULL (guarded
  *             by ipckit_context::death_lock)
  */
@@ -248,6 +274,8 @@ struct ipckit_ref {
 	struct ipckit_node *node;
 	struct ipckit_proc *proc;
 	u32 desc;
+	int strong;
+	int weak;
 	struct ipckit_death *death;
 };
 
@@ -329,6 +357,8 @@ struct ipckit_thread {
  *                @buffer, when the target node asked for it, else 0
  * @fd_fixups:    files to install in the receiver when it reads @t
  *                (struct ipckit_fd_fixup); owned by whoever holds @t
+ * @objects_done: bytes of the offsets array already translated: what a
+ *                buffer never delivered must release
  */
 struct ipckit_transaction {
 	struct ipckit_work work;
@@ -347,6 +377,7 @@ struct ipckit_transaction {
 	kuid_t sender_euid;
 	binder_uintptr_t security_ctx;
 	struct list_head fd_fixups;
+	u64 objects_done;
 };
 
 /**
@@ -484,12 +515,30 @@ struct ipckit_proc *ipckit_node_get_owner(struct ipckit_node *node);
 int ipckit_node_get_or_new(struct ipckit_proc *proc,
 			   const struct flat_binder_object *fp,
 			   struct ipckit_node **node);
+struct ipckit_node *ipckit_node_lookup(struct ipckit_proc *proc,
+				       binder_uintptr_t ptr);
+void ipckit_node_inc(struct ipckit_node *node, bool strong, bool internal,
+		     struct ipckit_thread *thread);
+void ipckit_node_dec(struct ipckit_node *node, bool strong, bool internal);
+void ipckit_node_inc_holders(struct ipckit_node *node);
+void ipckit_node_done(struct ipckit_thread *thread, u32 cmd,
+		      binder_uintptr_t ptr, binder_uintptr_t cookie);
+bool ipckit_node_take_work_ilocked(struct ipckit_node *node,
+				   struct binder_ptr_cookie *pc, u32 cmds[2]);
+int ipckit_node_debug_info(struct ipckit_proc *proc,
+			   struct binder_node_debug_info *info);
 
 /* ref.c */
 struct ipckit_ref *ipckit_ref_lookup(struct ipckit_proc *proc, u32 desc);
 struct ipckit_node *ipckit_ref_get_node(struct ipckit_proc *proc, u32 desc);
 int ipckit_ref_for_node(struct ipckit_proc *proc, struct ipckit_node *node,
-			u32 *desc);
+			bool strong, struct ipckit_thread *thread, u32 *desc);
+int ipckit_ref_update(struct ipckit_thread *thread, u32 desc, bool increment,
+		      bool strong);
+int ipckit_ref_node_info(struct ipckit_proc *proc,
+			 struct binder_node_info_for_ref *info);
+void ipckit_ref_release_for_buffer(struct ipckit_proc *proc, u32 desc,
+				   bool strong);
 void ipckit_ref_release_all(struct ipckit_proc *proc);
 
 /* death.c */
@@ -510,6 +559,8 @@ int ipckit_translate_objects(struct ipckit_thread *thread,
 int ipckit_apply_fd_fixups(struct ipckit_transaction *t);
 void ipckit_release_buffer_fds(struct ipckit_proc *proc,
 			       struct ipckit_buffer *buffer);
+void ipckit_release_buffer_objects(struct ipckit_proc *proc,
+				   struct ipckit_buffer *buffer, u64 upto);
 void ipckit_free_fd_fixups(struct ipckit_transaction *t);
 void ipckit_node_release_all(struct ipckit_proc *proc);
 

@@ -69,8 +69,10 @@ static void ipckit_proc_release_buffer(struct ipckit_buffer *buffer)
 	struct ipckit_node *node = buffer->target_node;
 
 	buffer->target_node = NULL;
-	if (node)
+	if (node) {
+		ipckit_node_dec(node, true, false);
 		ipckit_node_put(node);
+	}
 }
 
 /*
@@ -280,6 +282,27 @@ static long ipckit_ioctl_thread(struct file *file, struct ipckit_thread *thread,
 		return ipckit_ioctl_binder_version(ubuf);
 	case BINDER_GET_EXTENDED_ERROR:
 		return ipckit_ioctl_get_extended_error(thread, ubuf);
+	case BINDER_GET_NODE_DEBUG_INFO: {
+		struct binder_node_debug_info info;
+
+		if (copy_from_user(&info, ubuf, sizeof(info)))
+			return -EFAULT;
+		ipckit_node_debug_info(proc, &info);
+		if (copy_to_user(ubuf, &info, sizeof(info)))
+			return -EFAULT;
+		return 0;
+	}
+	case BINDER_GET_NODE_INFO_FOR_REF: {
+		struct binder_node_info_for_ref info;
+		int ret;
+
+		if (copy_from_user(&info, ubuf, sizeof(info)))
+			return -EFAULT;
+		ret = ipckit_ref_node_info(proc, &info);
+		if (!ret && copy_to_user(ubuf, &info, sizeof(info)))
+			return -EFAULT;
+		return ret;
+	}
 	case IPCKIT_GET_VERSION:
 		return ipckit_ioctl_ipckit_version(ubuf);
 	default:

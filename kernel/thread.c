@@ -359,6 +359,29 @@ retry:
 			ptr += sizeof(u32);
 			ipckit_stat_br(proc->ctx, cmd);
 			break;
+		case IPCKIT_WORK_NODE: {
+			struct ipckit_node *node =
+				container_of(w, struct ipckit_node, work);
+			struct binder_ptr_cookie pc;
+			u32 cmds[2];
+			bool forget;
+			int i;
+
+			forget = ipckit_node_take_work_ilocked(node, &pc, cmds);
+			spin_unlock(&proc->inner_lock);
+			if (forget)
+				ipckit_node_put(node);	/* the list's reference */
+			for (i = 0; i < 2 && cmds[i]; i++) {
+				if (put_user(cmds[i], (u32 __user *)ptr))
+					return -EFAULT;
+				ptr += sizeof(u32);
+				if (copy_to_user(ptr, &pc, sizeof(pc)))
+					return -EFAULT;
+				ptr += sizeof(pc);
+				ipckit_stat_br(proc->ctx, cmds[i]);
+			}
+			break;
+		}
 		case IPCKIT_WORK_DEAD_BINDER:
 		case IPCKIT_WORK_DEAD_BINDER_AND_CLEAR:
 		case IPCKIT_WORK_CLEAR_DEATH_NOTIFICATION: {
@@ -508,35 +531,36 @@ static void ipckit_cmd_free_buffer(struct ipckit_thread *thread,
 }
 
 /*
- * BC_INCREFS/BC_ACQUIRE: taking a reference on handle 0 is how a process
- * gets its handle for the context manager (as the reference: the manager
- * itself cannot). Counting itself arrives with the node-owner handshake.
+ * BC_INCREFS/BC_ACQUIRE. A process without handle 0 gets it by taking a
+ * reference on it (the context manager itself cannot: the one refcount
+ * misuse the reference fails the write for).
  */
-static int ipckit_cmd_ref(struct ipckit_thread *thread, u32 handle)
+static int ipckit_cmd_ref(struct ipckit_thread *thread, u32 handle,
+			  bool strong)
 {
 	struct ipckit_proc *proc = thread->proc;
 	struct ipckit_node *node, *mgr;
 	struct ipckit_proc *owner;
+	int ret = 0;
 	u32 desc;
 
-	int ret = 0;
-
-	node = ipckit_ref_get_node(proc, handle);
-	if (node) {
-		ipckit_node_put(node);
-		return 0;
+	node = handle ? NULL : ipckit_ref_get_node(proc, 0);
+	if (handle || node) {
+		if (node)
+			ipckit_node_put(node);
+		return ipckit_ref_update(thread, handle, true, strong);
 	}
-	mgr = handle ? NULL : ipckit_context_get_mgr(proc->ctx);
+	mgr = ipckit_context_get_mgr(proc->ctx);
 	if (!mgr) {
-		ipckit_user_error(thread, "reference on invalid handle %u\n", handle);
+		ipckit_user_error(thread, "reference on handle 0 without a context manager\n");
 		return 0;
 	}
 	owner = ipckit_node_get_owner(mgr);
 	if (owner == proc) {
-		/* The one refcount misuse the reference fails the write for. */
 		ipckit_user_error(thread, "context manager tried to take handle 0\n");
 		ret = -EINVAL;
-	} else if (ipckit_ref_for_node(proc, mgr, &desc) || desc != 0) {
+	} else if (ipckit_ref_for_node(proc, mgr, strong, NULL, &desc) ||
+		   desc != 0) {
 		ipckit_user_error(thread, "could not make handle 0\n");
 	}
 	if (owner)
@@ -626,27 +650,33 @@ static int ipckit_thread_write(struct ipckit_thread *thread,
 			break;
 		}
 		case BC_INCREFS:
-		case BC_ACQUIRE: {
+		case BC_ACQUIRE:
+		case BC_RELEASE:
+		case BC_DECREFS: {
+			bool strong = cmd == BC_ACQUIRE || cmd == BC_RELEASE;
 			u32 handle;
 
 			if (get_user(handle, (u32 __user *)ptr))
 				return -EFAULT;
+			if (cmd == BC_INCREFS || cmd == BC_ACQUIRE) {
+				if (ipckit_cmd_ref(thread, handle, strong))
+					return -EINVAL;
+			} else {
+				ipckit_ref_update(thread, handle, false, strong);
+			}
 			ptr += sizeof(handle);
-			if (ipckit_cmd_ref(thread, handle))
-				return -EINVAL;
 			break;
 		}
-		case BC_RELEASE:
-		case BC_DECREFS:
 		case BC_INCREFS_DONE:
-		case BC_ACQUIRE_DONE:
-			/*
-			 * Strong/weak counting arrives with the node-owner
-			 * handshake; until then the payload is consumed so
-			 * that the protocol stream stays in step.
-			 */
-			ptr += _IOC_SIZE(cmd);
+		case BC_ACQUIRE_DONE: {
+			struct binder_ptr_cookie pc;
+
+			if (copy_from_user(&pc, ptr, sizeof(pc)))
+				return -EFAULT;
+			ptr += sizeof(pc);
+			ipckit_node_done(thread, cmd, pc.ptr, pc.cookie);
 			break;
+		}
 		default:
 			ipckit_user_error(thread, "unknown command %#x\n",
 					  cmd);
@@ -738,6 +768,7 @@ void ipckit_release_work_list(struct ipckit_proc *proc,
 			kfree(w);
 			break;
 		case IPCKIT_WORK_RETURN_ERROR:
+		case IPCKIT_WORK_NODE:
 			break;
 		case IPCKIT_WORK_DEAD_BINDER:
 		case IPCKIT_WORK_DEAD_BINDER_AND_CLEAR:

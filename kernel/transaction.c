@@ -31,15 +31,23 @@ static struct ipckit_thread *ipckit_txn_get_from(struct ipckit_transaction *t)
 }
 
 /* Give the payload back to its area, dropping what it pins. */
+/*
+ * Give the payload back to its area, dropping what it holds: the
+ * references its first @upto bytes of objects took, and the strong local
+ * reference on the node it was sent to.
+ */
 static void ipckit_buffer_release(struct ipckit_proc *owner,
-				  struct ipckit_buffer *buffer)
+				  struct ipckit_buffer *buffer, u64 upto)
 {
 	struct ipckit_node *node = buffer->target_node;
 
+	ipckit_release_buffer_objects(owner, buffer, upto);
 	buffer->target_node = NULL;
 	ipckit_alloc_free_buf(&owner->alloc, buffer);
-	if (node)
+	if (node) {
+		ipckit_node_dec(node, true, false);
 		ipckit_node_put(node);
+	}
 }
 
 /**
@@ -62,7 +70,7 @@ void ipckit_transaction_free(struct ipckit_transaction *t)
 		buffer->transaction = NULL;
 	spin_unlock(&to_proc->inner_lock);
 	if (buffer && !t->delivered)
-		ipckit_buffer_release(to_proc, buffer);
+		ipckit_buffer_release(to_proc, buffer, t->objects_done);
 
 	ipckit_free_fd_fixups(t);
 	spin_lock(&t->lock);
@@ -176,7 +184,7 @@ void ipckit_transaction_free_buffer(struct ipckit_proc *proc,
 		}
 	}
 	spin_unlock(&proc->inner_lock);
-	ipckit_buffer_release(proc, buffer);
+	ipckit_buffer_release(proc, buffer, buffer->offsets_size);
 }
 
 /*
@@ -468,6 +476,8 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 			     tgt.node->accept_fds;
 	buffer->transaction = t;
 	buffer->target_node = tgt.node;	/* the buffer owns this reference */
+	if (tgt.node)	/* and a strong local one on the node, until freed */
+		ipckit_node_inc(tgt.node, true, false, NULL);
 	tgt.node = NULL;
 	buffer->clear_on_free = !!(tr->flags & TF_CLEAR_BUF);
 	t->buffer = buffer;

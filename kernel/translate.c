@@ -68,10 +68,12 @@ static size_t ipckit_get_object(struct ipckit_proc *target_proc,
 	return size >= want ? want : 0;
 }
 
-static int ipckit_translate_binder(struct ipckit_proc *proc,
+static int ipckit_translate_binder(struct ipckit_thread *thread,
 				   struct ipckit_proc *target_proc,
 				   struct flat_binder_object *fp)
 {
+	struct ipckit_proc *proc = thread->proc;
+	bool strong = fp->hdr.type == BINDER_TYPE_BINDER;
 	struct ipckit_node *node;
 	u32 desc;
 	int ret;
@@ -80,8 +82,10 @@ static int ipckit_translate_binder(struct ipckit_proc *proc,
 	if (ret)
 		return ret;
 	ret = security_binder_transfer_binder(proc->cred, target_proc->cred);
+	/* The owner hears BR_INCREFS/BR_ACQUIRE with its own call's end. */
 	if (!ret)
-		ret = ipckit_ref_for_node(target_proc, node, &desc);
+		ret = ipckit_ref_for_node(target_proc, node, strong, thread,
+					  &desc);
 	ipckit_node_put(node);
 	if (ret)
 		return ret < 0 ? ret : -EPERM;
@@ -98,6 +102,7 @@ static int ipckit_translate_handle(struct ipckit_proc *proc,
 				   struct ipckit_proc *target_proc,
 				   struct flat_binder_object *fp)
 {
+	bool strong = fp->hdr.type == BINDER_TYPE_HANDLE;
 	struct ipckit_node *node;
 	struct ipckit_proc *owner;
 	u32 desc;
@@ -118,12 +123,15 @@ static int ipckit_translate_handle(struct ipckit_proc *proc,
 
 	owner = ipckit_node_get_owner(node);
 	if (owner == target_proc) {
-		fp->hdr.type = fp->hdr.type == BINDER_TYPE_HANDLE ?
-			       BINDER_TYPE_BINDER : BINDER_TYPE_WEAK_BINDER;
+		/* The buffer holds a local reference until it is freed. */
+		ipckit_node_inc(node, strong, false, NULL);
+		fp->hdr.type = strong ? BINDER_TYPE_BINDER :
+					BINDER_TYPE_WEAK_BINDER;
 		fp->binder = node->ptr;
 		fp->cookie = node->cookie;
 	} else {
-		ret = ipckit_ref_for_node(target_proc, node, &desc);
+		ret = ipckit_ref_for_node(target_proc, node, strong, NULL,
+					  &desc);
 		if (!ret) {
 			fp->binder = 0;
 			fp->handle = desc;
@@ -414,7 +422,8 @@ int ipckit_translate_objects(struct ipckit_thread *thread,
 		switch (obj.hdr.type) {
 		case BINDER_TYPE_BINDER:
 		case BINDER_TYPE_WEAK_BINDER:
-			ret = ipckit_translate_binder(proc, target_proc, &obj.fbo);
+			ret = ipckit_translate_binder(thread, target_proc,
+						      &obj.fbo);
 			break;
 		case BINDER_TYPE_HANDLE:
 		case BINDER_TYPE_WEAK_HANDLE:
@@ -439,9 +448,55 @@ int ipckit_translate_objects(struct ipckit_thread *thread,
 		if (ipckit_alloc_copy_to_buffer(&target_proc->alloc, buffer,
 						offset, &obj, size))
 			return -EINVAL;
+		/* Translated: freeing the buffer will release what it holds. */
+		t->objects_done = i + sizeof(binder_size_t);
 		off_min = offset + size;
 	}
 	return 0;
+}
+
+/**
+ * ipckit_release_buffer_objects() - drop what a buffer's objects hold
+ * @proc:   the process the buffer belongs to (the receiver)
+ * @buffer: the buffer
+ * @upto:   bytes of the offsets array that were translated
+ *
+ * A handle gives back the reference its arrival took; a binder (a handle
+ * that came home) the local reference on the node.
+ */
+void ipckit_release_buffer_objects(struct ipckit_proc *proc,
+				   struct ipckit_buffer *buffer, u64 upto)
+{
+	u64 off_start = ALIGN(buffer->data_size, sizeof(u64));
+	u64 i;
+
+	for (i = 0; i < upto; i += sizeof(binder_size_t)) {
+		union ipckit_object obj;
+		binder_size_t offset;
+		struct ipckit_node *node;
+
+		if (ipckit_alloc_copy_from_buffer(&proc->alloc, &offset, buffer,
+						  off_start + i, sizeof(offset)) ||
+		    !ipckit_get_object(proc, buffer, offset, &obj))
+			continue;
+		switch (obj.hdr.type) {
+		case BINDER_TYPE_HANDLE:
+		case BINDER_TYPE_WEAK_HANDLE:
+			ipckit_ref_release_for_buffer(proc, obj.fbo.handle,
+						      obj.hdr.type == BINDER_TYPE_HANDLE);
+			break;
+		case BINDER_TYPE_BINDER:
+		case BINDER_TYPE_WEAK_BINDER:
+			node = ipckit_node_lookup(proc, obj.fbo.binder);
+			if (node) {
+				ipckit_node_dec(node,
+						obj.hdr.type == BINDER_TYPE_BINDER,
+						false);
+				ipckit_node_put(node);
+			}
+			break;
+		}
+	}
 }
 
 /**
