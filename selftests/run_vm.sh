@@ -40,9 +40,17 @@ refused_with() {
 	! loaded && since_mark | grep "ipckit: .*$2" > /dev/null
 }
 stat_of() { awk -v k="$2" '$1 == k { print $2 }' "$DEBUGFS/$1/stats"; }
-no_leak() { # every open was released, no process left behind
+no_leak() { # every open released; every object created was freed
 	[ "$(stat_of "$1" procs)" = 0 ] &&
-		[ "$(stat_of "$1" open)" = "$(stat_of "$1" release)" ]
+		[ "$(stat_of "$1" open)" = "$(stat_of "$1" release)" ] || return 1
+	for obj in proc thread node ref transaction; do
+		created=$(stat_of "$1" ${obj}_created)
+		deleted=$(stat_of "$1" ${obj}_deleted)
+		if [ "$created" != "$deleted" ]; then
+			echo "# $1: $obj created $created, deleted $deleted"
+			return 1
+		fi
+	done
 }
 
 # run_suite KIND DEVICE OTHER_DEVICE: one selftest binary per area, TAP
@@ -180,8 +188,8 @@ check "second device saw none of the first's mmaps" \
 	test "$(stat_of ipckit-b mmap)" = "$b_mmap"
 
 echo "# teardown"
-check "no process state left on ipckit" no_leak ipckit
-check "no process state left on ipckit-b" no_leak ipckit-b
+check "every process, thread, node, ref and transaction of ipckit was freed" no_leak ipckit
+check "every process, thread, node, ref and transaction of ipckit-b was freed" no_leak ipckit-b
 sleep 600 3< /dev/ipckit &
 holder=$!
 sleep 1
