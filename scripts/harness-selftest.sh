@@ -1,6 +1,7 @@
 #!/bin/sh
 # Prove a VM lane can fail: build a copy of the module with planted bugs
-# (kernel/harness_canary.h), run the check job on it, and pass only if the
+# (kernel/harness_canary.h), boot the lane's kernel with it (the load job:
+# load and unload, where init runs the planted bugs), and pass only if the
 # lane rejects it and its log names every planted bug.
 #
 # usage: harness-selftest.sh stock|debug
@@ -50,8 +51,9 @@ echo "harness-selftest: $lane lane, building $what"
 module=$(scripts/build-module.sh "$work/module" "$kdir" "$plant") ||
 	verdict 1 "could not build"
 
+# The bugs are planted in module init: the short load job shows them.
 IPCKIT_MODULE=$module IPCKIT_VM_OUT=$work/vm \
-	scripts/vm-run.sh -l "$lane" check > "$work/vm.log" 2>&1 &&
+	scripts/vm-run.sh -l "$lane" load > "$work/vm.log" 2>&1 &&
 	verdict 1 "accepted"
 echo "$expect" | while IFS= read -r pattern; do
 	grep -q "$pattern" "$work/vm/dmesg.txt" || { echo "missing: $pattern"; exit 1; }

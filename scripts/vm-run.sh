@@ -2,7 +2,7 @@
 # Boot a kernel in QEMU with ipckit, the reference driver and the tests in
 # an initramfs; run one job; judge the result.
 #
-# usage: vm-run.sh [-l stock|debug] check|run|bench
+# usage: vm-run.sh [-l stock|debug] check|run|bench|load
 #
 #   stock  the Debian kernel whose release matches KDIR (scripts/kdir.sh)
 #          and its binder_linux.ko; the module is kernel/ipckit.ko
@@ -26,7 +26,7 @@ if [ "${1:-}" = "-l" ]; then
 	lane=$2
 	shift 2
 fi
-job=${1:?usage: vm-run.sh [-l stock|debug] check|run|bench}
+job=${1:?usage: vm-run.sh [-l stock|debug] check|run|bench|load}
 BUILD=${BUILD:-$PWD/build}
 export BUILD
 out=${IPCKIT_VM_OUT:-$BUILD/vm/$lane-$job}
