@@ -819,40 +819,6 @@ void ipckit_alloc_print(struct ipckit_alloc *alloc, struct seq_file *m)
 	mutex_unlock(&alloc->lock);
 }
 
-/**
- * ipckit_alloc_mapped_size() - size of the receive area
- * @alloc: the area
- *
- * Return: bytes, 0 before mmap (and after release).
- */
-size_t ipckit_alloc_mapped_size(struct ipckit_alloc *alloc)
-{
-	size_t size = 0;
-
-	mutex_lock(&alloc->lock);
-	if (ipckit_alloc_has_area_locked(alloc))
-		size = alloc->range.size;
-	mutex_unlock(&alloc->lock);
-	return size;
-}
-
-/**
- * ipckit_alloc_free_async_space() - one-way budget left
- * @alloc: the area
- *
- * Return: bytes one-way buffers may still take; 0 when not mapped.
- */
-size_t ipckit_alloc_free_async_space(struct ipckit_alloc *alloc)
-{
-	size_t space = 0;
-
-	mutex_lock(&alloc->lock);
-	if (ipckit_alloc_has_area_locked(alloc))
-		space = alloc->range.free_async_space;
-	mutex_unlock(&alloc->lock);
-	return space;
-}
-
 /*
  * The shrinker: under memory pressure, zap and free idle pages, oldest
  * first. It only trylocks (an area's lock, the mm's mmap_lock): it may run
