@@ -549,7 +549,9 @@ static int handle_buffer(struct binder_dev *dev, const void *buf, size_t size,
 
 /*
  * Write wbuf (if any) and read until ws is done or stopped. Each read is
- * bounded by timeout_ms, the whole wait by four times that.
+ * bounded by timeout_ms, the whole wait by four times that; while serving
+ * (ws->res NULL) the four times restart with every read that brought
+ * something, so only idleness ends a busy server.
  */
 static int wait_loop(struct binder_dev *dev, const void *wbuf, size_t wlen,
 		     struct wait_state *ws, int timeout_ms)
@@ -582,6 +584,8 @@ static int wait_loop(struct binder_dev *dev, const void *wbuf, size_t wlen,
 		ret = handle_buffer(dev, rbuf, bwr.read_consumed, ws);
 		if (ret)
 			return ret;
+		if (!ws->res)
+			deadline = binder_now_ms() + 4LL * timeout_ms;
 	}
 	return 0;
 }
@@ -755,13 +759,9 @@ int binder_serve(struct binder_dev *dev, bool enter_looper, int idle_ms)
 		if (ret)
 			return ret;
 	}
-	while (!ws.stop) {
-		/* A fresh deadline per read: idle_ms bounds each wait. */
-		ret = wait_loop(dev, NULL, 0, &ws, idle_ms);
-		if (ret)
-			return ret;
-	}
-	return ws.stop;
+	/* wait_loop() restarts its deadline with every read while serving. */
+	ret = wait_loop(dev, NULL, 0, &ws, idle_ms);
+	return ret ? ret : ws.stop;
 }
 
 /* --- payloads --------------------------------------------------------- */
