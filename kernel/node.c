@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Nodes: the binder objects a process owns: the context manager's node
- * (handle 0 everywhere) and every local binder it has sent.
+ * (handle 0 everywhere) and every local binder it has sent, with the
+ * strong/weak counts and the BR_INCREFS/BR_ACQUIRE/BR_RELEASE/BR_DECREFS
+ * handshake that tells the owner about them.
  *
  * Locking: see internal.h. node->lock guards only the owner pointer, so
- * a sender can find (and pin) a node's owner without the owner's locks.
+ * a sender can find (and pin) a node's owner without the owner's locks;
+ * the counts, flags and queued work are guarded by the owner's inner_lock
+ * (ipckit_node_lock_owner()), and stop mattering once the owner died.
  */
 #include <linux/slab.h>
 

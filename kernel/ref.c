@@ -3,11 +3,12 @@
  * References: a process's handles to nodes of other processes. Handle
  * numbers are per process; 0 always names the context manager's node.
  *
- * Locking: see internal.h. A process's refs are guarded by its
- * inner_lock; a ref's place on its node's watch list (for death
- * notifications) by the context's death_lock. Each ref holds a reference
- * on its node, dropped when the process dies (counting by BC_ACQUIRE/
- * BC_RELEASE does not free refs yet).
+ * Locking: see internal.h. A process's refs and their strong/weak counts
+ * are guarded by its inner_lock; a ref's place on its node's watch list
+ * (for death notifications) by the context's death_lock. The node's side
+ * of the counts is changed afterwards under the owner's inner_lock, never
+ * with both held. Each ref pins its node's memory; it goes with its last
+ * reference, or when its process dies.
  */
 #include <linux/slab.h>
 
