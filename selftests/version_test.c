@@ -72,4 +72,39 @@ TEST_F(dev, ipckit_get_version_only_on_ipckit)
 	EXPECT_EQ(0, ver.reserved);
 }
 
+/*
+ * Every ioctl with an argument, given a pointer to nothing: the errno the
+ * reference answers (-EINVAL where it reports a failed copy that way).
+ */
+TEST_F(dev, ioctls_with_a_bad_pointer_fail_like_the_reference)
+{
+	static const struct {
+		unsigned long cmd;
+		int err;
+	} cases[] = {
+		{ BINDER_WRITE_READ, EFAULT },
+		{ BINDER_SET_MAX_THREADS, EINVAL },
+		{ BINDER_SET_CONTEXT_MGR_EXT, EINVAL },
+		{ BINDER_GET_NODE_DEBUG_INFO, EFAULT },
+		{ BINDER_GET_NODE_INFO_FOR_REF, EFAULT },
+		{ BINDER_GET_EXTENDED_ERROR, EFAULT },
+	};
+	struct binder_write_read bwr = {
+		.write_size = 4, .write_buffer = 8,
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		errno = 0;
+		EXPECT_EQ(-1, ioctl(self->fd, cases[i].cmd, (void *)8))
+			TH_LOG("cmd %#lx", cases[i].cmd);
+		EXPECT_EQ(cases[i].err, errno) TH_LOG("cmd %#lx", cases[i].cmd);
+	}
+	/* A good argument pointing at a bad command buffer. */
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, BINDER_WRITE_READ, &bwr));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(0, bwr.write_consumed);
+}
+
 IPCKIT_TEST_MAIN
