@@ -452,7 +452,7 @@ ipckit_alloc_new_buf_locked(struct ipckit_alloc *alloc, size_t data_size,
 		return ERR_PTR(-ESRCH);
 
 	buf = ipckit_range_reserve(&alloc->range, data_size, offsets_size,
-				   extra_buffers_size, is_async);
+				   extra_buffers_size, is_async, pid);
 	if (IS_ERR(buf)) {
 		if (PTR_ERR(buf) == -ENOSPC)
 			ipckit_alloc_log_enospc_locked(alloc, data_size,
@@ -468,7 +468,6 @@ ipckit_alloc_new_buf_locked(struct ipckit_alloc *alloc, size_t data_size,
 		ipckit_range_release(&alloc->range, buf);
 		return ERR_PTR(err);
 	}
-	buf->pid = pid;
 	return buf;
 }
 

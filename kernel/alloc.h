@@ -52,7 +52,9 @@ struct vm_area_struct;
  * @clear_on_free:      TF_CLEAR_BUF: zero the slot before it is released
  * @transaction:        the caller's, opaque here; NULL after allocation
  * @target_node:        the caller's, opaque here; NULL after allocation
- * @pid:                sender tgid, for debugfs
+ * @pid:                sender tgid, for debugfs and spam detection
+ * @oneway_spam_suspect: one-way buffer whose sender looked like it floods
+ *                      the area (ipckit_range_reserve())
  *
  * Fields other than the caller's (@transaction, @target_node,
  * @clear_on_free) are written under ipckit_alloc::lock only. While a
@@ -74,6 +76,7 @@ struct ipckit_buffer {
 	void *transaction;
 	void *target_node;
 	pid_t pid;
+	bool oneway_spam_suspect;
 };
 
 /**
@@ -88,6 +91,8 @@ struct ipckit_buffer {
  *                    setup. Only slot bytes are charged, not the
  *                    bookkeeping struct (the reference of some versions
  *                    also charges sizeof(struct binder_buffer))
+ * @oneway_spam_detected: a spam suspect was reported and the one-way
+ *                    budget has not recovered since
  * @nr_allocated:     allocated slots
  * @allocated_bytes:  sum of their slot sizes
  *
@@ -103,6 +108,7 @@ struct ipckit_range_alloc {
 	struct rb_root free_holes;
 	struct rb_root allocated;
 	size_t free_async_space;
+	bool oneway_spam_detected;
 	size_t nr_allocated;
 	size_t allocated_bytes;
 };
@@ -117,7 +123,7 @@ struct ipckit_buffer *ipckit_range_reserve(struct ipckit_range_alloc *ra,
 					   size_t data_size,
 					   size_t offsets_size,
 					   size_t extra_buffers_size,
-					   bool is_async);
+					   bool is_async, pid_t pid);
 int ipckit_range_release(struct ipckit_range_alloc *ra,
 			 struct ipckit_buffer *buf);
 struct ipckit_buffer *ipckit_range_lookup(const struct ipckit_range_alloc *ra,

@@ -195,6 +195,7 @@ void ipckit_range_init(struct ipckit_range_alloc *ra)
 	ra->free_holes = RB_ROOT;
 	ra->allocated = RB_ROOT;
 	ra->free_async_space = 0;
+	ra->oneway_spam_detected = false;
 	ra->nr_allocated = 0;
 	ra->allocated_bytes = 0;
 }
@@ -253,6 +254,42 @@ void ipckit_range_teardown(struct ipckit_range_alloc *ra)
 	ipckit_range_init(ra);
 }
 
+/*
+ * One-way spam detection, with the reference's thresholds. Once less than
+ * a tenth of the area (a fifth of the one-way budget) is left for one-way
+ * buffers, the sender of each new one is checked: more than 50 one-way
+ * buffers of its own, or more than a quarter of the area, makes it a
+ * suspect. Only the first suspect is reported until the budget climbs
+ * back over the tenth; @oneway_spam_detected remembers that. The walk is
+ * bounded by the buffers the area can hold.
+ */
+static bool ipckit_range_spam_suspect(struct ipckit_range_alloc *ra,
+				      pid_t pid)
+{
+	size_t nr_buffers = 0, total = 0;
+	struct rb_node *n;
+
+	if (ra->free_async_space >= ra->size / 10) {
+		ra->oneway_spam_detected = false;
+		return false;
+	}
+	for (n = rb_first(&ra->allocated); n; n = rb_next(n)) {
+		struct ipckit_buffer *buf =
+			rb_entry(n, struct ipckit_buffer, rb_node);
+
+		if (buf->pid != pid || !buf->async)
+			continue;
+		total += ipckit_range_buffer_size(ra, buf);
+		nr_buffers++;
+	}
+	if (nr_buffers <= 50 && total <= ra->size / 4)
+		return false;
+	if (ra->oneway_spam_detected)
+		return false;
+	ra->oneway_spam_detected = true;
+	return true;
+}
+
 /**
  * ipckit_range_reserve() - place a new buffer
  * @ra:                 the range allocator
@@ -260,13 +297,15 @@ void ipckit_range_teardown(struct ipckit_range_alloc *ra)
  * @offsets_size:       offsets array size
  * @extra_buffers_size: scatter-gather (and security context) size
  * @is_async:           a one-way buffer, charged to the one-way budget
+ * @pid:                sender tgid, recorded in the buffer
  *
  * Takes the smallest hole that fits the slot (ipckit_range_slot_size())
  * and leaves what it does not need as a hole of its own. On failure
- * nothing changed.
+ * nothing changed. A one-way buffer may be marked a spam suspect, see
+ * ipckit_range_spam_suspect().
  *
- * Return: the buffer, with the sizes filled in, @allow_user_free,
- * @clear_on_free, @transaction, @target_node and @pid clear; or
+ * Return: the buffer, with the sizes and @pid filled in, @allow_user_free,
+ * @clear_on_free, @transaction and @target_node clear; or
  * ERR_PTR(-EINVAL) if the size overflows, ERR_PTR(-ENOSPC) if no hole
  * fits or the one-way budget is short, ERR_PTR(-ENOMEM).
  */
@@ -274,7 +313,7 @@ struct ipckit_buffer *ipckit_range_reserve(struct ipckit_range_alloc *ra,
 					   size_t data_size,
 					   size_t offsets_size,
 					   size_t extra_buffers_size,
-					   bool is_async)
+					   bool is_async, pid_t pid)
 {
 	struct ipckit_buffer *buf, *rest = NULL;
 	size_t payload, slot;
@@ -315,13 +354,16 @@ struct ipckit_buffer *ipckit_range_reserve(struct ipckit_range_alloc *ra,
 	buf->clear_on_free = false;
 	buf->transaction = NULL;
 	buf->target_node = NULL;
-	buf->pid = 0;
+	buf->pid = pid;
+	buf->oneway_spam_suspect = false;
 	ipckit_range_insert_allocated(ra, buf);
 
 	ra->nr_allocated++;
 	ra->allocated_bytes += slot;
-	if (is_async)
+	if (is_async) {
 		ra->free_async_space -= slot;
+		buf->oneway_spam_suspect = ipckit_range_spam_suspect(ra, pid);
+	}
 	return buf;
 }
 

@@ -4,8 +4,9 @@
  *
  * LOCKING
  * =======
- * ipckit_contexts (main.c) is built by module init and torn down by module
- * exit; nothing else walks it, so it needs no lock.
+ * ipckit_contexts_lock (mutex, main.c)
+ *	guards ipckit_contexts, which module init builds and module exit
+ *	tears down, and BINDER_FREEZE / BINDER_GET_FROZEN_INFO walk.
  *
  * struct ipckit_context::lock (mutex)
  *	guards @procs and the context manager slot (@mgr_node, @mgr_uid);
@@ -35,6 +36,7 @@
  *	guards one process's receive area (buffers, pages).
  *
  * Nesting order, outermost first:
+ *	ipckit_contexts_lock -> ipckit_context::lock
  *	ipckit_context::lock -> ipckit_alloc::lock -> mmap_lock
  *	ipckit_context::death_lock -> ipckit_proc::inner_lock
  *	ipckit_proc::inner_lock -> ipckit_transaction::lock
@@ -171,6 +173,7 @@ enum {
 enum ipckit_work_type {
 	IPCKIT_WORK_TRANSACTION = 1,	/* a transaction or reply to deliver */
 	IPCKIT_WORK_TRANSACTION_COMPLETE, /* BR_TRANSACTION_COMPLETE */
+	IPCKIT_WORK_ONEWAY_SPAM_SUSPECT, /* ... or BR_ONEWAY_SPAM_SUSPECT */
 	IPCKIT_WORK_RETURN_ERROR,	/* a BR_ error code for the thread */
 	IPCKIT_WORK_DEAD_BINDER,	/* BR_DEAD_BINDER */
 	IPCKIT_WORK_DEAD_BINDER_AND_CLEAR, /* ... then clear when done */
@@ -359,6 +362,8 @@ struct ipckit_thread {
  *                (struct ipckit_fd_fixup); owned by whoever holds @t
  * @objects_done: bytes of the offsets array already translated: what a
  *                buffer never delivered must release
+ * @outstanding:  counted in @to_proc's @outstanding_txns (guarded by
+ *                @to_proc's inner_lock)
  */
 struct ipckit_transaction {
 	struct ipckit_work work;
@@ -378,6 +383,7 @@ struct ipckit_transaction {
 	binder_uintptr_t security_ctx;
 	struct list_head fd_fixups;
 	u64 objects_done;
+	bool outstanding;
 };
 
 /**
@@ -411,6 +417,14 @@ struct ipckit_fd_fixup {
  * @requested_threads: BR_SPAWN_LOOPER sent, BC_REGISTER_LOOPER pending
  * @requested_threads_started: threads registered after a spawn request
  * @is_dead:         the file is released; no new work may be queued
+ * @is_frozen:       BINDER_FREEZE: synchronous calls to it fail with
+ *                   BR_FROZEN_REPLY, one-way ones wait in its queues
+ * @sync_recv:       a synchronous call was refused while frozen
+ * @async_recv:      a one-way call arrived while frozen
+ * @outstanding_txns: transactions queued to it or being handled by it,
+ *                   and replies not read yet; BINDER_FREEZE waits for 0
+ * @freeze_wait:     where BINDER_FREEZE waits for @outstanding_txns
+ * @oneway_spam_detection: BINDER_ENABLE_ONEWAY_SPAM_DETECTION
  * @alloc:           the receive area
  * @debugfs:         proc/<pid> file, or NULL
  */
@@ -432,6 +446,12 @@ struct ipckit_proc {
 	u32 requested_threads;
 	u32 requested_threads_started;
 	bool is_dead;
+	bool is_frozen;
+	bool sync_recv;
+	bool async_recv;
+	int outstanding_txns;
+	wait_queue_head_t freeze_wait;
+	bool oneway_spam_detection;
 	struct ipckit_alloc alloc;
 	struct dentry *debugfs;
 };
@@ -460,6 +480,8 @@ static inline void ipckit_stat_br(struct ipckit_context *ctx, u32 cmd)
 		atomic64_inc(&ctx->br[_IOC_NR(cmd)]);
 }
 
+extern struct list_head ipckit_contexts;
+extern struct mutex ipckit_contexts_lock;
 extern const char *const ipckit_stat_names[IPCKIT_STAT_COUNT];
 extern const char *const ipckit_obj_names[IPCKIT_OBJ_COUNT];
 extern const struct file_operations ipckit_fops;
@@ -575,6 +597,15 @@ void ipckit_transaction_free_buffer(struct ipckit_proc *proc,
 void ipckit_send_failed_reply(struct ipckit_transaction *t, u32 error);
 void ipckit_transaction_pop_from_ilocked(struct ipckit_thread *thread,
 					 struct ipckit_transaction *t);
+
+/* freeze.c */
+int ipckit_freeze(const struct binder_freeze_info *info);
+int ipckit_get_frozen_info(struct binder_frozen_status_info *info);
+u32 ipckit_frozen_check_ilocked(struct ipckit_proc *proc, bool oneway);
+void ipckit_outstanding_inc_ilocked(struct ipckit_proc *proc,
+				    struct ipckit_transaction *t);
+bool ipckit_outstanding_dec_ilocked(struct ipckit_proc *proc,
+				    struct ipckit_transaction *t);
 
 /* debugfs.c */
 struct dentry *ipckit_debugfs_init(void);

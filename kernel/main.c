@@ -6,7 +6,8 @@
  * misc device backed by an independent context (see context.c).
  *
  * Locking: see internal.h. ipckit_contexts is written only here, by
- * init and exit, which the module loader never runs concurrently.
+ * init and exit, under ipckit_contexts_lock: a device registered early in
+ * init is open to BINDER_FREEZE while later ones are still being added.
  */
 #include <linux/debugfs.h>
 #include <linux/init.h>
@@ -22,17 +23,20 @@ module_param(devices, charp, 0444);
 MODULE_PARM_DESC(devices,
 		 "comma-separated misc device names, one context each (default: binder)");
 
-static LIST_HEAD(ipckit_contexts);
+LIST_HEAD(ipckit_contexts);
+DEFINE_MUTEX(ipckit_contexts_lock); /* guards ipckit_contexts */
 static struct dentry *ipckit_debugfs_root;
 
 static void ipckit_destroy_all(void)
 {
 	struct ipckit_context *ctx, *tmp;
 
+	mutex_lock(&ipckit_contexts_lock);
 	list_for_each_entry_safe(ctx, tmp, &ipckit_contexts, link) {
 		list_del(&ctx->link);
 		ipckit_context_destroy(ctx);
 	}
+	mutex_unlock(&ipckit_contexts_lock);
 	ipckit_debugfs_exit(ipckit_debugfs_root);
 	ipckit_alloc_shrinker_exit();
 }
@@ -74,7 +78,9 @@ static int __init ipckit_init(void)
 			ipckit_destroy_all();
 			goto out;
 		}
+		mutex_lock(&ipckit_contexts_lock);
 		list_add_tail(&ctx->link, &ipckit_contexts);
+		mutex_unlock(&ipckit_contexts_lock);
 	}
 	pr_info(IPCKIT_LOG_PREFIX "loaded: %s (binder protocol %d, ipckit abi %d)\n",
 		devices, BINDER_CURRENT_PROTOCOL_VERSION, IPCKIT_ABI_VERSION);

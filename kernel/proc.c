@@ -46,6 +46,7 @@ static int ipckit_open(struct inode *inode, struct file *file)
 	INIT_LIST_HEAD(&proc->nodes);
 	INIT_LIST_HEAD(&proc->handles);
 	INIT_LIST_HEAD(&proc->delivered_death);
+	init_waitqueue_head(&proc->freeze_wait);
 	ipckit_alloc_init(&proc->alloc);
 
 	mutex_lock(&ctx->lock);
@@ -118,6 +119,9 @@ static int ipckit_release(struct inode *inode, struct file *file)
 
 	spin_lock(&proc->inner_lock);
 	proc->is_dead = true;
+	proc->is_frozen = false;
+	proc->sync_recv = false;
+	proc->async_recv = false;
 	spin_unlock(&proc->inner_lock);
 
 	for (;;) {
@@ -302,6 +306,34 @@ static long ipckit_ioctl_thread(struct file *file, struct ipckit_thread *thread,
 		if (!ret && copy_to_user(ubuf, &info, sizeof(info)))
 			return -EFAULT;
 		return ret;
+	}
+	case BINDER_FREEZE: {
+		struct binder_freeze_info info;
+
+		if (copy_from_user(&info, ubuf, sizeof(info)))
+			return -EFAULT;
+		return ipckit_freeze(&info);
+	}
+	case BINDER_GET_FROZEN_INFO: {
+		struct binder_frozen_status_info info;
+		int ret;
+
+		if (copy_from_user(&info, ubuf, sizeof(info)))
+			return -EFAULT;
+		ret = ipckit_get_frozen_info(&info);
+		if (!ret && copy_to_user(ubuf, &info, sizeof(info)))
+			return -EFAULT;
+		return ret;
+	}
+	case BINDER_ENABLE_ONEWAY_SPAM_DETECTION: {
+		u32 enable;
+
+		if (copy_from_user(&enable, ubuf, sizeof(enable)))
+			return -EFAULT;
+		spin_lock(&proc->inner_lock);
+		proc->oneway_spam_detection = !!enable;
+		spin_unlock(&proc->inner_lock);
+		return 0;
 	}
 	case IPCKIT_GET_VERSION:
 		return ipckit_ioctl_ipckit_version(ubuf);

@@ -342,12 +342,17 @@ retry:
 
 		switch (w->type) {
 		case IPCKIT_WORK_TRANSACTION_COMPLETE:
+		case IPCKIT_WORK_ONEWAY_SPAM_SUSPECT:
+			cmd = BR_TRANSACTION_COMPLETE;
+			if (w->type == IPCKIT_WORK_ONEWAY_SPAM_SUSPECT &&
+			    proc->oneway_spam_detection)
+				cmd = BR_ONEWAY_SPAM_SUSPECT;
 			spin_unlock(&proc->inner_lock);
 			kfree(w);
-			if (put_user(BR_TRANSACTION_COMPLETE, (u32 __user *)ptr))
+			if (put_user(cmd, (u32 __user *)ptr))
 				return -EFAULT;
 			ptr += sizeof(u32);
-			ipckit_stat_br(proc->ctx, BR_TRANSACTION_COMPLETE);
+			ipckit_stat_br(proc->ctx, cmd);
 			break;
 		case IPCKIT_WORK_RETURN_ERROR:
 			err = container_of(w, struct ipckit_error, work);
@@ -765,6 +770,7 @@ void ipckit_release_work_list(struct ipckit_proc *proc,
 						   BR_DEAD_REPLY);
 			break;
 		case IPCKIT_WORK_TRANSACTION_COMPLETE:
+		case IPCKIT_WORK_ONEWAY_SPAM_SUSPECT:
 			kfree(w);
 			break;
 		case IPCKIT_WORK_RETURN_ERROR:

@@ -62,13 +62,17 @@ void ipckit_transaction_free(struct ipckit_transaction *t)
 	struct ipckit_proc *to_proc = t->to_proc;
 	struct ipckit_buffer *buffer;
 	struct ipckit_thread *from;
+	bool thawed;
 
 	spin_lock(&to_proc->inner_lock);
 	buffer = t->buffer;
 	t->buffer = NULL;
 	if (buffer)
 		buffer->transaction = NULL;
+	thawed = ipckit_outstanding_dec_ilocked(to_proc, t);
 	spin_unlock(&to_proc->inner_lock);
+	if (thawed)
+		wake_up_interruptible_all(&to_proc->freeze_wait);
 	if (buffer && !t->delivered)
 		ipckit_buffer_release(to_proc, buffer, t->objects_done);
 
@@ -188,21 +192,57 @@ void ipckit_transaction_free_buffer(struct ipckit_proc *proc,
 }
 
 /*
- * Queue @t on its receiver. One-way transactions to a node with one
- * already in progress wait on the node. Fails when the receiver died.
+ * TF_UPDATE_TXN: a one-way call to a frozen process may replace one still
+ * queued on the node that says the same thing (same sender, code and
+ * flags), as the reference. Returns that outdated one, off the queue.
  */
-static int ipckit_proc_transaction(struct ipckit_transaction *t,
+static struct ipckit_transaction *
+ipckit_find_outdated_ilocked(struct ipckit_transaction *t,
+			     struct ipckit_node *node)
+{
+	struct ipckit_transaction *old;
+	struct ipckit_work *w;
+
+	list_for_each_entry(w, &node->async_todo, entry) {
+		if (w->type != IPCKIT_WORK_TRANSACTION)
+			continue;
+		old = container_of(w, struct ipckit_transaction, work);
+		if (old->code == t->code && old->flags == t->flags &&
+		    old->to_proc == t->to_proc && old->buffer &&
+		    old->buffer->pid == t->buffer->pid) {
+			list_del_init(&w->entry);
+			return old;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Queue @t on its receiver. One-way transactions to a node with one
+ * already in progress wait on the node. Returns BR_OK, or what the sender
+ * is told: BR_FROZEN_REPLY for a synchronous call to a frozen process,
+ * BR_DEAD_REPLY when the receiver died.
+ */
+static u32 ipckit_proc_transaction(struct ipckit_transaction *t,
 				   struct ipckit_proc *proc,
 				   struct ipckit_thread *thread)
 {
 	struct ipckit_node *node = t->buffer->target_node;
+	struct ipckit_transaction *outdated = NULL;
 	bool oneway = t->flags & TF_ONE_WAY;
 	bool pending_async = false;
 
 	spin_lock(&proc->inner_lock);
-	if (proc->is_dead || (thread && thread->is_dead)) {
+	if (proc->is_frozen) {
+		proc->sync_recv |= !oneway;
+		proc->async_recv |= oneway;
+	}
+	if ((proc->is_frozen && !oneway) || proc->is_dead ||
+	    (thread && thread->is_dead)) {
+		u32 err = proc->is_frozen ? BR_FROZEN_REPLY : BR_DEAD_REPLY;
+
 		spin_unlock(&proc->inner_lock);
-		return -ESRCH;
+		return err;
 	}
 	if (oneway) {
 		if (node->has_async)
@@ -210,12 +250,18 @@ static int ipckit_proc_transaction(struct ipckit_transaction *t,
 		else
 			node->has_async = true;
 	}
-	if (pending_async)
+	if (pending_async) {
+		if ((t->flags & TF_UPDATE_TXN) && proc->is_frozen)
+			outdated = ipckit_find_outdated_ilocked(t, node);
 		list_add_tail(&t->work.entry, &node->async_todo);
-	else
+	} else {
 		ipckit_proc_queue_work_ilocked(proc, thread, &t->work);
+	}
+	ipckit_outstanding_inc_ilocked(proc, t);
 	spin_unlock(&proc->inner_lock);
-	return 0;
+	if (outdated)
+		ipckit_transaction_free(outdated);
+	return BR_OK;
 }
 
 /* Copy data and offsets straight from the sender into the receiver. */
@@ -362,6 +408,7 @@ static int ipckit_deliver_reply(struct ipckit_transaction *t,
 	}
 	ipckit_transaction_pop_from_ilocked(target, tgt->in_reply_to);
 	ipckit_enqueue_thread_work_ilocked(target, &t->work);
+	ipckit_outstanding_inc_ilocked(proc, t);
 	spin_unlock(&proc->inner_lock);
 	wake_up_interruptible_sync(&target->wait);
 	return 0;
@@ -515,22 +562,24 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 		thread->transaction_stack = t;
 		spin_unlock(&proc->inner_lock);
 		tcomplete = NULL;
-		if (ipckit_proc_transaction(t, tgt.proc, tgt.thread)) {
+		err = ipckit_proc_transaction(t, tgt.proc, tgt.thread);
+		if (err != BR_OK) {
 			spin_lock(&proc->inner_lock);
 			ipckit_transaction_pop_from_ilocked(thread, t);
 			spin_unlock(&proc->inner_lock);
-			err = BR_DEAD_REPLY;
 			goto fail_queued_complete;
 		}
 	} else {
+		/* Told instead of BR_TRANSACTION_COMPLETE, if it asked. */
+		if (buffer->oneway_spam_suspect)
+			tcomplete->type = IPCKIT_WORK_ONEWAY_SPAM_SUSPECT;
 		spin_lock(&proc->inner_lock);
 		ipckit_enqueue_thread_work_ilocked(thread, tcomplete);
 		spin_unlock(&proc->inner_lock);
 		tcomplete = NULL;
-		if (ipckit_proc_transaction(t, tgt.proc, NULL)) {
-			err = BR_DEAD_REPLY;
+		err = ipckit_proc_transaction(t, tgt.proc, NULL);
+		if (err != BR_OK)
 			goto fail_queued_complete;
-		}
 	}
 	if (secctx)
 		security_release_secctx(secctx, secctx_sz);
@@ -546,7 +595,8 @@ fail_queued_complete:
 	 */
 	spin_lock(&proc->inner_lock);
 	list_for_each_entry(tcomplete, &thread->todo, entry)
-		if (tcomplete->type == IPCKIT_WORK_TRANSACTION_COMPLETE)
+		if (tcomplete->type == IPCKIT_WORK_TRANSACTION_COMPLETE ||
+		    tcomplete->type == IPCKIT_WORK_ONEWAY_SPAM_SUSPECT)
 			break;
 	if (list_entry_is_head(tcomplete, &thread->todo, entry)) {
 		tcomplete = NULL;
@@ -570,7 +620,8 @@ fail:
 
 	ipckit_user_error(thread, "%s %d failed: %s (%d)\n",
 			  reply ? "reply" : "transaction", id,
-			  err == BR_DEAD_REPLY ? "dead target" : "failed",
+			  err == BR_DEAD_REPLY ? "dead target" :
+			  err == BR_FROZEN_REPLY ? "frozen target" : "failed",
 			  param);
 	if (tgt.in_reply_to) {
 		/*

@@ -88,6 +88,9 @@ TEST_F(dev, ioctls_with_a_bad_pointer_fail_like_the_reference)
 		{ BINDER_GET_NODE_DEBUG_INFO, EFAULT },
 		{ BINDER_GET_NODE_INFO_FOR_REF, EFAULT },
 		{ BINDER_GET_EXTENDED_ERROR, EFAULT },
+		{ BINDER_FREEZE, EFAULT },
+		{ BINDER_GET_FROZEN_INFO, EFAULT },
+		{ BINDER_ENABLE_ONEWAY_SPAM_DETECTION, EFAULT },
 	};
 	struct binder_write_read bwr = {
 		.write_size = 4, .write_buffer = 8,

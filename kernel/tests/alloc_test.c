@@ -56,7 +56,7 @@ static struct ipckit_buffer *take(struct kunit *test,
 {
 	struct ipckit_buffer *buf;
 
-	buf = ipckit_range_reserve(ra, size, 0, 0, is_async);
+	buf = ipckit_range_reserve(ra, size, 0, 0, is_async, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
 	return buf;
 }
@@ -157,7 +157,7 @@ static void alloc_buffers_stay_8_byte_aligned(struct kunit *test)
 	struct ipckit_buffer *a, *b, *c;
 
 	a = take(test, ra, 1, false);
-	b = ipckit_range_reserve(ra, 3, 5, 7, false);
+	b = ipckit_range_reserve(ra, 3, 5, 7, false, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b);
 	c = take(test, ra, 13, false);
 
@@ -196,10 +196,10 @@ static void alloc_size_overflow_is_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, SIZE_MAX - 7, size);
 
 	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL),
-			    ipckit_range_reserve(ra, SIZE_MAX, 0, 0, false));
+			    ipckit_range_reserve(ra, SIZE_MAX, 0, 0, false, 0));
 	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL),
 			    ipckit_range_reserve(ra, 8, SIZE_MAX - 3, 0,
-						 true));
+						 true, 0));
 	KUNIT_EXPECT_EQ(test, (size_t)0, ra->nr_allocated);
 	KUNIT_EXPECT_EQ(test, (size_t)2048, ra->free_async_space);
 	KUNIT_EXPECT_EQ(test, (size_t)4096, ipckit_range_largest_hole(ra));
@@ -368,10 +368,10 @@ static void alloc_full_area_is_enospc(struct kunit *test)
 	struct ipckit_buffer *buf;
 
 	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENOSPC),
-			    ipckit_range_reserve(ra, 72, 0, 0, false));
+			    ipckit_range_reserve(ra, 72, 0, 0, false, 0));
 	buf = take(test, ra, 64, false);
 	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENOSPC),
-			    ipckit_range_reserve(ra, 0, 0, 0, false));
+			    ipckit_range_reserve(ra, 0, 0, 0, false, 0));
 	KUNIT_EXPECT_EQ(test, (size_t)0, ipckit_range_largest_hole(ra));
 	give_back(test, ra, buf);
 	buf = take(test, ra, 0, false);
@@ -392,7 +392,7 @@ static void alloc_fragmented_area_is_enospc(struct kunit *test)
 
 	/* 56 bytes free, but in holes of 24 and 32. */
 	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENOSPC),
-			    ipckit_range_reserve(ra, 40, 0, 0, false));
+			    ipckit_range_reserve(ra, 40, 0, 0, false, 0));
 	KUNIT_EXPECT_EQ(test, (size_t)32, ipckit_range_largest_hole(ra));
 	expect_consistent(test, ra);
 }
@@ -404,14 +404,14 @@ static void alloc_async_may_use_at_most_half_the_area(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, (size_t)512, ra->free_async_space);
 	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENOSPC),
-			    ipckit_range_reserve(ra, 520, 0, 0, true));
+			    ipckit_range_reserve(ra, 520, 0, 0, true, 0));
 
 	a = take(test, ra, 256, true);
 	b = take(test, ra, 256, true);
 	KUNIT_EXPECT_TRUE(test, a->async);
 	KUNIT_EXPECT_EQ(test, (size_t)0, ra->free_async_space);
 	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENOSPC),
-			    ipckit_range_reserve(ra, 0, 0, 0, true));
+			    ipckit_range_reserve(ra, 0, 0, 0, true, 0));
 	/* Synchronous buffers still get the other half. */
 	take(test, ra, 512, false);
 
@@ -420,6 +420,95 @@ static void alloc_async_may_use_at_most_half_the_area(struct kunit *test)
 	take(test, ra, 256, true);
 	give_back(test, ra, b);
 	KUNIT_EXPECT_EQ(test, (size_t)256, ra->free_async_space);
+	expect_consistent(test, ra);
+}
+
+static struct ipckit_buffer *take_as(struct kunit *test,
+				     struct ipckit_range_alloc *ra, size_t size,
+				     pid_t pid)
+{
+	struct ipckit_buffer *buf;
+
+	buf = ipckit_range_reserve(ra, size, 0, 0, true, pid);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, pid, buf->pid);
+	return buf;
+}
+
+static void alloc_spam_suspect_once_budget_is_low(struct kunit *test)
+{
+	/* One-way budget 5120; suspects below 1024 left, over 2560 held. */
+	struct ipckit_range_alloc *ra = area(test, 10240);
+	struct ipckit_buffer *b[10];
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		b[i] = take_as(test, ra, 512, 7);
+		KUNIT_EXPECT_FALSE(test, b[i]->oneway_spam_suspect);
+	}
+	/* 512 left, 4608 held by pid 7: the first suspect is reported... */
+	b[8] = take_as(test, ra, 512, 7);
+	KUNIT_EXPECT_TRUE(test, b[8]->oneway_spam_suspect);
+	/* ...once. */
+	b[9] = take_as(test, ra, 512, 7);
+	KUNIT_EXPECT_FALSE(test, b[9]->oneway_spam_suspect);
+	give_back(test, ra, b[9]);
+	give_back(test, ra, b[8]);
+	b[8] = take_as(test, ra, 512, 7);
+	KUNIT_EXPECT_FALSE(test, b[8]->oneway_spam_suspect);
+	/* Budget back over a tenth of the area re-arms the report. */
+	for (i = 8; i >= 5; i--)
+		give_back(test, ra, b[i]);
+	for (i = 5; i < 7; i++) {
+		b[i] = take_as(test, ra, 512, 7);
+		KUNIT_EXPECT_FALSE(test, b[i]->oneway_spam_suspect);
+	}
+	b[7] = take_as(test, ra, 512, 7);
+	KUNIT_EXPECT_FALSE(test, b[7]->oneway_spam_suspect);
+	b[8] = take_as(test, ra, 512, 7);
+	KUNIT_EXPECT_TRUE(test, b[8]->oneway_spam_suspect);
+	expect_consistent(test, ra);
+}
+
+static void alloc_spam_suspect_counts_only_the_senders_buffers(struct kunit *test)
+{
+	struct ipckit_range_alloc *ra = area(test, 10240);
+	struct ipckit_buffer *buf;
+	int i;
+
+	/* pid 3 leaves exactly a tenth of the area: not low yet. */
+	for (i = 0; i < 4; i++) {
+		buf = take_as(test, ra, 1024, 3);
+		KUNIT_EXPECT_FALSE(test, buf->oneway_spam_suspect);
+	}
+	/* Low now, but the newcomer holds next to nothing. */
+	buf = take_as(test, ra, 8, 4);
+	KUNIT_EXPECT_FALSE(test, buf->oneway_spam_suspect);
+	/* Synchronous buffers of the same pid do not count. */
+	take(test, ra, 4096, false)->pid = 4;
+	buf = take_as(test, ra, 8, 4);
+	KUNIT_EXPECT_FALSE(test, buf->oneway_spam_suspect);
+	/* The big sender is caught at its next one. */
+	buf = take_as(test, ra, 8, 3);
+	KUNIT_EXPECT_TRUE(test, buf->oneway_spam_suspect);
+	expect_consistent(test, ra);
+}
+
+static void alloc_spam_suspect_past_50_buffers(struct kunit *test)
+{
+	/* Budget 2048, low below 409; 51 buffers of 8 are far from 1024. */
+	struct ipckit_range_alloc *ra = area(test, 4096);
+	struct ipckit_buffer *buf;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		take_as(test, ra, 400, 9);
+	for (i = 1; i <= 50; i++) {
+		buf = take_as(test, ra, 0, 5);
+		KUNIT_EXPECT_FALSE(test, buf->oneway_spam_suspect);
+	}
+	buf = take_as(test, ra, 0, 5);
+	KUNIT_EXPECT_TRUE(test, buf->oneway_spam_suspect);
 	expect_consistent(test, ra);
 }
 
@@ -525,7 +614,7 @@ static void alloc_setup_refuses_bad_areas(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -EINVAL,
 			ipckit_range_setup(ra, ULONG_MAX - 63, 64));
 	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-ENOSPC),
-			    ipckit_range_reserve(ra, 0, 0, 0, false));
+			    ipckit_range_reserve(ra, 0, 0, 0, false, 0));
 
 	KUNIT_ASSERT_EQ(test, 0, ipckit_range_setup(ra, BASE, 64));
 	KUNIT_EXPECT_EQ(test, -EINVAL, ipckit_range_setup(ra, BASE, 64));
@@ -548,6 +637,9 @@ static struct kunit_case alloc_cases[] = {
 	KUNIT_CASE(alloc_full_area_is_enospc),
 	KUNIT_CASE(alloc_fragmented_area_is_enospc),
 	KUNIT_CASE(alloc_async_may_use_at_most_half_the_area),
+	KUNIT_CASE(alloc_spam_suspect_once_budget_is_low),
+	KUNIT_CASE(alloc_spam_suspect_counts_only_the_senders_buffers),
+	KUNIT_CASE(alloc_spam_suspect_past_50_buffers),
 	KUNIT_CASE(alloc_release_of_unknown_buffer_is_refused),
 	KUNIT_CASE(alloc_lookup_finds_only_buffer_starts),
 	KUNIT_CASE(alloc_prepare_to_free_needs_delivery_and_works_once),
