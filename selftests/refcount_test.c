@@ -55,7 +55,7 @@
 #define QUIET_MS	200	/* watched to see that nothing comes */
 #define MAX_EV		32
 #define MAX_OBJS	3
-#define CYCLES		1000
+#define CYCLES		10000
 
 #define CODE_HOLD	0x484f4c44	/* "HOLD" */
 #define CODE_DROP	0x44524f50	/* "DROP" */
@@ -909,7 +909,7 @@ TEST_F(ref, refcount_commands_on_unknown_handles_are_ignored)
 }
 
 /*
- * 1000 rounds of: A sends a new object (ptr different each round) in a
+ * 10 000 rounds of: A sends a new object (ptr different each round) in a
  * HOLD call; B takes BC_INCREFS and BC_ACQUIRE on its handle (always 1)
  * and keeps the buffer; A answers BR_INCREFS/BR_ACQUIRE with the next
  * call, DROP, where B frees the buffer and drops both references. Every
@@ -919,7 +919,7 @@ TEST_F(ref, refcount_commands_on_unknown_handles_are_ignored)
  *	then:  BR_RELEASE BR_DECREFS
  * and at the end A has no node and B no handle.
  */
-TEST_F_TIMEOUT(ref, thousand_cycles_leave_no_node, 180)
+TEST_F_TIMEOUT(ref, ten_thousand_cycles_leave_no_node, 300)
 {
 	struct b_req req = { .op = B_CYCLES, .arg = CYCLES };
 	struct flat_binder_object o;
