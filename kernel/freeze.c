@@ -170,8 +170,9 @@ static int ipckit_freeze_proc(struct ipckit_proc *proc,
  * @info: pid, enable, timeout_ms as userspace gave them
  *
  * Return: 0; -EINVAL if @info->pid has no ipckit device open; -EAGAIN or
- * -ERESTARTSYS from the first open that could not be frozen (opens after
- * it are left as they were); -ENOMEM.
+ * -ERESTARTSYS from the first open that could not be frozen (opens
+ * frozen before it stay frozen, later ones are left as they were);
+ * -ENOMEM.
  */
 int ipckit_freeze(const struct binder_freeze_info *info)
 {
@@ -183,11 +184,16 @@ int ipckit_freeze(const struct binder_freeze_info *info)
 	if (ret)
 		return ret;
 	if (!n) {
-		pr_info_ratelimited(IPCKIT_LOG_PREFIX "BINDER_FREEZE: pid %u has no ipckit device open\n",
+		pr_info_ratelimited(IPCKIT_LOG_PREFIX "freeze: pid %u has no ipckit device open\n",
 				    info->pid);
 		return -EINVAL;
 	}
-	for (i = 0; i < n; i++) {
+	/*
+	 * Newest open first, stopping at the first that cannot be frozen:
+	 * the reference's order (its list is newest first), so the opens it
+	 * leaves frozen after -EAGAIN are the same ones.
+	 */
+	for (i = n; i-- > 0;) {
 		if (!ret)
 			ret = ipckit_freeze_proc(procs[i], info);
 		ipckit_proc_put(procs[i]);
@@ -230,7 +236,7 @@ int ipckit_get_frozen_info(struct binder_frozen_status_info *info)
 	}
 	mutex_unlock(&ipckit_contexts_lock);
 	if (!found) {
-		pr_info_ratelimited(IPCKIT_LOG_PREFIX "BINDER_GET_FROZEN_INFO: pid %u has no ipckit device open\n",
+		pr_info_ratelimited(IPCKIT_LOG_PREFIX "frozen state query: pid %u has no ipckit device open\n",
 				    info->pid);
 		return -EINVAL;
 	}

@@ -318,7 +318,7 @@ struct binder_freeze_info {
  * struct binder_frozen_status_info - argument of BINDER_GET_FROZEN_INFO
  * @pid:        in: the process to query
  * @sync_recv:  out: bit 0: a synchronous transaction arrived while frozen;
- *              bit 1: one was still pending when the freeze started
+ *              bit 1: transactions are in flight now (frozen or not)
  * @async_recv: out: non-zero if an async transaction arrived while frozen
  */
 struct binder_frozen_status_info {
