@@ -42,6 +42,8 @@ cp "$BUILD"/selftests/* "$root/ipckit/tests/"
 for tool in "$BUILD"/host/ipckit-demo; do
 	[ -x "$tool" ] && cp "$tool" "$root/ipckit/bin/"
 done
+# libipckit's end-to-end test runs with the selftests, on both drivers.
+cp "$BUILD"/host/shim_test "$root/ipckit/tests/"
 chmod +x "$root"/ipckit/jobs/*.sh
 
 (cd "$root" && find . | cpio -o -H newc --quiet) > "$out"

@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// One thread's conversation with the driver: BC_ commands out, BR_ commands
+// in, in the driver's order. A thread waiting for its reply serves what the
+// driver hands it meanwhile (nested call-backs, reference changes, death
+// notices), as libbinder's IPCThreadState does.
+#include "ipc_thread.h"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include <linux/ipckit.h>
+
+#include "ipc_process.h"
+#include "ipckit/ipc_errors.h"
+#include "ipckit/ipc_object_proxy.h"
+#include "ipckit/ipc_object_stub.h"
+
+namespace ipckit {
+
+// The library's access to a stub's driver-reference counter.
+class IPCThreadAccess {
+public:
+    static void Acquired(IPCObjectStub* stub) { stub->driverStrong_.fetch_add(1); }
+    static void Released(IPCObjectStub* stub) { stub->driverStrong_.fetch_sub(1); }
+};
+
+namespace detail {
+namespace {
+
+// Room for several BR_ records; the driver needs at least the largest.
+constexpr std::size_t kReadSize = 512;
+
+template <typename T>
+void Append(std::vector<uint8_t>& buf, const T& value)
+{
+    const auto* p = reinterpret_cast<const uint8_t*>(&value);
+    buf.insert(buf.end(), p, p + sizeof(T));
+}
+
+// Close the fds the driver installed for a received buffer's objects: the
+// parcel owned them (ReadFileDescriptor hands out dups).
+void CloseReceivedFds(const uint8_t* data, std::size_t size, const uint64_t* offsets,
+                      std::size_t n)
+{
+    for (std::size_t i = 0; i < n; i++) {
+        if (offsets[i] + sizeof(binder_fd_object) > size)
+            continue;
+        binder_fd_object fdo;
+        std::memcpy(&fdo, data + offsets[i], sizeof(fdo));
+        if (fdo.hdr.type == BINDER_TYPE_FD)
+            ::close(static_cast<int>(fdo.fd));
+    }
+}
+
+}  // namespace
+
+IPCThread& IPCThread::Current()
+{
+    thread_local IPCThread thread;
+    return thread;
+}
+
+IPCThread::IPCThread() : callingPid_(::getpid()), callingUid_(::getuid())
+{
+    readBuf_.resize(kReadSize);
+}
+
+void IPCThread::Queue(uint32_t cmd)
+{
+    Append(out_, cmd);
+}
+
+void IPCThread::QueuePtrCookie(uint32_t cmd, uint64_t ptr, uint64_t cookie)
+{
+    Append(out_, cmd);
+    Append(out_, binder_ptr_cookie{ptr, cookie});
+}
+
+void IPCThread::QueueHandle(uint32_t cmd, uint32_t handle)
+{
+    Append(out_, cmd);
+    Append(out_, handle);
+}
+
+void IPCThread::QueueHandleCookie(uint32_t cmd, uint32_t handle, uint64_t cookie)
+{
+    Append(out_, cmd);
+    Append(out_, binder_handle_cookie{handle, cookie});
+}
+
+int IPCThread::Flush()
+{
+    while (!out_.empty()) {
+        int err = WriteRead(false);
+        if (err && err != -EINTR)
+            return err;
+    }
+    return ERR_NONE;
+}
+
+void IPCThread::FreeBuffer(uint64_t buffer)
+{
+    Append(out_, static_cast<uint32_t>(BC_FREE_BUFFER));
+    Append(out_, static_cast<binder_uintptr_t>(buffer));
+    // A looper sends it with its next read; anyone else now, or the area
+    // would fill up with buffers nobody frees.
+    if (!inLoop_)
+        Flush();
+}
+
+int IPCThread::WriteRead(bool doRead)
+{
+    int fd = IPCProcess::Get().Fd();
+    if (fd < 0) {
+        out_.clear();
+        return IPC_INVOKER_CONNECT_ERR;
+    }
+    binder_write_read bwr{};
+    bwr.write_size = out_.size();
+    bwr.write_buffer = reinterpret_cast<uintptr_t>(out_.data());
+    if (doRead && inPos_ >= in_.size()) {
+        bwr.read_size = readBuf_.size();
+        bwr.read_buffer = reinterpret_cast<uintptr_t>(readBuf_.data());
+    }
+    if (bwr.write_size == 0 && bwr.read_size == 0)
+        return ERR_NONE;
+    int ret = ::ioctl(fd, BINDER_WRITE_READ, &bwr);
+    int err = ret < 0 ? errno : 0;
+    // Whatever the driver consumed is gone, even on EINTR.
+    out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(bwr.write_consumed));
+    if (bwr.read_consumed > 0) {
+        in_.assign(readBuf_.begin(),
+                   readBuf_.begin() + static_cast<std::ptrdiff_t>(bwr.read_consumed));
+        inPos_ = 0;
+    }
+    if (err == EINTR)
+        return -EINTR;
+    if (err) {
+        std::fprintf(stderr, "ipckit: BINDER_WRITE_READ failed: %s\n", std::strerror(err));
+        return IPC_INVOKER_CONNECT_ERR;
+    }
+    return ERR_NONE;
+}
+
+template <typename T>
+T IPCThread::Pop()
+{
+    T value{};
+    if (Readable(sizeof(T))) {
+        std::memcpy(&value, in_.data() + inPos_, sizeof(T));
+        inPos_ += sizeof(T);
+    } else {
+        inPos_ = in_.size();  // a truncated record: drop the rest
+    }
+    return value;
+}
+
+int IPCThread::Transact(uint32_t handle, uint32_t code, MessageParcel& data,
+                        MessageParcel* reply, uint32_t flags)
+{
+    binder_transaction_data tr{};
+    const auto& offsets = data.GetObjectOffsets();
+    tr.target.handle = handle;
+    tr.code = code;
+    tr.flags = flags;
+    tr.data_size = data.GetDataSize();
+    tr.offsets_size = offsets.size() * sizeof(binder_size_t);
+    tr.data.ptr.buffer = data.GetData();
+    tr.data.ptr.offsets = reinterpret_cast<uintptr_t>(offsets.data());
+    Queue(BC_TRANSACTION);
+    Append(out_, tr);
+    return WaitForResponse((flags & TF_ONE_WAY) ? nullptr : reply, flags & TF_ONE_WAY);
+}
+
+int IPCThread::WaitForResponse(MessageParcel* reply, bool oneway)
+{
+    for (;;) {
+        if (inPos_ >= in_.size()) {
+            int err = WriteRead(true);
+            if (err == -EINTR)
+                continue;  // nothing lost: the driver keeps our place
+            if (err)
+                return err;
+            continue;
+        }
+        uint32_t cmd = Pop<uint32_t>();
+        switch (cmd) {
+        case BR_TRANSACTION_COMPLETE:
+        case BR_ONEWAY_SPAM_SUSPECT:
+            if (oneway) {
+                Flush();
+                return ERR_NONE;
+            }
+            break;
+        case BR_DEAD_REPLY:
+            Flush();
+            return ERR_DEAD_OBJECT;
+        case BR_FAILED_REPLY:
+        case BR_FROZEN_REPLY:
+            Flush();
+            return ERR_TRANSACTION_FAILED;
+        case BR_REPLY: {
+            auto tr = Pop<binder_transaction_data>();
+            const auto* buf = reinterpret_cast<const uint8_t*>(tr.data.ptr.buffer);
+            uint64_t bufAddr = tr.data.ptr.buffer;
+            if (tr.flags & TF_STATUS_CODE) {
+                int32_t status = ERR_INVALID_REPLY;
+                if (tr.data_size >= sizeof(status))
+                    std::memcpy(&status, buf, sizeof(status));
+                FreeBuffer(bufAddr);
+                Flush();
+                return status;
+            }
+            const auto* offs = reinterpret_cast<const uint64_t*>(tr.data.ptr.offsets);
+            std::size_t n = tr.offsets_size / sizeof(binder_size_t);
+            std::size_t size = tr.data_size;
+            auto release = [buf, size, offs, n, bufAddr] {
+                CloseReceivedFds(buf, size, offs, n);
+                IPCThread::Current().FreeBuffer(bufAddr);
+            };
+            if (!reply) {
+                release();
+                Flush();
+                return ERR_NONE;
+            }
+            bool ok = reply->SetDataReference(buf, size, offs, n, release);
+            Flush();
+            return ok ? ERR_NONE : ERR_INVALID_REPLY;
+        }
+        default:
+            ExecuteCommand(cmd);
+            break;
+        }
+    }
+}
+
+int IPCThread::ExecuteCommand(uint32_t cmd)
+{
+    IPCProcess& proc = IPCProcess::Get();
+
+    switch (cmd) {
+    case BR_NOOP:
+    case BR_OK:
+    case BR_FINISHED:
+        break;
+    case BR_ERROR:
+        std::fprintf(stderr, "ipckit: driver error %d\n", Pop<int32_t>());
+        break;
+    case BR_SPAWN_LOOPER:
+        proc.SpawnLooper();
+        break;
+    // A node's ptr is the stub's counter block, which outlives the stub
+    // while weak references last; its cookie is the stub itself.
+    case BR_INCREFS: {
+        auto pc = Pop<binder_ptr_cookie>();
+        reinterpret_cast<RefCounter*>(pc.ptr)->IncWeak();
+        QueuePtrCookie(BC_INCREFS_DONE, pc.ptr, pc.cookie);
+        break;
+    }
+    case BR_ACQUIRE: {
+        auto pc = Pop<binder_ptr_cookie>();
+        auto* stub = reinterpret_cast<IPCObjectStub*>(pc.cookie);
+        stub->IncStrongRef(this);
+        IPCThreadAccess::Acquired(stub);
+        QueuePtrCookie(BC_ACQUIRE_DONE, pc.ptr, pc.cookie);
+        break;
+    }
+    case BR_RELEASE: {
+        auto pc = Pop<binder_ptr_cookie>();
+        auto* stub = reinterpret_cast<IPCObjectStub*>(pc.cookie);
+        IPCThreadAccess::Released(stub);
+        stub->DecStrongRef(this);  // may destroy it
+        break;
+    }
+    case BR_DECREFS: {
+        auto pc = Pop<binder_ptr_cookie>();
+        reinterpret_cast<RefCounter*>(pc.ptr)->DecWeak();  // the stub may be gone
+        break;
+    }
+    case BR_TRANSACTION: {
+        auto tr = Pop<binder_transaction_data>();
+        ServeTransaction(&tr);
+        break;
+    }
+    case BR_TRANSACTION_SEC_CTX: {
+        auto trs = Pop<binder_transaction_data_secctx>();
+        ServeTransaction(&trs.transaction_data);
+        break;
+    }
+    case BR_DEAD_BINDER: {
+        auto cookie = Pop<binder_uintptr_t>();
+        sptr<IPCObjectProxy> proxy = proc.ProxyForDeathCookie(cookie);
+        if (proxy)
+            proxy->SendObituary();
+        Append(out_, static_cast<uint32_t>(BC_DEAD_BINDER_DONE));
+        Append(out_, cookie);
+        if (!inLoop_)
+            Flush();
+        break;
+    }
+    case BR_CLEAR_DEATH_NOTIFICATION_DONE:
+        proc.RemoveDeathCookie(Pop<binder_uintptr_t>());
+        break;
+    case BR_REPLY: {  // nobody waits for it any more: give it back
+        auto tr = Pop<binder_transaction_data>();
+        FreeBuffer(tr.data.ptr.buffer);
+        break;
+    }
+    case BR_TRANSACTION_COMPLETE:
+    case BR_ONEWAY_SPAM_SUSPECT:
+    case BR_DEAD_REPLY:
+    case BR_FAILED_REPLY:
+    case BR_FROZEN_REPLY:
+        break;
+    default:
+        std::fprintf(stderr, "ipckit: unexpected driver command %#x\n", cmd);
+        inPos_ = in_.size();  // cannot tell its size: drop the rest
+        return IPC_INVOKER_INVALID_DATA_ERR;
+    }
+    return ERR_NONE;
+}
+
+void IPCThread::ServeTransaction(const binder_transaction_data* trp)
+{
+    const binder_transaction_data tr = *trp;
+    const auto* buf = reinterpret_cast<const uint8_t*>(tr.data.ptr.buffer);
+    const auto* offs = reinterpret_cast<const uint64_t*>(tr.data.ptr.offsets);
+    std::size_t n = tr.offsets_size / sizeof(binder_size_t);
+    std::size_t size = tr.data_size;
+    uint64_t bufAddr = tr.data.ptr.buffer;
+    bool oneway = tr.flags & TF_ONE_WAY;
+    int status;
+    {
+        MessageParcel data;
+        MessageParcel reply;
+        data.SetDataReference(buf, size, offs, n, [buf, size, offs, n, bufAddr] {
+            CloseReceivedFds(buf, size, offs, n);
+            IPCThread::Current().FreeBuffer(bufAddr);
+        });
+        MessageOption option(oneway ? MessageOption::TF_ASYNC : MessageOption::TF_SYNC);
+
+        pid_t savedPid = callingPid_;
+        uid_t savedUid = callingUid_;
+        bool savedIncoming = inIncoming_;
+        callingPid_ = tr.sender_pid;
+        callingUid_ = tr.sender_euid;
+        inIncoming_ = true;
+        auto* stub = reinterpret_cast<IPCObjectStub*>(tr.cookie);
+        if (stub) {
+            sptr<IPCObjectStub> hold(stub);
+            status = hold->ProcessRequest(tr.code, data, reply, option);
+        } else {
+            status = ERR_UNKNOWN_OBJECT;
+        }
+        callingPid_ = savedPid;
+        callingUid_ = savedUid;
+        inIncoming_ = savedIncoming;
+        if (!oneway)
+            SendReply(reply, status);
+    }
+}
+
+int IPCThread::SendReply(MessageParcel& reply, int status)
+{
+    binder_transaction_data tr{};
+    int32_t st = status;
+    const auto& offsets = reply.GetObjectOffsets();
+    if (status != ERR_NONE) {
+        tr.flags = TF_STATUS_CODE;
+        tr.data_size = sizeof(st);
+        tr.data.ptr.buffer = reinterpret_cast<uintptr_t>(&st);
+    } else {
+        tr.data_size = reply.GetDataSize();
+        tr.offsets_size = offsets.size() * sizeof(binder_size_t);
+        tr.data.ptr.buffer = reply.GetData();
+        tr.data.ptr.offsets = reinterpret_cast<uintptr_t>(offsets.data());
+    }
+    Queue(BC_REPLY);
+    Append(out_, tr);
+    // Until BR_TRANSACTION_COMPLETE: the driver has taken what it needs
+    // from `reply` (and told us about stubs in it) by then.
+    return WaitForResponse(nullptr, true);
+}
+
+void IPCThread::Loop(bool isMain)
+{
+    IPCProcess& proc = IPCProcess::Get();
+
+    inLoop_ = true;
+    Queue(isMain ? BC_ENTER_LOOPER : BC_REGISTER_LOOPER);
+    while (!proc.Stopping()) {
+        if (inPos_ >= in_.size()) {
+            int err = WriteRead(true);
+            if (err == -EINTR)
+                continue;
+            if (err)
+                break;
+            continue;
+        }
+        ExecuteCommand(Pop<uint32_t>());
+    }
+    Queue(BC_EXIT_LOOPER);
+    inLoop_ = false;
+    Flush();
+    int fd = proc.Fd();
+    if (fd >= 0)
+        ::ioctl(fd, BINDER_THREAD_EXIT, 0);
+}
+
+std::string IPCThread::ResetIdentity()
+{
+    std::string token = std::to_string(callingUid_) + ":" + std::to_string(callingPid_) + ":" +
+                        (inIncoming_ ? "1" : "0");
+    callingPid_ = ::getpid();
+    callingUid_ = ::getuid();
+    inIncoming_ = false;
+    return token;
+}
+
+bool IPCThread::SetIdentity(const std::string& token)
+{
+    unsigned long uid, pid;
+    int incoming;
+    if (std::sscanf(token.c_str(), "%lu:%lu:%d", &uid, &pid, &incoming) != 3)
+        return false;
+    callingUid_ = static_cast<uid_t>(uid);
+    callingPid_ = static_cast<pid_t>(pid);
+    inIncoming_ = incoming != 0;
+    return true;
+}
+
+}  // namespace detail
+}  // namespace ipckit
