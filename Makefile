@@ -11,6 +11,8 @@
 #   make debug-kernel build (or reuse) the cached debug kernel
 #   make bench        ipckit vs the kernel's binder vs pipe/unix, one boot
 #   make checkpatch   checkpatch.pl --strict over kernel/
+#   make install      libipckit, headers, ipckit.pc, CMake package
+#                     (PREFIX=/usr/local, DESTDIR= for a staged install)
 #   make clean
 #
 # Kbuild reads the file named Kbuild in this directory, not this one.
@@ -22,7 +24,7 @@ JOBS    ?= $(shell nproc)
 export BUILD
 
 .PHONY: all module shim selftests deps run check host-check stock-check \
-	debug-check debug-kernel bench checkpatch clean
+	debug-check debug-kernel bench checkpatch clean install
 
 all: module shim selftests
 
@@ -66,6 +68,12 @@ bench: all
 
 checkpatch:
 	scripts/checkpatch.sh
+
+PREFIX  ?= /usr/local
+
+# cmake --install reads DESTDIR from the environment.
+install: shim
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD)/host --prefix "$(PREFIX)"
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
