@@ -124,6 +124,11 @@ else
         LD_LIBRARY_PATH=$lib ldd "$tmp/pc/parcel_example" | grep -qF "$lib/libipckit.so" ||
             fail "pkg-config: the example does not load the installed libipckit.so"
     fi
+    # The service/client example needs a driver; here: built, and says how to use it.
+    st=0
+    LD_LIBRARY_PATH=$lib "$tmp/pc/echo_example" >/dev/null 2>"$tmp/echo.err" || st=$?
+    [ "$st" -eq 2 ] && grep -q '^usage: echo_example' "$tmp/echo.err" ||
+        fail "pkg-config: echo_example without arguments did not print its usage"
 fi
 
 # --- CMake lane -------------------------------------------------------------
@@ -144,6 +149,7 @@ else
         ldd "$tmp/cm/parcel_example" | grep -qF "$lib/libipckit.so" ||
             fail "cmake: the example does not load the installed libipckit.so"
     fi
+    [ -x "$tmp/cm/echo_example" ] || fail "cmake: echo_example was not built"
 fi
 
 if [ "$failures" -ne 0 ]; then
