@@ -30,7 +30,6 @@ static struct ipckit_thread *ipckit_txn_get_from(struct ipckit_transaction *t)
 	return from;
 }
 
-/* Give the payload back to its area, dropping what it pins. */
 /*
  * Give the payload back to its area, dropping what it holds: the
  * references its first @upto bytes of objects took, and the strong local

@@ -57,6 +57,21 @@ void CloseReceivedFds(const uint8_t* data, std::size_t size, const uint64_t* off
     }
 }
 
+// Hands a buffer the driver delivered to `parcel`, which gives it back
+// when done: closes the fds installed for it, then BC_FREE_BUFFER.
+bool AdoptReceived(MessageParcel& parcel, const binder_transaction_data& tr)
+{
+    const auto* buf = reinterpret_cast<const uint8_t*>(tr.data.ptr.buffer);
+    const auto* offs = reinterpret_cast<const uint64_t*>(tr.data.ptr.offsets);
+    std::size_t n = tr.offsets_size / sizeof(binder_size_t);
+    std::size_t size = tr.data_size;
+    uint64_t bufAddr = tr.data.ptr.buffer;
+    return parcel.SetDataReference(buf, size, offs, n, [buf, size, offs, n, bufAddr] {
+        CloseReceivedFds(buf, size, offs, n);
+        IPCThread::Current().FreeBuffer(bufAddr);
+    });
+}
+
 }  // namespace
 
 IPCThread& IPCThread::Current()
@@ -216,19 +231,11 @@ int IPCThread::WaitForResponse(MessageParcel* reply, bool oneway)
                 Flush();
                 return status;
             }
-            const auto* offs = reinterpret_cast<const uint64_t*>(tr.data.ptr.offsets);
-            std::size_t n = tr.offsets_size / sizeof(binder_size_t);
-            std::size_t size = tr.data_size;
-            auto release = [buf, size, offs, n, bufAddr] {
-                CloseReceivedFds(buf, size, offs, n);
-                IPCThread::Current().FreeBuffer(bufAddr);
-            };
-            if (!reply) {
-                release();
-                Flush();
-                return ERR_NONE;
+            bool ok;
+            {
+                MessageParcel unwanted;  // no reply asked for: given back at once
+                ok = AdoptReceived(reply ? *reply : unwanted, tr) || !reply;
             }
-            bool ok = reply->SetDataReference(buf, size, offs, n, release);
             Flush();
             return ok ? ERR_NONE : ERR_INVALID_REPLY;
         }
@@ -328,20 +335,12 @@ int IPCThread::ExecuteCommand(uint32_t cmd)
 void IPCThread::ServeTransaction(const binder_transaction_data* trp)
 {
     const binder_transaction_data tr = *trp;
-    const auto* buf = reinterpret_cast<const uint8_t*>(tr.data.ptr.buffer);
-    const auto* offs = reinterpret_cast<const uint64_t*>(tr.data.ptr.offsets);
-    std::size_t n = tr.offsets_size / sizeof(binder_size_t);
-    std::size_t size = tr.data_size;
-    uint64_t bufAddr = tr.data.ptr.buffer;
     bool oneway = tr.flags & TF_ONE_WAY;
     int status;
     {
         MessageParcel data;
         MessageParcel reply;
-        data.SetDataReference(buf, size, offs, n, [buf, size, offs, n, bufAddr] {
-            CloseReceivedFds(buf, size, offs, n);
-            IPCThread::Current().FreeBuffer(bufAddr);
-        });
+        AdoptReceived(data, tr);
         MessageOption option(oneway ? MessageOption::TF_ASYNC : MessageOption::TF_SYNC);
 
         pid_t savedPid = callingPid_;
