@@ -1363,3 +1363,18 @@ int binder_child_recv(struct binder_child *c, void *buf, size_t size,
 	}
 	return 0;
 }
+
+int binder_puppet_loop(void *req, size_t req_size, void *rep, size_t rep_size,
+		       bool (*handle)(void *ctx, void *req, void *rep),
+		       void *ctx)
+{
+	for (;;) {
+		if (binder_child_wait_go(req, req_size, 60000))
+			return 3;
+		memset(rep, 0, rep_size);
+		if (!handle(ctx, req, rep))
+			return 0;
+		if (binder_child_send(rep, rep_size))
+			return 4;
+	}
+}

@@ -383,4 +383,15 @@ int binder_child_send(const void *buf, size_t size);
 int binder_child_recv(struct binder_child *c, void *buf, size_t size,
 		      int timeout_ms);
 
+/*
+ * A puppet child's command loop: wait (up to 60 s) for the parent's
+ * request into req, zero rep, let handle() act and fill rep, send rep
+ * back. handle() returns false to end the loop (a quit request) with no
+ * report. Returns the puppet's exit status: 0 after a quit, 3 when no
+ * request came, 4 when the report could not be sent.
+ */
+int binder_puppet_loop(void *req, size_t req_size, void *rep, size_t rep_size,
+		       bool (*handle)(void *ctx, void *req, void *rep),
+		       void *ctx);
+
 #endif /* IPCKIT_BINDER_UTIL_H */

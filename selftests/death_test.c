@@ -299,6 +299,46 @@ static int p_spawn_looper(struct puppet *p)
 	return 0;
 }
 
+/* One request from T; false on P_QUIT. */
+static bool puppet_handle(void *ctx, void *reqp, void *repp)
+{
+	struct puppet *p = ctx;
+	struct p_req *req = reqp;
+	struct p_report *rep = repp;
+
+	rep->tag = req->op;
+	switch (req->op) {
+	case P_REGISTER:
+		rep->ret = p_register(p);
+		break;
+	case P_GET:
+		rep->ret = p_get(p, rep);
+		break;
+	case P_WRITE:
+		rep->ret = p_write(p, req, rep);
+		break;
+	case P_READ:
+		rep->ret = p_read(p, req->arg, rep);
+		break;
+	case P_PARK:
+		rep->ret = p_park(p, rep);
+		binder_child_send(rep, sizeof(*rep));
+		for (;;)
+			pause();	/* until killed */
+	case P_CALL_SLOW:
+		rep->ret = p_call_slow(p, rep);
+		break;
+	case P_SPAWN_LOOPER:
+		rep->ret = p_spawn_looper(p);
+		break;
+	case P_QUIT:
+		return false;
+	default:
+		rep->ret = -EINVAL;
+	}
+	return true;
+}
+
 static int puppet_main(void *arg)
 {
 	struct puppet p = { };
@@ -312,43 +352,8 @@ static int puppet_main(void *arg)
 	binder_child_ready(ret);
 	if (ret)
 		return 2;
-	for (;;) {
-		if (binder_child_wait_go(&req, sizeof(req), 60000))
-			return 3;
-		memset(&rep, 0, sizeof(rep));
-		rep.tag = req.op;
-		switch (req.op) {
-		case P_REGISTER:
-			rep.ret = p_register(&p);
-			break;
-		case P_GET:
-			rep.ret = p_get(&p, &rep);
-			break;
-		case P_WRITE:
-			rep.ret = p_write(&p, &req, &rep);
-			break;
-		case P_READ:
-			rep.ret = p_read(&p, req.arg, &rep);
-			break;
-		case P_PARK:
-			rep.ret = p_park(&p, &rep);
-			binder_child_send(&rep, sizeof(rep));
-			for (;;)
-				pause();	/* until killed */
-		case P_CALL_SLOW:
-			rep.ret = p_call_slow(&p, &rep);
-			break;
-		case P_SPAWN_LOOPER:
-			rep.ret = p_spawn_looper(&p);
-			break;
-		case P_QUIT:
-			return 0;
-		default:
-			rep.ret = -EINVAL;
-		}
-		if (binder_child_send(&rep, sizeof(rep)))
-			return 4;
-	}
+	return binder_puppet_loop(&req, sizeof(req), &rep, sizeof(rep),
+				  puppet_handle, &p);
 }
 
 /* --- T: this process, the context manager ---------------------------- */

@@ -111,6 +111,7 @@ struct p_report {
 };
 
 struct puppet {
+	int nopen;
 	struct binder_dev dev[MAX_OPENS];
 	struct binder_transaction_data tr[MAX_OPENS];	/* being served */
 	bool serving[MAX_OPENS];
@@ -248,11 +249,48 @@ static int p_register(struct puppet *p, const struct p_req *req,
 	return ret;
 }
 
+/* One request from T; false on P_QUIT. */
+static bool puppet_handle(void *ctx, void *reqp, void *repp)
+{
+	struct puppet *p = ctx;
+	struct p_req *req = reqp;
+	struct p_report *rep = repp;
+	int i;
+
+	rep->op = req->op;
+	if (req->fdi >= (__u32)p->nopen) {
+		rep->ret = -EINVAL;
+		return true;
+	}
+	switch (req->op) {
+	case P_SERVE:
+		rep->ret = p_serve(p, req, rep);
+		break;
+	case P_REPLY:
+		binder_sleep_ms(req->arg);
+		rep->ret = p_answer(p, req->fdi);
+		break;
+	case P_CALL:
+		rep->ret = p_call(p, req, rep);
+		break;
+	case P_REGISTER:
+		rep->ret = p_register(p, req, rep);
+		break;
+	case P_QUIT:
+		for (i = 0; i < p->nopen; i++)
+			binder_close_dev(&p->dev[i]);
+		return false;
+	default:
+		rep->ret = -EINVAL;
+	}
+	return true;
+}
+
 static int puppet_main(void *arg)
 {
 	int role = (int)(intptr_t)arg;
 	int nopen = role == ROLE_MULTI ? 2 : 1;
-	struct puppet p = { };
+	struct puppet p = { .nopen = nopen };
 	struct p_report rep;
 	struct p_req req;
 	int i, ret = 0;
@@ -267,39 +305,8 @@ static int puppet_main(void *arg)
 	binder_child_ready(ret);
 	if (ret)
 		return 2;
-	for (;;) {
-		if (binder_child_wait_go(&req, sizeof(req), 60000))
-			return 3;
-		memset(&rep, 0, sizeof(rep));
-		rep.op = req.op;
-		if (req.fdi >= (__u32)nopen) {
-			rep.ret = -EINVAL;
-		} else {
-			switch (req.op) {
-			case P_SERVE:
-				rep.ret = p_serve(&p, &req, &rep);
-				break;
-			case P_REPLY:
-				binder_sleep_ms(req.arg);
-				rep.ret = p_answer(&p, req.fdi);
-				break;
-			case P_CALL:
-				rep.ret = p_call(&p, &req, &rep);
-				break;
-			case P_REGISTER:
-				rep.ret = p_register(&p, &req, &rep);
-				break;
-			case P_QUIT:
-				for (i = 0; i < nopen; i++)
-					binder_close_dev(&p.dev[i]);
-				return 0;
-			default:
-				rep.ret = -EINVAL;
-			}
-		}
-		if (binder_child_send(&rep, sizeof(rep)))
-			return 4;
-	}
+	return binder_puppet_loop(&req, sizeof(req), &rep, sizeof(rep),
+				  puppet_handle, &p);
 }
 
 /* --- T: this process ------------------------------------------------- */

@@ -220,6 +220,33 @@ static int drain(struct binder_dev *dev, __u32 count, struct p_report *rep)
 	return 0;
 }
 
+/* One request from T; false on P_QUIT. */
+static bool puppet_handle(void *ctx, void *reqp, void *repp)
+{
+	struct binder_dev *dev = ctx;
+	struct p_req *req = reqp;
+	struct p_report *rep = repp;
+
+	rep->op = req->op;
+	switch (req->op) {
+	case P_FLOOD:
+		rep->ret = flood(dev, req->count, req->size, req->seed,
+				 &rep->fl);
+		break;
+	case P_DRAIN:
+		rep->ret = drain(dev, req->count, rep);
+		break;
+	case P_ENABLE:
+		rep->ret = enable_detection(dev->fd, req->count);
+		break;
+	case P_QUIT:
+		return false;
+	default:
+		rep->ret = -EINVAL;
+	}
+	return true;
+}
+
 static int puppet_main(void *arg)
 {
 	bool manager = arg != NULL;
@@ -236,30 +263,8 @@ static int puppet_main(void *arg)
 	binder_child_ready(ret);
 	if (ret)
 		return 2;
-	for (;;) {
-		if (binder_child_wait_go(&req, sizeof(req), 60000))
-			return 3;
-		memset(&rep, 0, sizeof(rep));
-		rep.op = req.op;
-		switch (req.op) {
-		case P_FLOOD:
-			rep.ret = flood(&dev, req.count, req.size, req.seed,
-					&rep.fl);
-			break;
-		case P_DRAIN:
-			rep.ret = drain(&dev, req.count, &rep);
-			break;
-		case P_ENABLE:
-			rep.ret = enable_detection(dev.fd, req.count);
-			break;
-		case P_QUIT:
-			return 0;
-		default:
-			rep.ret = -EINVAL;
-		}
-		if (binder_child_send(&rep, sizeof(rep)))
-			return 4;
-	}
+	return binder_puppet_loop(&req, sizeof(req), &rep, sizeof(rep),
+				  puppet_handle, &dev);
 }
 
 /* --- T: this process, the sender under test --------------------------- */

@@ -260,6 +260,43 @@ static int b_quiet(struct b_state *b, struct b_report *rep)
 	return ret;
 }
 
+/* One request from A; false on B_QUIT. */
+static bool b_handle(void *ctx, void *reqp, void *repp)
+{
+	struct b_state *b = ctx;
+	struct b_req *req = reqp;
+	struct b_report *rep = repp;
+
+	switch (req->op) {
+	case B_RECV_KEEP:
+	case B_RECV_FREE:
+		rep->ret = b_recv(b, req->op == B_RECV_KEEP, rep);
+		break;
+	case B_FREE:
+		rep->ret = binder_free_buffer(&b->dev, b->kept);
+		b->kept = 0;
+		break;
+	case B_WRITE:
+		rep->ret = b_write(b, req, rep);
+		break;
+	case B_INFO:
+		rep->info = req->info;
+		rep->ret = binder_get_node_info_for_ref(b->dev.fd, &rep->info);
+		break;
+	case B_QUIET:
+		rep->ret = b_quiet(b, rep);
+		break;
+	case B_CYCLES:
+		rep->ret = b_cycles(b, req->arg, rep);
+		break;
+	case B_QUIT:
+		return false;
+	default:
+		rep->ret = -EINVAL;
+	}
+	return true;
+}
+
 static int b_main(void *arg)
 {
 	struct b_state b = { };
@@ -275,41 +312,8 @@ static int b_main(void *arg)
 	binder_child_ready(ret);
 	if (ret)
 		return 2;
-	for (;;) {
-		if (binder_child_wait_go(&req, sizeof(req), 60000))
-			return 3;
-		memset(&rep, 0, sizeof(rep));
-		switch (req.op) {
-		case B_RECV_KEEP:
-		case B_RECV_FREE:
-			rep.ret = b_recv(&b, req.op == B_RECV_KEEP, &rep);
-			break;
-		case B_FREE:
-			rep.ret = binder_free_buffer(&b.dev, b.kept);
-			b.kept = 0;
-			break;
-		case B_WRITE:
-			rep.ret = b_write(&b, &req, &rep);
-			break;
-		case B_INFO:
-			rep.info = req.info;
-			rep.ret = binder_get_node_info_for_ref(b.dev.fd,
-							       &rep.info);
-			break;
-		case B_QUIET:
-			rep.ret = b_quiet(&b, &rep);
-			break;
-		case B_CYCLES:
-			rep.ret = b_cycles(&b, req.arg, &rep);
-			break;
-		case B_QUIT:
-			return 0;
-		default:
-			rep.ret = -EINVAL;
-		}
-		if (binder_child_send(&rep, sizeof(rep)))
-			return 4;
-	}
+	return binder_puppet_loop(&req, sizeof(req), &rep, sizeof(rep),
+				  b_handle, &b);
 }
 
 /* --- A: this process, the owner -------------------------------------- */
