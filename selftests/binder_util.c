@@ -443,7 +443,7 @@ struct wait_state {
 	int stop;			/* handler's > 0 while serving */
 };
 
-static int ack_node(struct binder_dev *dev, __u32 cmd, const void *payload)
+int binder_ack_node(struct binder_dev *dev, __u32 cmd, const void *payload)
 {
 	const struct binder_ptr_cookie *pc = payload;
 	struct binder_cmds c;
@@ -482,7 +482,7 @@ static int handle_cmd(struct binder_dev *dev, __u32 cmd, const void *payload,
 		return 0;
 	case BR_INCREFS:
 	case BR_ACQUIRE:
-		return ack_node(dev, cmd, payload);
+		return binder_ack_node(dev, cmd, payload);
 	case BR_DEAD_BINDER:
 		return ack_dead_binder(dev, payload);
 	case BR_TRANSACTION_COMPLETE:

@@ -343,6 +343,8 @@ void bc_handle(struct binder_cmds *c, __u32 cmd, __u32 handle);
 void bc_handle_cookie(struct binder_cmds *c, __u32 cmd, __u32 handle,
 		      binder_uintptr_t cookie);
 void bc_dead_binder_done(struct binder_cmds *c, binder_uintptr_t cookie);
+/* Answer BR_INCREFS / BR_ACQUIRE (payload: its binder_ptr_cookie). */
+int binder_ack_node(struct binder_dev *dev, __u32 cmd, const void *payload);
 
 /*
  * BINDER_GET_NODE_DEBUG_INFO: info is filled with the caller's node of

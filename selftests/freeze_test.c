@@ -117,17 +117,6 @@ struct puppet {
 	bool serving[MAX_OPENS];
 };
 
-static int ack_node(struct binder_dev *dev, __u32 cmd, const void *payload)
-{
-	const struct binder_ptr_cookie *pc = payload;
-	struct binder_cmds c;
-
-	bc_init(&c);
-	bc_ptr_cookie(&c, cmd == BR_INCREFS ? BC_INCREFS_DONE : BC_ACQUIRE_DONE,
-		      pc->ptr, pc->cookie);
-	return bc_send(dev->fd, &c);
-}
-
 static __u32 first_word(const struct binder_transaction_data *tr)
 {
 	__u32 w = 0;
@@ -180,7 +169,7 @@ static int p_serve(struct puppet *p, const struct p_req *req,
 			if (cmd != BR_NOOP && rep->nseen < BINDER_MAX_SEEN)
 				rep->seen[rep->nseen++] = cmd;
 			if (cmd == BR_INCREFS || cmd == BR_ACQUIRE) {
-				ret = ack_node(dev, cmd, payload);
+				ret = binder_ack_node(dev, cmd, payload);
 				if (ret)
 					return ret;
 			} else if (cmd == BR_TRANSACTION) {
