@@ -72,6 +72,17 @@ bool AdoptReceived(MessageParcel& parcel, const binder_transaction_data& tr)
     });
 }
 
+// Points `tr` at the parcel's data and object offsets (no copy: the driver
+// copies them during the ioctl).
+void SetPayload(binder_transaction_data& tr, MessageParcel& parcel)
+{
+    const auto& offsets = parcel.GetObjectOffsets();
+    tr.data_size = parcel.GetDataSize();
+    tr.offsets_size = offsets.size() * sizeof(binder_size_t);
+    tr.data.ptr.buffer = parcel.GetData();
+    tr.data.ptr.offsets = reinterpret_cast<uintptr_t>(offsets.data());
+}
+
 }  // namespace
 
 IPCThread& IPCThread::Current()
@@ -175,18 +186,25 @@ T IPCThread::Pop()
     return value;
 }
 
+int IPCThread::NextCommand(uint32_t& cmd)
+{
+    while (inPos_ >= in_.size()) {
+        int err = WriteRead(true);
+        if (err)
+            return err;
+    }
+    cmd = Pop<uint32_t>();
+    return ERR_NONE;
+}
+
 int IPCThread::Transact(uint32_t handle, uint32_t code, MessageParcel& data,
                         MessageParcel* reply, uint32_t flags)
 {
     binder_transaction_data tr{};
-    const auto& offsets = data.GetObjectOffsets();
     tr.target.handle = handle;
     tr.code = code;
     tr.flags = flags;
-    tr.data_size = data.GetDataSize();
-    tr.offsets_size = offsets.size() * sizeof(binder_size_t);
-    tr.data.ptr.buffer = data.GetData();
-    tr.data.ptr.offsets = reinterpret_cast<uintptr_t>(offsets.data());
+    SetPayload(tr, data);
     Queue(BC_TRANSACTION);
     Append(out_, tr);
     return WaitForResponse((flags & TF_ONE_WAY) ? nullptr : reply, flags & TF_ONE_WAY);
@@ -195,15 +213,12 @@ int IPCThread::Transact(uint32_t handle, uint32_t code, MessageParcel& data,
 int IPCThread::WaitForResponse(MessageParcel* reply, bool oneway)
 {
     for (;;) {
-        if (inPos_ >= in_.size()) {
-            int err = WriteRead(true);
-            if (err == -EINTR)
-                continue;  // nothing lost: the driver keeps our place
-            if (err)
-                return err;
-            continue;
-        }
-        uint32_t cmd = Pop<uint32_t>();
+        uint32_t cmd;
+        int err = NextCommand(cmd);
+        if (err == -EINTR)
+            continue;  // nothing lost: the driver keeps our place
+        if (err)
+            return err;
         switch (cmd) {
         case BR_TRANSACTION_COMPLETE:
         case BR_ONEWAY_SPAM_SUSPECT:
@@ -368,16 +383,12 @@ int IPCThread::SendReply(MessageParcel& reply, int status)
 {
     binder_transaction_data tr{};
     int32_t st = status;
-    const auto& offsets = reply.GetObjectOffsets();
     if (status != ERR_NONE) {
         tr.flags = TF_STATUS_CODE;
         tr.data_size = sizeof(st);
         tr.data.ptr.buffer = reinterpret_cast<uintptr_t>(&st);
     } else {
-        tr.data_size = reply.GetDataSize();
-        tr.offsets_size = offsets.size() * sizeof(binder_size_t);
-        tr.data.ptr.buffer = reply.GetData();
-        tr.data.ptr.offsets = reinterpret_cast<uintptr_t>(offsets.data());
+        SetPayload(tr, reply);
     }
     Queue(BC_REPLY);
     Append(out_, tr);
@@ -393,15 +404,13 @@ void IPCThread::Loop(bool isMain)
     inLoop_ = true;
     Queue(isMain ? BC_ENTER_LOOPER : BC_REGISTER_LOOPER);
     while (!proc.Stopping()) {
-        if (inPos_ >= in_.size()) {
-            int err = WriteRead(true);
-            if (err == -EINTR)
-                continue;
-            if (err)
-                break;
-            continue;
-        }
-        ExecuteCommand(Pop<uint32_t>());
+        uint32_t cmd;
+        int err = NextCommand(cmd);
+        if (err == -EINTR)
+            continue;  // maybe woken to stop: look again
+        if (err)
+            break;
+        ExecuteCommand(cmd);
     }
     Queue(BC_EXIT_LOOPER);
     inLoop_ = false;

@@ -48,6 +48,9 @@ public:
 private:
     IPCThread();
     int WriteRead(bool doRead);
+    // The next command, reading (with what is queued) when none is left;
+    // -EINTR when a signal cut the read short.
+    int NextCommand(uint32_t& cmd);
     // Reads and runs commands until the reply (or, one-way, the
     // BR_TRANSACTION_COMPLETE) comes.
     int WaitForResponse(MessageParcel* reply, bool oneway);
