@@ -480,7 +480,7 @@ ipckit_alloc_new_buf_locked(struct ipckit_alloc *alloc, size_t data_size,
  *                      if any
  * @is_async:           a one-way buffer: at most half the area may be
  *                      taken by those
- * @pid:                sender tgid, kept for debugfs
+ * @pid:                sender tgid, for debugfs and spam detection
  *
  * The buffer takes ALIGN(@data_size, 8) + ALIGN(@offsets_size, 8) +
  * ALIGN(@extra_buffers_size, 8) bytes (8 if that is 0), from the smallest

@@ -38,6 +38,7 @@
  * Nesting order, outermost first:
  *	ipckit_contexts_lock -> ipckit_context::lock
  *	ipckit_context::lock -> ipckit_alloc::lock -> mmap_lock
+ *	ipckit_context::lock -> ipckit_proc::inner_lock (frozen-state query)
  *	ipckit_context::death_lock -> ipckit_proc::inner_lock
  *	ipckit_proc::inner_lock -> ipckit_transaction::lock
  * Two processes' inner locks are never held together: work moves from one
