@@ -536,9 +536,12 @@ static void ipckit_cmd_free_buffer(struct ipckit_thread *thread,
 }
 
 /*
- * BC_INCREFS/BC_ACQUIRE. A process without handle 0 gets it by taking a
- * reference on it (the context manager itself cannot: the one refcount
- * misuse the reference fails the write for).
+ * BC_INCREFS/BC_ACQUIRE. While there is a context manager, handle 0 always
+ * names its node, as in the reference: a process without the handle gets
+ * it by taking a reference, and a process with a weak one may make it
+ * strong (other handles need a strong reference already). The context
+ * manager itself cannot take handle 0: the one refcount misuse the
+ * reference fails the write for.
  */
 static int ipckit_cmd_ref(struct ipckit_thread *thread, u32 handle,
 			  bool strong)
@@ -549,14 +552,16 @@ static int ipckit_cmd_ref(struct ipckit_thread *thread, u32 handle,
 	int ret = 0;
 	u32 desc;
 
-	node = handle ? NULL : ipckit_ref_get_node(proc, 0);
-	if (handle || node) {
-		if (node)
-			ipckit_node_put(node);
+	if (handle)
 		return ipckit_ref_update(thread, handle, true, strong);
-	}
 	mgr = ipckit_context_get_mgr(proc->ctx);
 	if (!mgr) {
+		/* A handle 0 to a manager that has gone still counts. */
+		node = ipckit_ref_get_node(proc, 0);
+		if (node) {
+			ipckit_node_put(node);
+			return ipckit_ref_update(thread, 0, true, strong);
+		}
 		ipckit_user_error(thread, "reference on handle 0 without a context manager\n");
 		return 0;
 	}

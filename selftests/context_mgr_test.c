@@ -237,6 +237,50 @@ TEST_F(mgr, manager_of_another_euid_is_eperm)
 }
 
 /*
+ * Handle 0 names the manager's node: a process holding it weakly may make
+ * it strong (the reference takes any increment on handle 0 through the
+ * manager's node), so after BC_INCREFS, BC_ACQUIRE, BC_DECREFS the handle
+ * still exists and a death notification on it fires when the manager is
+ * killed. libbinder-style proxies take their references in that order.
+ */
+TEST_F(mgr, weak_handle_0_can_be_made_strong)
+{
+	struct try_mgr t = {
+		.device = ipckit_test_device,
+		.timeout_ms = RELEASE_MS,
+	};
+	const binder_uintptr_t cookie = 0xd0d0cafe;
+	struct binder_read_result rr;
+	long long deadline;
+	struct binder_cmds c;
+	bool dead = false;
+	size_t i;
+
+	ASSERT_EQ(0, try_mgr_in_child(&self->child, &t));
+	bc_init(&c);
+	bc_handle(&c, BC_INCREFS, 0);
+	bc_handle(&c, BC_ACQUIRE, 0);
+	bc_handle(&c, BC_DECREFS, 0);
+	bc_handle_cookie(&c, BC_REQUEST_DEATH_NOTIFICATION, 0, cookie);
+	ASSERT_EQ(0, bc_send(self->dev.fd, &c));
+	ASSERT_EQ(0, kill(self->child.pid, SIGKILL));
+
+	/* The child's copy of our fd closing may end a read with nothing. */
+	deadline = binder_now_ms() + BINDER_WAIT_MS;
+	while (!dead && binder_now_ms() < deadline) {
+		if (binder_read_one(&self->dev, &rr, BINDER_WAIT_MS))
+			break;
+		for (i = 0; i < rr.ncmds; i++)
+			dead |= rr.cmds[i] == BR_DEAD_BINDER;
+	}
+	EXPECT_TRUE(dead) TH_LOG("no BR_DEAD_BINDER for handle 0");
+	bc_init(&c);
+	bc_dead_binder_done(&c, cookie);
+	bc_handle(&c, BC_RELEASE, 0);
+	EXPECT_EQ(0, bc_send(self->dev.fd, &c));
+}
+
+/*
  * A client calling handle 0 once; exit status 0 for BR_REPLY, 1 for
  * BR_FAILED_REPLY with a negative errno in the extended error, 2 for
  * anything else.
