@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The help texts of `ipckit` (see help.h). Documentation/ipckit.rst
+// mirrors them: keep the two saying the same.
+#include "help.h"
+
+#include <array>
+
+namespace ipckit::cli {
+namespace {
+
+constexpr std::array<CommandInfo, 7> kCommands{{
+    {"list", "list", "every registered system ability: id, owner, descriptor",
+     R"~(Asks samgr for every registered system ability (SA) and prints one line
+each, by id:
+  ID          the SA id, decimal
+  HEX         the same id in hex
+  PID, UID    the process that added it, and its user
+  DESCRIPTOR  the interface descriptor of its object
+  FLAGS       "distributed" if it may be offered to other devices, else "-"
+With none registered it prints "no system abilities registered".
+)~"},
+    {"ping", "ping ID", "check that SA ID answers, and how fast",
+     R"~(Sends PING_TRANSACTION to SA ID, asks for its interface descriptor and
+prints how long the ping's round trip took:
+  SA 4801: alive (descriptor ipckit.demo.IKvStore, 0.4 ms)
+ID is decimal or 0x-hex, 0..0xffffff. Exit status 1 if samgr has no SA ID
+or the SA does not answer.
+)~"},
+    {"call", "call ID CODE [ARG...] [--oneway] [--reply TYPES]",
+     "send transaction CODE to SA ID, with typed arguments",
+     R"~(Sends transaction CODE (1..0xffffff, decimal or 0x-hex) to SA ID with a
+parcel built from the ARGs, in order. Each ARG is TYPE:VALUE:
+  token:DESCRIPTOR  the interface token (WriteInterfaceToken); services
+                    check it before anything else
+  i32:N i64:N u32:N integers, decimal or 0x-hex (i32, i64 may be negative)
+  bool:true|false   a bool (1 and 0 work too)
+  f64:X             a double
+  str:TEXT          a string (WriteString)
+  s16:TEXT          a UTF-16 string (WriteString16)
+  fd:PATH           opens PATH read-only and sends the file descriptor
+Prints "result N (what N means)", then the reply: a hex and ASCII dump of
+its bytes, or with --reply one line per value, such as: i32 0, str "v".
+
+options:
+  --oneway        send one-way (TF_ASYNC): no reply, no waiting for one
+  --reply TYPES   decode the reply as TYPES, comma-separated, from the
+                  types above except token (e.g. --reply i32,str)
+
+Exit status 1 if the result is not 0 or the reply does not hold TYPES;
+2 for a malformed ARG (the message names it).
+
+example:
+  ipckit call 4801 2 token:ipckit.demo.IKvStore str:k --reply i32,str
+)~"},
+    {"dump", "dump ID [ARG...]", "let SA ID write its state to this terminal",
+     R"~(Asks SA ID to dump its state: the DUMP_TRANSACTION carries this process's
+standard output, which the service writes to. The ARGs reach the service's
+Dump() as strings; what they mean is up to the service.
+)~"},
+    {"stats", "stats", "the ipckit driver's counters for DEVICE",
+     R"~(Prints the ipckit driver's counters for DEVICE, read from debugfs
+(/sys/kernel/debug/ipckit/DEVICE-NAME/stats): processes, threads, nodes,
+refs and transactions created, deleted and live; file operations; how
+often processes sent each BC_* command and received each BR_* return.
+Needs root and debugfs (mount -t debugfs none /sys/kernel/debug). The
+kernel's own binder keeps other statistics (/sys/kernel/debug/binder/):
+for its devices, stats says DEVICE is not an ipckit device.
+)~"},
+    {"watch", "watch [--interval SEC] [--count N]", "transaction rates, one line per interval",
+     R"~(Samples DEVICE's counters (as stats reads them) every SEC seconds and
+prints one line per sample, until interrupted (Ctrl-C) or after N samples:
+  TIME        the local time of the sample
+  CALLS/S     transactions sent per second (BC_TRANSACTION)
+  REPLIES/S   replies sent per second (BC_REPLY)
+  ONEWAY/S    calls per second that got no reply: one-way calls (or
+              failed ones; the driver does not count them apart)
+  PROCS       processes that have the device open
+
+options:
+  --interval SEC  seconds between samples, fractions allowed (default 1)
+  --count N       stop after N samples
+)~"},
+    {"help", "help [COMMAND]", "this list, or the help of COMMAND",
+     R"~(Without COMMAND: the list of commands. With COMMAND: its help, as
+"ipckit COMMAND --help" prints it.
+)~"},
+}};
+
+}  // namespace
+
+std::span<const CommandInfo> Commands()
+{
+    return kCommands;
+}
+
+const CommandInfo* FindCommand(std::string_view name)
+{
+    for (const auto& c : kCommands)
+        if (c.name == name)
+            return &c;
+    return nullptr;
+}
+
+std::string CommandNames()
+{
+    std::string names;
+    for (const auto& c : kCommands)
+        names += (names.empty() ? "" : ", ") + std::string(c.name);
+    return names;
+}
+
+std::string MainHelp()
+{
+    std::string out =
+        "usage: ipckit [-d DEVICE] COMMAND [ARG...]\n"
+        "\n"
+        "Lists, pings, calls and dumps the system abilities samgr serves on a\n"
+        "binder device, and shows the ipckit driver's counters.\n"
+        "\n"
+        "commands:\n";
+    for (const auto& c : kCommands) {
+        std::string line = "  " + std::string(c.name);
+        line.resize(10, ' ');
+        out += line + std::string(c.summary) + "\n";
+    }
+    out += "\n"
+           "options:\n"
+           "  -d DEVICE   the binder device (default: $IPCKIT_DEVICE, else /dev/binder)\n"
+           "  -h, --help  this text\n"
+           "\n"
+           "Exit status: 0 success, 1 failure (with a message starting \"ipckit: \"),\n"
+           "2 usage error. \"ipckit help COMMAND\" tells more about COMMAND.\n";
+    return out;
+}
+
+std::string Usage(const CommandInfo& command)
+{
+    return "usage: ipckit [-d DEVICE] " + std::string(command.synopsis) + "\n";
+}
+
+std::string CommandHelp(const CommandInfo& command)
+{
+    return Usage(command) + "\n" + std::string(command.details);
+}
+
+}  // namespace ipckit::cli
