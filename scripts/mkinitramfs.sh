@@ -44,6 +44,18 @@ for tool in "$BUILD"/host/ipckit-demo; do
 done
 # libipckit's end-to-end test runs with the selftests, on both drivers.
 cp "$BUILD"/host/shim_test "$root/ipckit/tests/"
+# The system on libipckit: samgr, the ipckit tool, the demo service and
+# client, and their tests (run like selftests, on both drivers).
+mkdir -p "$root/ipckit/etc"
+for tool in samgr/samgr cli/ipckit demo/kv_service demo/kv_client; do
+	if [ -x "$BUILD/host/$tool" ]; then cp "$BUILD/host/$tool" "$root/ipckit/bin/"; fi
+done
+for t in "$BUILD"/host/samgr/samgr_test cli/tests/ipckit_cli_test; do
+	if [ -x "$t" ]; then cp "$t" "$root/ipckit/tests/"; fi
+done
+for conf in demo/samgr.conf; do
+	if [ -f "$conf" ]; then cp "$conf" "$root/ipckit/etc/"; fi
+done
 chmod +x "$root"/ipckit/jobs/*.sh
 
 (cd "$root" && find . | cpio -o -H newc --quiet) > "$out"
