@@ -39,23 +39,16 @@ cp scripts/vm/demo.sh "$root/ipckit/jobs/run.sh"
 cp scripts/vm/bench.sh "$root/ipckit/jobs/bench.sh"
 cp scripts/vm/load.sh "$root/ipckit/jobs/load.sh"
 cp "$BUILD"/selftests/* "$root/ipckit/tests/"
-for tool in "$BUILD"/host/ipckit-demo; do
-	[ -x "$tool" ] && cp "$tool" "$root/ipckit/bin/"
-done
 # libipckit's end-to-end test runs with the selftests, on both drivers.
 cp "$BUILD"/host/shim_test "$root/ipckit/tests/"
 # The system on libipckit: samgr, the ipckit tool, the demo service and
-# client, and their tests (run like selftests, on both drivers).
+# client (on PATH), their tests (run like selftests, on both drivers) and
+# the demo's samgr.conf.
 mkdir -p "$root/ipckit/etc"
-for tool in samgr/samgr cli/ipckit demo/kv_service demo/kv_client; do
-	if [ -x "$BUILD/host/$tool" ]; then cp "$BUILD/host/$tool" "$root/ipckit/bin/"; fi
-done
-for t in "$BUILD"/host/samgr/samgr_test cli/tests/ipckit_cli_test; do
-	if [ -x "$t" ]; then cp "$t" "$root/ipckit/tests/"; fi
-done
-for conf in demo/samgr.conf; do
-	if [ -f "$conf" ]; then cp "$conf" "$root/ipckit/etc/"; fi
-done
+cp "$BUILD"/host/samgr/samgr "$BUILD"/host/cli/ipckit \
+	"$BUILD"/host/demo/kv_service "$BUILD"/host/demo/kv_client "$root/ipckit/bin/"
+cp "$BUILD"/host/samgr/samgr_test cli/tests/ipckit_cli_test "$root/ipckit/tests/"
+cp demo/samgr.conf "$root/ipckit/etc/"
 chmod +x "$root"/ipckit/jobs/*.sh
 
 (cd "$root" && find . | cpio -o -H newc --quiet) > "$out"

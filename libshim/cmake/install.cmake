@@ -4,8 +4,8 @@
 # they include as <linux/ipckit.h>), a pkg-config file and a CMake package.
 # Both the .pc file and the CMake package locate the prefix relative to
 # themselves, so `cmake --install <build> --prefix P` with any P (and any
-# DESTDIR) gives a tree that works where it lands. The tools are not
-# installed here.
+# DESTDIR) gives a tree that works where it lands. Of the programs, samgr
+# and the ipckit tool are installed; the demo and the tests are not.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -36,6 +36,7 @@ install(TARGETS ipckit_static ipckit_shared EXPORT ipckitTargets
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
     RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS samgr ipckit RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 # A directory install globs at install time, so headers added later are
 # picked up without reconfiguring.
 install(DIRECTORY include/ipckit DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}

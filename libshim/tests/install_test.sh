@@ -69,8 +69,12 @@ done
 for h in "$src"/include/ipckit/*.h; do
     cmp -s "$h" "$inc/ipckit/${h##*/}" || fail "header differs or missing: ${h##*/}"
 done
-[ -z "$(find "$dest" -path '*/bin/*' -o -name 'ipckit-demo')" ] ||
-    fail "tools were installed"
+# The daemon and the tool, and no other program.
+for tool in samgr ipckit; do
+    [ -x "$dest/usr/bin/$tool" ] || fail "not installed: /usr/bin/$tool"
+done
+others=$(find "$dest" -path '*/bin/*' ! -name samgr ! -name ipckit)
+[ -z "$others" ] || fail "programs installed beside samgr and ipckit: $others"
 # The installed package must not point back into the build or source tree,
 # nor at the configure-time prefix.
 if grep -rlF -e "$build" -e "$src" -e /usr/local \

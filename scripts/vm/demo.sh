@@ -43,13 +43,9 @@ no_leak() {
 		[ "$(stat_of ${obj}_created)" = "$(stat_of ${obj}_deleted)" ] || return 1
 	done
 }
-cli() { # the ipckit tool, when this build has it
-	if command -v ipckit > /dev/null; then
-		echo "\$ ipckit $*"
-		ipckit "$@"
-	else
-		echo "(no ipckit tool in this build)"
-	fi
+cli() { # show the command, then run it
+	echo "\$ ipckit $*"
+	ipckit "$@"
 }
 
 step "insmod ipckit.ko (default: devices=$DEV)"
@@ -77,6 +73,24 @@ step "kv_client"
 timeout 120 kv_client
 status=$?
 result "kv_client passes every step" $status
+
+step "kv_service &   (started by hand this time), then the ipckit tool on it"
+kv_service > /tmp/kv.log 2>&1 &
+kv=$!
+wait_for 5 grep -q "ready" /tmp/kv.log
+cat /tmp/kv.log
+cli list | tee /tmp/list.out
+cli ping 4801
+cli call 4801 1 token:ipckit.demo.IKvStore str:user str:alice
+cli call 4801 2 token:ipckit.demo.IKvStore str:user --reply i32,str | tee /tmp/call.out
+cli dump 4801 | tee /tmp/dump.out
+grep -q "ipckit.demo.IKvStore" /tmp/list.out && grep -q alice /tmp/call.out &&
+	grep -q "user=alice" /tmp/dump.out
+result "ipckit lists, calls and dumps the running kv_service" $?
+kill $kv
+wait $kv 2> /dev/null
+sa_gone() { ! ipckit list 2> /dev/null | grep -q 4801; }
+wait_for 5 sa_gone
 
 step "ipckit list   (kv_service is gone again)"
 cli list
