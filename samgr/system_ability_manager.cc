@@ -126,8 +126,17 @@ sptr<IRemoteObject> SystemAbilityManager::WaitForLoad(std::unique_lock<std::mute
                                                       const std::shared_ptr<Load>& load,
                                                       int waitMs)
 {
+    if (waiters_ >= kMaxWaiters) {
+        std::string why = "samgr is busy: " + std::to_string(waiters_) +
+                          " calls already wait for system abilities to start; try again";
+        LogError("SA %d: %s", id, why.c_str());
+        SetLastError(why);
+        return nullptr;
+    }
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(waitMs);
+    waiters_++;
     changed_.wait_until(guard, deadline, [&] { return abilities_.count(id) || load->failed; });
+    waiters_--;
     if (auto it = abilities_.find(id); it != abilities_.end())
         return it->second.object;
     std::string sa = "SA " + std::to_string(id);

@@ -61,6 +61,10 @@ public:
 
     // Longest LoadSystemAbility wait, whatever the caller asks.
     static constexpr int kMaxLoadSeconds = 60;
+    // Calls that may wait for SAs to start at once. Each holds one of
+    // samgr's 17 threads; the rest must stay free for the calls (above all
+    // the AddSystemAbility) the waiters wait for.
+    static constexpr int kMaxWaiters = 8;
 
 private:
     class SaDeath;        // the death recipient on an SA
@@ -108,6 +112,7 @@ private:
     std::vector<Subscription> subscriptions_;
     std::map<int32_t, std::shared_ptr<Load>> loads_;  // by SA id
     std::map<pid_t, int32_t> started_;  // on-demand processes still running
+    int waiters_ = 0;  // calls in WaitForLoad
     StatusNotifier notifier_;
     OnDemandLoader loader_;
 };

@@ -414,6 +414,15 @@ public:
 
     // A stderr line containing `part`, within ms.
     bool WaitLog(const std::string& part, int ms) { return WaitLine(errLines_, part, ms, false); }
+    // The first log line holding `part`, or "".
+    std::string LogLine(const std::string& part)
+    {
+        std::lock_guard<std::mutex> g(lock_);
+        for (const auto& line : errLines_)
+            if (Contains(line, part))
+                return line;
+        return {};
+    }
 
 private:
     // Until a line of `lines` is (exact) or contains `text`; false after
@@ -812,6 +821,51 @@ bool LoadOfMissingCommandFails(std::string& why)
     return true;
 }
 
+// Calls waiting for an SA to start hold samgr threads; there are only so
+// many (16 and the main one). With 20 such calls at once, samgr must keep
+// threads free: an AddSystemAbility still goes through at once, and the
+// calls past samgr's limit are refused with a reason instead of queueing.
+bool WaitingLoadsLeaveThreadsForOthers(std::string& why)
+{
+    CHECK(g_samgr);
+    constexpr int kCallers = 20;
+    std::vector<std::string> errors(kCallers);
+    std::vector<std::thread> callers;
+    for (int i = 0; i < kCallers; i++) {
+        callers.emplace_back([&errors, i] {
+            sptr<ISystemAbilityManager> samgr = Samgr();
+            if (samgr && !samgr->LoadSystemAbility(4205, 20))
+                errors[i] = samgr->GetLastError();
+        });
+    }
+    bool started = g_proc->WaitLog("SA 4205: started", 5000);
+    std::this_thread::sleep_for(500ms);  // let every caller reach samgr
+    auto t0 = Clock::now();
+    int added = g_samgr->AddSystemAbility(4206, MakeSptr<TestSa>());
+    int ms = ElapsedMs(t0);
+    // End the start: its process exits, so every waiting load fails.
+    auto info = g_proc->LogLine("SA 4205: started");
+    pid_t pid = 0;
+    if (auto at = info.find("(pid "); at != std::string::npos)
+        pid = std::atoi(info.c_str() + at + 5);
+    if (pid > 0)
+        kill(pid, SIGKILL);
+    for (auto& t : callers)
+        t.join();
+    int busy = 0;
+    for (const auto& e : errors)
+        busy += Contains(e, "samgr is busy");
+    why = "AddSystemAbility took " + std::to_string(ms) + " ms; " + std::to_string(busy) +
+          " of " + std::to_string(kCallers) + " loads refused as busy";
+    CHECK(started);
+    CHECK(pid > 0);
+    CHECK(added == ERR_NONE);
+    CHECK(ms < 3000);
+    CHECK(busy > 0);
+    CHECK(g_samgr->RemoveSystemAbility(4206) == ERR_NONE);
+    return true;
+}
+
 bool SaDeathRemovesAndNotifies(std::string& why)
 {
     CHECK(g_samgr);
@@ -1100,7 +1154,8 @@ int main(int argc, char** argv)
         "ondemand 4200 " + s + " --role sa 4200\n"
         "ondemand 4201 " + s + " --role sa 4201 --delay 800\n"
         "ondemand 4202 " + s + " --role exit 3\n"
-        "ondemand 4203 /nonexistent/samgr_test_sa\n";
+        "ondemand 4203 /nonexistent/samgr_test_sa\n"
+        "ondemand 4205 " + s + " --role sa 4205 --delay 60000\n";
     const std::vector<Case> mainCases = {
         {"add_get_check_list_remove_round_trip", AddGetCheckListRemove},
         {"check_and_get_of_a_missing_id_are_null_at_once", MissingIdIsNullAtOnce},
@@ -1116,6 +1171,7 @@ int main(int argc, char** argv)
         {"load_of_an_unconfigured_id_fails_with_a_message", LoadUnconfiguredFails},
         {"load_whose_command_exits_fails_early_with_its_status", LoadOfExitingCommandFailsEarly},
         {"load_of_a_missing_command_fails_with_a_message", LoadOfMissingCommandFails},
+        {"waiting_loads_leave_samgr_threads_for_other_calls", WaitingLoadsLeaveThreadsForOthers},
         {"sa_death_removes_it_and_subscribers_hear", SaDeathRemovesAndNotifies},
         {"non_root_others_may_not_remove_or_replace", OthersMayNotRemoveOrReplace},
         {"non_root_owner_may_remove_its_own", OwnerMayRemoveItsOwn},
