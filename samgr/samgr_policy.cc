@@ -75,4 +75,13 @@ std::optional<Denial> CheckRemove(int32_t id, pid_t ownerPid, pid_t callerPid, u
                       std::to_string(ownerPid) + ")"};
 }
 
+std::optional<Denial> CheckQuota(const char* what, std::size_t held, pid_t callerPid)
+{
+    if (held < kMaxPerProcess)
+        return std::nullopt;
+    std::string limit = "pid " + std::to_string(callerPid) + " holds " + std::to_string(held) +
+                        " " + what + ", samgr's limit per process";
+    return Denial{ipckit::ERR_NO_PERMISSION, limit, limit};
+}
+
 }  // namespace samgr

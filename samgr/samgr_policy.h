@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,6 +32,13 @@ std::optional<Denial> CheckRegister(const SamgrConfig& config, int32_t id, uid_t
 std::optional<Denial> CheckReplace(int32_t id, pid_t ownerPid, pid_t callerPid, uid_t callerUid);
 // RemoveSystemAbility: the SA's own process or root.
 std::optional<Denial> CheckRemove(int32_t id, pid_t ownerPid, pid_t callerPid, uid_t callerUid);
+
+// What one process may hold in samgr, so that no client can make samgr
+// grow without bound: registered SAs and subscriptions, each.
+inline constexpr std::size_t kMaxPerProcess = 1024;
+// A new SA (what = "system abilities") or subscription (what =
+// "subscriptions") of `callerPid`, which holds `held` already.
+std::optional<Denial> CheckQuota(const char* what, std::size_t held, pid_t callerPid);
 
 // "SA id 0x1000000" / "SA id -1": an id as messages write it.
 std::string DescribeBadId(int32_t id);

@@ -262,6 +262,11 @@ int32_t SystemAbilityManager::AddSystemAbility(int32_t id, const sptr<IRemoteObj
                 return Deny(*denied);
             old = std::move(it->second);
             abilities_.erase(it);
+        } else {
+            std::size_t held = std::count_if(abilities_.begin(), abilities_.end(),
+                                             [&](const auto& a) { return a.second.info.pid == pid; });
+            if (auto denied = CheckQuota("system abilities", held, pid))
+                return Deny(*denied);
         }
         abilities_.emplace(id, std::move(entry));
         if (auto load = loads_.find(id); load != loads_.end())
@@ -368,6 +373,10 @@ int32_t SystemAbilityManager::SubscribeSystemAbility(
         for (const Subscription& s : subscriptions_)
             if (s.id == id && s.object == object)
                 return ipckit::ERR_NONE;  // already subscribed
+        std::size_t held = std::count_if(subscriptions_.begin(), subscriptions_.end(),
+                                         [&](const Subscription& s) { return s.pid == pid; });
+        if (auto denied = CheckQuota("subscriptions", held, pid))
+            return Deny(*denied);
         subscriptions_.push_back(Subscription{id, listener, object, death, pid});
         if (abilities_.count(id))
             notifier_.Post(listener, id, true);  // it is there already

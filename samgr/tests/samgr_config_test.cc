@@ -259,6 +259,16 @@ TEST(SamgrPolicy, RemoveOnlyBySameProcessOrRoot)
     EXPECT_EQ(d->log, "uid 1000 (pid 88) may not remove SA 4801 (it belongs to pid 77)");
 }
 
+TEST(SamgrPolicy, EachProcessHoldsAtMostTheQuota)
+{
+    EXPECT_FALSE(CheckQuota("subscriptions", 0, 77));
+    EXPECT_FALSE(CheckQuota("subscriptions", kMaxPerProcess - 1, 77));
+    auto d = CheckQuota("system abilities", kMaxPerProcess, 77);
+    ASSERT_TRUE(d);
+    EXPECT_EQ(d->code, ipckit::ERR_NO_PERMISSION);
+    EXPECT_EQ(d->reply, "pid 77 holds 1024 system abilities, samgr's limit per process");
+}
+
 // Reaps until `pid` was reported (bounded).
 using Exits = std::vector<std::pair<pid_t, std::string>>;
 
