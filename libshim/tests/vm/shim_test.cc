@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "ipckit/ipc_kit.h"
+#include "vm_tap.h"
 
 using namespace ipckit;
 using namespace std::chrono_literals;
@@ -276,25 +277,8 @@ bool ReadLineWithin(int fd, std::string& line, int ms)
 
 // --- the cases ------------------------------------------------------------
 
-int g_n = 0, g_failed = 0;
+vmtest::Tap g_tap("");
 
-void Report(bool ok, const std::string& name, const std::string& why)
-{
-    g_n++;
-    if (!ok)
-        g_failed++;
-    std::printf("%sok %d %s%s%s\n", ok ? "" : "not ", g_n, name.c_str(), ok ? "" : " # ",
-                ok ? "" : why.c_str());
-    std::fflush(stdout);
-}
-
-#define CHECK(cond)                                                   \
-    do {                                                              \
-        if (!(cond)) {                                                \
-            why = std::string(#cond) + " (line " + std::to_string(__LINE__) + ")"; \
-            return false;                                             \
-        }                                                             \
-    } while (0)
 
 sptr<IEcho> g_echo;
 sptr<IRemoteObject> g_remote;
@@ -573,7 +557,7 @@ int main(int argc, char** argv)
     g_echo = iface_cast<IEcho>(g_remote);
     if (!g_echo) {
         for (int i = 1; i <= 10; i++)
-            Report(false, "shim case " + std::to_string(i), "service never answered");
+            g_tap.Report(false, "shim case " + std::to_string(i), "service never answered");
         kill(service, SIGKILL);
         waitpid(service, nullptr, 0);
         return 1;
@@ -597,12 +581,11 @@ int main(int argc, char** argv)
     for (auto& c : cases) {
         std::string why;
         bool ok = c.run(why);
-        Report(ok, std::string("shim.") + c.name, why);
+        g_tap.Report(ok, std::string("shim.") + c.name, why);
     }
     kill(service, SIGKILL);
     waitpid(service, nullptr, 0);
     g_echo = nullptr;
     g_remote = nullptr;
-    std::printf("# %d passed, %d failed\n", g_n - g_failed, g_failed);
-    return g_failed ? 1 : 0;
+    return g_tap.Finish();
 }

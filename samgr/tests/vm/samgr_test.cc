@@ -40,6 +40,7 @@
 #include "ipckit/ipc_kit.h"
 #include "ipckit/iservice_registry.h"
 #include "ipckit/isystem_ability_status_change.h"
+#include "vm_tap.h"
 
 using namespace ipckit;
 using namespace std::chrono_literals;
@@ -488,13 +489,6 @@ private:
 
 // --- the cases ----------------------------------------------------------------
 
-#define CHECK(cond)                                                                    \
-    do {                                                                               \
-        if (!(cond)) {                                                                 \
-            why = std::string(#cond) + " (line " + std::to_string(__LINE__) + ")";     \
-            return false;                                                              \
-        }                                                                              \
-    } while (0)
 // CHECK with samgr's reason for the last failing call in the message.
 #define CHECK_SAMGR(cond)                                                              \
     do {                                                                               \
@@ -1130,17 +1124,7 @@ bool BadConfigIsRefused(std::string& why)
     return true;
 }
 
-int g_n = 0, g_failed = 0;
-
-void Report(bool ok, const std::string& name, const std::string& why)
-{
-    g_n++;
-    if (!ok)
-        g_failed++;
-    std::printf("%sok %d samgr.%s%s%s\n", ok ? "" : "not ", g_n, name.c_str(), ok ? "" : " # ",
-                ok ? "" : why.c_str());
-    std::fflush(stdout);
-}
+vmtest::Tap g_tap("samgr.");
 
 struct Case {
     const char* name;
@@ -1152,12 +1136,12 @@ void RunCases(const std::vector<Case>& cases)
     for (const Case& c : cases) {
         // A samgr that died fails the rest at once, not each at its deadline.
         if (!g_proc || !g_proc->Alive()) {
-            Report(false, c.name, "samgr is not running");
+            g_tap.Report(false, c.name, "samgr is not running");
             continue;
         }
         std::string why;
         bool ok = c.run(why);
-        Report(ok, c.name, why);
+        g_tap.Report(ok, c.name, why);
     }
 }
 
@@ -1168,7 +1152,7 @@ void WithSamgr(const std::string& label, const std::string& config, const std::v
     SamgrProcess proc;
     std::string why;
     bool started = proc.Start(config, why);
-    Report(started, label + "_starts_and_says_ready", why);
+    g_tap.Report(started, label + "_starts_and_says_ready", why);
     g_proc = &proc;
     g_samgr = started ? Samgr() : nullptr;
     RunCases(cases);
@@ -1182,7 +1166,8 @@ void WithSamgr(const std::string& label, const std::string& config, const std::v
     SystemAbilityManagerClient::GetInstance().DestroySystemAbilityManagerObject();
     int status = proc.Stop();
     g_proc = nullptr;
-    Report(status == 0, label + "_exits_0_on_sigterm", "exit status " + std::to_string(status));
+    g_tap.Report(status == 0, label + "_exits_0_on_sigterm",
+                 "exit status " + std::to_string(status));
 }
 
 }  // namespace
@@ -1249,6 +1234,5 @@ int main(int argc, char** argv)
 
     for (pid_t pid : std::vector<pid_t>(g_children))
         KillAndReap(pid);
-    std::printf("# %d passed, %d failed\n", g_n - g_failed, g_failed);
-    return g_failed ? 1 : 0;
+    return g_tap.Finish();
 }
