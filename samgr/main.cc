@@ -24,7 +24,7 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: samgr [-d DEVICE] [-c CONFIG] [-q]\n"
+    "usage: samgr [-d DEVICE] [-c CONFIG] [-q] [-h|--help]\n"
     "  -d DEVICE  binder device (default: $IPCKIT_DEVICE, else /dev/binder)\n"
     "  -c CONFIG  config file (default: /etc/ipckit/samgr.conf; if that is\n"
     "             missing: no on-demand SAs, every uid may register)\n"
@@ -83,6 +83,12 @@ int main(int argc, char** argv)
     bool quiet = false;
     int opt;
     opterr = 0;  // our own messages, "samgr: " first
+    for (int i = 1; i < argc && std::strcmp(argv[i], "--"); i++) {
+        if (!std::strcmp(argv[i], "--help")) {  // getopt knows only -h
+            std::fputs(kUsage, stdout);
+            return 0;
+        }
+    }
     while ((opt = getopt(argc, argv, ":d:c:qh")) != -1) {
         switch (opt) {
         case 'd':
