@@ -994,6 +994,33 @@ bool HundredSas(std::string& why)
     return true;
 }
 
+// What FillUntilRefused saw.
+struct Filled {
+    int accepted = 0;   // calls that succeeded, all before the refusal
+    bool refused = false;
+    std::string error;  // samgr's reason for the refusal
+    int undoFailed = 0;
+};
+
+// fill(first), fill(first + 1), ... until one is refused (at most max + 1
+// calls); then undo() for every id that was accepted.
+Filled FillUntilRefused(int32_t first, int max, const std::function<int(int32_t)>& fill,
+                        const std::function<int(int32_t)>& undo)
+{
+    Filled f;
+    for (int i = 0; i <= max && !f.refused; i++) {
+        if (fill(first + i) == ERR_NONE) {
+            f.accepted++;
+        } else {
+            f.refused = true;
+            f.error = g_samgr->GetLastError();
+        }
+    }
+    for (int i = 0; i < f.accepted; i++)
+        f.undoFailed += undo(first + i) != ERR_NONE;
+    return f;
+}
+
 // No client can make samgr grow without bound: one process holds at most
 // 1024 SAs and 1024 subscriptions; past that, a refusal with the reason.
 bool QuotaPerProcess(std::string& why)
@@ -1006,44 +1033,24 @@ bool QuotaPerProcess(std::string& why)
         return i.pid == getpid();
     }));
     auto sa = MakeSptr<TestSa>();
-    int added = 0, refusedAt = -1;
-    std::string saError;
-    for (int i = 0; i <= kQuota && refusedAt < 0; i++) {
-        if (g_samgr->AddSystemAbility(6000 + i, sa) == ERR_NONE) {
-            added++;
-        } else {
-            refusedAt = i;
-            saError = g_samgr->GetLastError();
-        }
-    }
-    int removeFailed = 0;
-    for (int i = 0; i < added; i++)
-        removeFailed += g_samgr->RemoveSystemAbility(6000 + i) != ERR_NONE;
-
+    Filled sas = FillUntilRefused(
+        6000, kQuota, [&](int32_t id) { return g_samgr->AddSystemAbility(id, sa); },
+        [](int32_t id) { return g_samgr->RemoveSystemAbility(id); });
     auto listener = MakeSptr<Listener>();
-    int subscribed = 0, subRefusedAt = -1;
-    std::string subError;
-    for (int i = 0; i <= kQuota && subRefusedAt < 0; i++) {
-        if (g_samgr->SubscribeSystemAbility(8000 + i, listener) == ERR_NONE) {
-            subscribed++;
-        } else {
-            subRefusedAt = i;
-            subError = g_samgr->GetLastError();
-        }
-    }
-    int unsubscribeFailed = 0;
-    for (int i = 0; i < subscribed; i++)
-        unsubscribeFailed += g_samgr->UnSubscribeSystemAbility(8000 + i, listener) != ERR_NONE;
-    why = std::to_string(added) + " SAs added (" + std::to_string(held) + " held before), " +
-          std::to_string(subscribed) + " subscriptions: " + saError + " / " + subError;
-    CHECK(added + held == kQuota);
-    CHECK(refusedAt == added);
-    CHECK(saError == "pid " + std::to_string(getpid()) + " holds 1024 system abilities, " +
-                         "samgr's limit per process");
-    CHECK(removeFailed == 0);
-    CHECK(subRefusedAt == subscribed);
-    CHECK(Contains(subError, "subscriptions, samgr's limit per process"));
-    CHECK(unsubscribeFailed == 0);
+    Filled subs = FillUntilRefused(
+        8000, kQuota, [&](int32_t id) { return g_samgr->SubscribeSystemAbility(id, listener); },
+        [&](int32_t id) { return g_samgr->UnSubscribeSystemAbility(id, listener); });
+    why = std::to_string(sas.accepted) + " SAs added (" + std::to_string(held) +
+          " held before), " + std::to_string(subs.accepted) + " subscriptions: " + sas.error +
+          " / " + subs.error;
+    CHECK(sas.accepted + held == kQuota);
+    CHECK(sas.refused);
+    CHECK(sas.error == "pid " + std::to_string(getpid()) + " holds 1024 system abilities, " +
+                           "samgr's limit per process");
+    CHECK(sas.undoFailed == 0);
+    CHECK(subs.refused);
+    CHECK(Contains(subs.error, "subscriptions, samgr's limit per process"));
+    CHECK(subs.undoFailed == 0);
     // Under the limit again: both work.
     CHECK_SAMGR(g_samgr->AddSystemAbility(6000, sa) == ERR_NONE);
     CHECK(g_samgr->RemoveSystemAbility(6000) == ERR_NONE);
