@@ -60,10 +60,6 @@ Result<std::size_t> WriteArgs(MessageParcel& data, const std::vector<TypedArg>& 
 Result<std::vector<std::string>> DecodeReply(MessageParcel& reply,
                                              const std::vector<ArgType>& types);
 
-// Invalid UTF-8 is refused (the error names the byte offset).
-Result<std::u16string> Utf8ToUtf16(std::string_view text);
-// Unpaired surrogates become U+FFFD.
-std::string Utf16ToUtf8(std::u16string_view text);
 // "v", with backslash escapes for quotes, backslashes and control bytes.
 std::string Quote(std::string_view text);
 

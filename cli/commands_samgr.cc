@@ -15,6 +15,7 @@
 #include <ipckit/iservice_registry.h>
 #include <ipckit/message_option.h>
 #include <ipckit/message_parcel.h>
+#include <ipckit/utf.h>
 
 #include "args.h"
 #include "cli.h"

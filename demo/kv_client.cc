@@ -55,12 +55,6 @@ std::string Error(int err)
     return std::string(ErrorString(err)) + " (" + std::to_string(err) + ")";
 }
 
-// Descriptors are ASCII; enough to print them.
-std::string Narrow(const std::u16string& text)
-{
-    return std::string(text.begin(), text.end());
-}
-
 double MsSince(Clock::time_point start)
 {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
@@ -184,8 +178,8 @@ void LoadOnDemand(Demo& d)
     }
     std::u16string descriptor = object->GetInterfaceDescriptor();
     if (descriptor != IKvStore::GetDescriptor())
-        Fail(1, "SA " + std::to_string(d.id) + " is '" + Narrow(descriptor) + "', not " +
-                    Narrow(IKvStore::GetDescriptor()));
+        Fail(1, "SA " + std::to_string(d.id) + " is '" + Utf16ToUtf8(descriptor) + "', not " +
+                    Utf16ToUtf8(IKvStore::GetDescriptor()));
     d.store = iface_cast<IKvStore>(object);
     d.servicePid = OwnerOf(d.samgr, d.id);
     if (!d.store || d.servicePid <= 1 || d.servicePid == getpid())

@@ -11,6 +11,7 @@
 
 #include "ipckit/ipc_errors.h"
 #include "ipckit/ipc_skeleton.h"
+#include "ipckit/utf.h"
 #include "samgr_log.h"
 
 namespace samgr {
@@ -23,16 +24,6 @@ using ipckit::sptr;
 using ipckit::wptr;
 
 namespace {
-
-// Descriptors and permissions are ASCII in practice; anything else shows
-// as '?' in logs.
-std::string Narrow(const std::u16string& s)
-{
-    std::string out;
-    for (char16_t c : s)
-        out += c < 0x80 ? static_cast<char>(c) : '?';
-    return out;
-}
 
 std::string JoinWords(const std::vector<std::string>& words)
 {
@@ -251,7 +242,7 @@ int32_t SystemAbilityManager::AddSystemAbility(int32_t id, const sptr<IRemoteObj
     entry.info.isDistributed = extraProp.isDistributed;
     entry.info.permission = extraProp.permission;
     sptr<DeathRecipient> death = entry.death;
-    std::string descriptor = Narrow(entry.info.descriptor);
+    std::string descriptor = ipckit::Utf16ToUtf8(entry.info.descriptor);
 
     Entry old;  // a replaced entry, let go of outside the lock
     {
@@ -274,13 +265,13 @@ int32_t SystemAbilityManager::AddSystemAbility(int32_t id, const sptr<IRemoteObj
         PostLocked(id, true);
         changed_.notify_all();
     }
-    if (old.object)
+    if (old.object) {
         old.object->RemoveDeathRecipient(old.death);
-    if (old.object)
         LogEvent("SA %d replaced by pid %d (uid %u; it was pid %d's): %s", id, pid, uid,
                  old.info.pid, descriptor.c_str());
-    else
+    } else {
         LogEvent("SA %d added by pid %d (uid %u): %s", id, pid, uid, descriptor.c_str());
+    }
     // Watched from now on; a process that died already is noticed here
     // (the driver reports a dead node at once, or the proxy knows).
     if (ability->IsProxyObject() && !ability->AddDeathRecipient(death))
@@ -440,7 +431,7 @@ int SystemAbilityManager::Dump(int fd, const std::vector<std::u16string>&)
                 std::to_string(loads_.size()) + " starting, config " + config_.path + "\n";
         for (const auto& [id, e] : abilities_)
             text += "SA " + std::to_string(id) + " pid " + std::to_string(e.info.pid) + " uid " +
-                    std::to_string(e.info.uid) + " " + Narrow(e.info.descriptor) + "\n";
+                    std::to_string(e.info.uid) + " " + ipckit::Utf16ToUtf8(e.info.descriptor) + "\n";
         for (const auto& [id, load] : loads_)
             text += "SA " + std::to_string(id) + " starting: `" + load->command + "` (pid " +
                     std::to_string(load->pid) + ")\n";

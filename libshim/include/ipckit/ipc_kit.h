@@ -17,3 +17,4 @@
 #include "ipckit/refbase.h"
 #include "ipckit/result.h"
 #include "ipckit/unique_fd.h"
+#include "ipckit/utf.h"
