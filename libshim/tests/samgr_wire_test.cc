@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <functional>
 #include <map>
 #include <vector>
 
@@ -184,6 +185,70 @@ TEST_F(SamgrWire, AWrongInterfaceTokenIsRefused)
     EXPECT_EQ(fake->ProcessRequest(ISystemAbilityManager::LIST_SYSTEM_ABILITY_TRANSACTION, data,
                                    reply, option),
               ERR_INVALID_DATA);
+}
+
+// A "samgr" that answers every request with the same reply bytes: the
+// proxy must treat a reply as untrusted input.
+class CannedReply : public Loopback {
+public:
+    explicit CannedReply(std::function<void(MessageParcel&)> fill)
+        : Loopback(nullptr), fill_(std::move(fill))
+    {
+    }
+    int SendRequest(uint32_t, MessageParcel&, MessageParcel& reply, MessageOption&) override
+    {
+        fill_(reply);
+        reply.RewindRead(0);
+        return ERR_NONE;
+    }
+
+private:
+    std::function<void(MessageParcel&)> fill_;
+};
+
+sptr<ISystemAbilityManager> SamgrAnswering(std::function<void(MessageParcel&)> fill)
+{
+    return iface_cast<ISystemAbilityManager>(MakeSptr<CannedReply>(std::move(fill)));
+}
+
+TEST(SamgrWireGarbage, MalformedRepliesAreRefusedNotTrusted)
+{
+    // Nothing at all: not even a result.
+    auto empty = SamgrAnswering([](MessageParcel&) {});
+    EXPECT_EQ(empty->RemoveSystemAbility(1), ERR_INVALID_REPLY);
+    EXPECT_EQ(empty->GetLastError(), "samgr's reply is malformed");
+    EXPECT_TRUE(empty->ListSystemAbilities().empty());
+
+    // Success, then a count far beyond anything samgr could hold.
+    auto huge = SamgrAnswering([](MessageParcel& r) {
+        r.WriteInt32(ERR_NONE);
+        r.WriteString("");
+        r.WriteInt32(0x7fffffff);
+    });
+    std::vector<SystemAbilityInfo> infos;
+    EXPECT_EQ(huge->ListSystemAbilityInfos(infos), ERR_INVALID_REPLY);
+    EXPECT_NE(huge->GetLastError().find("bad count"), std::string::npos);
+    EXPECT_TRUE(infos.empty());
+
+    // A plausible count, then an entry cut short.
+    auto cut = SamgrAnswering([](MessageParcel& r) {
+        r.WriteInt32(ERR_NONE);
+        r.WriteString("");
+        r.WriteInt32(2);
+        r.WriteInt32(7);
+        r.WriteInt32(77);
+    });
+    EXPECT_EQ(cut->ListSystemAbilityInfos(infos), ERR_INVALID_REPLY);
+    EXPECT_NE(cut->GetLastError().find("truncated"), std::string::npos);
+    EXPECT_TRUE(infos.empty());
+
+    // Success without the object it promised.
+    auto noObject = SamgrAnswering([](MessageParcel& r) {
+        r.WriteInt32(ERR_NONE);
+        r.WriteString("");
+    });
+    EXPECT_EQ(noObject->CheckSystemAbility(1), nullptr);
+    EXPECT_EQ(noObject->GetLastError(), "samgr's reply holds no object");
 }
 
 TEST(SamgrClient, NoDriverMeansNoSamgr)
