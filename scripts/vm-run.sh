@@ -17,7 +17,9 @@
 # finish within IPCKIT_VM_TIMEOUT seconds, the kernel is tainted beyond
 # out-of-tree/unsigned, or the log shows an Oops/BUG/WARNING or a
 # sanitizer report. Writes "passed failed skipped kunit" to <out>/counts.
-# IPCKIT_MODULE overrides the module to test.
+# IPCKIT_MODULE overrides the module to test. IPCKIT_TESTS (comma-separated
+# selftest names, e.g. refcount_test,death_test) runs only those selftests:
+# for a quick loop while working on one area, never in make check.
 set -eu
 
 lane=stock
@@ -79,7 +81,7 @@ set +e
 # shellcheck disable=SC2086
 timeout -k 5 "$timeout_s" qemu-system-x86_64 $accel -smp 2 -m 1024 \
 	-kernel "$kernel" -initrd "$out/initramfs.cpio" \
-	-append "console=ttyS0 quiet log_buf_len=16M panic=-1 mitigations=off $cmdline_extra IPCKIT_JOB=$job IPCKIT_LANE=$lane" \
+	-append "console=ttyS0 quiet log_buf_len=16M panic=-1 mitigations=off $cmdline_extra IPCKIT_JOB=$job IPCKIT_LANE=$lane${IPCKIT_TESTS:+ IPCKIT_TESTS=$IPCKIT_TESTS}" \
 	-display none -no-reboot -monitor none \
 	-serial stdio -serial "file:$out/results.txt" < /dev/null |
 	tee "$out/console.log"
