@@ -6,7 +6,10 @@
 #ifndef _IPCKIT_COMPAT_H
 #define _IPCKIT_COMPAT_H
 
+#include <linux/file.h>
+#include <linux/fdtable.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
 #include <linux/shrinker.h>
 #include <linux/version.h>
 
@@ -29,6 +32,23 @@ static inline int ipckit_register_shrinker(struct shrinker *shrinker,
 	return register_shrinker(shrinker, "%s", name);
 #else
 	return register_shrinker(shrinker);
+#endif
+}
+
+/* v6.1 added TASK_FREEZABLE (before: freezable_schedule()). */
+#ifdef TASK_FREEZABLE
+#define IPCKIT_TASK_FREEZABLE TASK_FREEZABLE
+#else
+#define IPCKIT_TASK_FREEZABLE 0
+#endif
+
+/* v6.8 renamed close_fd_get_file() to file_close_fd(). */
+static inline struct file *ipckit_close_fd_get_file(unsigned int fd)
+{
+#if KERNEL_VERSION(6, 8, 0) <= LINUX_VERSION_CODE
+	return file_close_fd(fd);
+#else
+	return close_fd_get_file(fd);
 #endif
 }
 

@@ -71,7 +71,6 @@ int ipckit_context_create(const char *name, struct dentry *debugfs_root,
 	strscpy(ctx->name, name, sizeof(ctx->name));
 	mutex_init(&ctx->lock);
 	spin_lock_init(&ctx->mgr_lock);
-	mutex_init(&ctx->death_lock);
 	ctx->mgr_uid = INVALID_UID;
 	INIT_LIST_HEAD(&ctx->procs);
 	INIT_LIST_HEAD(&ctx->link);
@@ -84,7 +83,6 @@ int ipckit_context_create(const char *name, struct dentry *debugfs_root,
 	err = misc_register(&ctx->misc);
 	if (err) {
 		ipckit_log_taken(name, err);
-		mutex_destroy(&ctx->death_lock);
 		mutex_destroy(&ctx->lock);
 		kfree(ctx);
 		return err;
@@ -107,7 +105,6 @@ void ipckit_context_destroy(struct ipckit_context *ctx)
 	debugfs_remove_recursive(ctx->debugfs);
 	misc_deregister(&ctx->misc);
 	WARN_ON(!list_empty(&ctx->procs));
-	mutex_destroy(&ctx->death_lock);
 	mutex_destroy(&ctx->lock);
 	kfree(ctx);
 }
@@ -119,7 +116,7 @@ void ipckit_context_destroy(struct ipckit_context *ctx)
  *
  * Return: 0; -EBUSY when the context has a manager; -EPERM when the LSM
  * refuses or the caller's euid differs from the first manager's, as the
- * reference; -ENOMEM.
+ * reference, or from the context_mgr_uid module parameter; -ENOMEM.
  */
 int ipckit_context_set_mgr(struct ipckit_proc *proc,
 			   const struct flat_binder_object *fbo)
@@ -127,7 +124,7 @@ int ipckit_context_set_mgr(struct ipckit_proc *proc,
 	struct ipckit_context *ctx = proc->ctx;
 	kuid_t euid = current_euid();
 	struct ipckit_node *node;
-	int ret;
+	int mgr_uid, ret;
 
 	mutex_lock(&ctx->lock);
 	if (ctx->mgr_node) {
@@ -139,6 +136,14 @@ int ipckit_context_set_mgr(struct ipckit_proc *proc,
 	ret = security_binder_set_context_mgr(proc->cred);
 	if (ret < 0)
 		goto out;
+	mgr_uid = READ_ONCE(ipckit_context_mgr_uid);
+	if (mgr_uid >= 0 &&
+	    !uid_eq(euid, make_kuid(&init_user_ns, mgr_uid))) {
+		pr_info_ratelimited(IPCKIT_LOG_PREFIX "%s: pid %d: context manager is reserved for euid %d (context_mgr_uid)\n",
+				    ctx->name, proc->pid, mgr_uid);
+		ret = -EPERM;
+		goto out;
+	}
 	if (uid_valid(ctx->mgr_uid) && !uid_eq(ctx->mgr_uid, euid)) {
 		pr_info_ratelimited(IPCKIT_LOG_PREFIX "%s: pid %d: context manager must have euid %u\n",
 				    ctx->name, proc->pid,
@@ -146,29 +151,28 @@ int ipckit_context_set_mgr(struct ipckit_proc *proc,
 		ret = -EPERM;
 		goto out;
 	}
-	node = ipckit_node_new(proc, fbo ? fbo->binder : 0,
-			       fbo ? fbo->cookie : 0, fbo ? fbo->flags : 0);
-	if (!node) {
-		ret = -ENOMEM;
+	ret = ipckit_node_get_or_new(proc, fbo, &node);
+	if (ret)
 		goto out;
-	}
 	/* The manager's node is always referenced: it never hears BR_ACQUIRE. */
-	spin_lock(&proc->inner_lock);
+	ipckit_node_inner_lock(node);
+	node->is_mgr = true;
 	node->local_strong_refs++;
 	node->local_weak_refs++;
 	node->has_strong_ref = true;
 	node->has_weak_ref = true;
-	spin_unlock(&proc->inner_lock);
+	ipckit_node_inner_unlock(node);
 	ctx->mgr_uid = euid;
 	spin_lock(&ctx->mgr_lock);
-	ctx->mgr_node = node;	/* takes over the creation reference */
+	ctx->mgr_node = node;	/* kept by its counts until the owner dies */
 	spin_unlock(&ctx->mgr_lock);
+	ipckit_node_put(node);
 out:
 	mutex_unlock(&ctx->lock);
 	return ret;
 }
 
-/* The context manager's node with a reference, or NULL. */
+/* The context manager's node with a temporary reference, or NULL. */
 struct ipckit_node *ipckit_context_get_mgr(struct ipckit_context *ctx)
 {
 	struct ipckit_node *node;
@@ -181,20 +185,50 @@ struct ipckit_node *ipckit_context_get_mgr(struct ipckit_context *ctx)
 	return node;
 }
 
-/* @proc is dying: free the manager slot if it held it. */
+/*
+ * The manager as a transaction's target (handle 0), pinned as
+ * ipckit_node_get_for_txn() does. Return: BR_OK, or BR_DEAD_REPLY when
+ * there is no manager or it is dying.
+ */
+u32 ipckit_context_get_mgr_for_txn(struct ipckit_context *ctx,
+				   struct ipckit_node **node,
+				   struct ipckit_proc **owner)
+{
+	u32 ret = BR_DEAD_REPLY;
+
+	spin_lock(&ctx->mgr_lock);
+	if (ctx->mgr_node && ipckit_node_get_for_txn(ctx->mgr_node, owner)) {
+		*node = ctx->mgr_node;
+		ret = BR_OK;
+	}
+	spin_unlock(&ctx->mgr_lock);
+	return ret;
+}
+
+/* @proc is the context manager. */
+bool ipckit_context_is_mgr(struct ipckit_proc *proc)
+{
+	struct ipckit_context *ctx = proc->ctx;
+	bool is_mgr;
+
+	spin_lock(&ctx->mgr_lock);
+	is_mgr = ctx->mgr_node && READ_ONCE(ctx->mgr_node->proc) == proc;
+	spin_unlock(&ctx->mgr_lock);
+	return is_mgr;
+}
+
+/*
+ * @proc is dying: free the manager slot if it held it. The node itself
+ * goes with the rest of @proc's (ipckit_node_release_all()).
+ */
 void ipckit_context_drop_mgr(struct ipckit_proc *proc)
 {
 	struct ipckit_context *ctx = proc->ctx;
-	struct ipckit_node *node = NULL;
 
 	mutex_lock(&ctx->lock);
 	spin_lock(&ctx->mgr_lock);
-	if (ctx->mgr_node && READ_ONCE(ctx->mgr_node->proc) == proc) {
-		node = ctx->mgr_node;
+	if (ctx->mgr_node && READ_ONCE(ctx->mgr_node->proc) == proc)
 		ctx->mgr_node = NULL;
-	}
 	spin_unlock(&ctx->mgr_lock);
 	mutex_unlock(&ctx->lock);
-	if (node)
-		ipckit_node_put(node);
 }

@@ -4,27 +4,28 @@
  * BR_DEAD_BINDER when the node's owner dies; BC_CLEAR_DEATH_NOTIFICATION
  * and BR_CLEAR_DEATH_NOTIFICATION_DONE; BC_DEAD_BINDER_DONE.
  *
- * Locking: see internal.h. ipckit_context::death_lock guards the links
- * between nodes, refs and notifications; each notification's place in a
- * work list is guarded by its process's inner_lock, taken inside. Death
- * bookkeeping is rare, so one mutex per context keeps it simple without
- * touching the transaction path.
+ * Locking: see internal.h. ref->death is set and cleared under the
+ * holder's outer_lock and the node's lock, so the owner's death (which
+ * walks the node's refs under node->lock) sees each notification either
+ * before or after, never half made; a notification's place in a work
+ * list is guarded by its process's inner_lock, taken inside. Nothing
+ * context-wide is taken: a new handle costs no global lock.
  */
 #include <linux/slab.h>
 
 #include "internal.h"
 
 /*
- * Where a BR_ for @thread's own request goes: a looper's goes to the pool
- * (any looper may report it), anyone else's to the thread itself.
+ * Where a BR_CLEAR_DEATH_NOTIFICATION_DONE for @thread's own request goes,
+ * as the reference: a looper's to itself, anyone else's to the process.
  */
-static void ipckit_death_queue_for_thread_ilocked(struct ipckit_thread *thread,
-						  struct ipckit_work *work)
+static void ipckit_death_queue_clear_ilocked(struct ipckit_thread *thread,
+					     struct ipckit_work *work)
 {
 	if (thread->looper & (IPCKIT_LOOPER_REGISTERED | IPCKIT_LOOPER_ENTERED))
-		ipckit_proc_queue_work_ilocked(thread->proc, NULL, work);
-	else
 		ipckit_enqueue_thread_work_ilocked(thread, work);
+	else
+		ipckit_proc_queue_work_ilocked(thread->proc, NULL, work);
 }
 
 /**
@@ -42,7 +43,6 @@ int ipckit_death_request(struct ipckit_thread *thread, u32 handle,
 			 binder_uintptr_t cookie)
 {
 	struct ipckit_proc *proc = thread->proc;
-	struct ipckit_context *ctx = proc->ctx;
 	struct ipckit_death *death;
 	struct ipckit_ref *ref;
 
@@ -53,24 +53,25 @@ int ipckit_death_request(struct ipckit_thread *thread, u32 handle,
 	death->work.type = IPCKIT_WORK_DEAD_BINDER;
 	death->cookie = cookie;
 
-	mutex_lock(&ctx->death_lock);
-	ref = ipckit_ref_lookup(proc, handle);
+	spin_lock(&proc->outer_lock);
+	ref = ipckit_ref_get_olocked(proc, handle, false);
 	if (!ref || ref->death) {
-		mutex_unlock(&ctx->death_lock);
+		spin_unlock(&proc->outer_lock);
 		kfree(death);
 		ipckit_user_error(thread, "BC_REQUEST_DEATH_NOTIFICATION: %s handle %u\n",
 				  ref ? "already watching" : "no such", handle);
 		return 0;
 	}
-	death->ref = ref;
+	/* node->lock orders this against the owner's death. */
+	spin_lock(&ref->node->lock);
 	ref->death = death;
-	if (ref->node->is_dead) {
+	if (!ref->node->proc) {
 		spin_lock(&proc->inner_lock);
-		ipckit_death_queue_for_thread_ilocked(thread, &death->work);
+		ipckit_proc_queue_work_ilocked(proc, NULL, &death->work);
 		spin_unlock(&proc->inner_lock);
-		wake_up_interruptible(&thread->wait);
 	}
-	mutex_unlock(&ctx->death_lock);
+	spin_unlock(&ref->node->lock);
+	spin_unlock(&proc->outer_lock);
 	return 0;
 }
 
@@ -90,31 +91,32 @@ int ipckit_death_clear(struct ipckit_thread *thread, u32 handle,
 		       binder_uintptr_t cookie)
 {
 	struct ipckit_proc *proc = thread->proc;
-	struct ipckit_context *ctx = proc->ctx;
 	struct ipckit_death *death;
 	struct ipckit_ref *ref;
 
-	mutex_lock(&ctx->death_lock);
-	ref = ipckit_ref_lookup(proc, handle);
+	spin_lock(&proc->outer_lock);
+	ref = ipckit_ref_get_olocked(proc, handle, false);
 	death = ref ? ref->death : NULL;
 	if (!death || death->cookie != cookie) {
-		mutex_unlock(&ctx->death_lock);
+		spin_unlock(&proc->outer_lock);
 		ipckit_user_error(thread,
 				  "BC_CLEAR_DEATH_NOTIFICATION: no notification %016llx on handle %u\n",
 				  (u64)cookie, handle);
 		return 0;
 	}
-	ref->death = NULL;
-	death->ref = NULL;
+	spin_lock(&ref->node->lock);
+	ref->death = NULL;	/* from now on the work item owns @death */
 	spin_lock(&proc->inner_lock);
 	if (list_empty(&death->work.entry)) {
 		death->work.type = IPCKIT_WORK_CLEAR_DEATH_NOTIFICATION;
-		ipckit_death_queue_for_thread_ilocked(thread, &death->work);
+		ipckit_death_queue_clear_ilocked(thread, &death->work);
 	} else {
+		WARN_ON(death->work.type != IPCKIT_WORK_DEAD_BINDER);
 		death->work.type = IPCKIT_WORK_DEAD_BINDER_AND_CLEAR;
 	}
 	spin_unlock(&proc->inner_lock);
-	mutex_unlock(&ctx->death_lock);
+	spin_unlock(&ref->node->lock);
+	spin_unlock(&proc->outer_lock);
 	return 0;
 }
 
@@ -131,7 +133,7 @@ void ipckit_death_done(struct ipckit_thread *thread, binder_uintptr_t cookie)
 		list_del_init(&death->work.entry);
 		if (death->work.type == IPCKIT_WORK_DEAD_BINDER_AND_CLEAR) {
 			death->work.type = IPCKIT_WORK_CLEAR_DEATH_NOTIFICATION;
-			ipckit_death_queue_for_thread_ilocked(thread, &death->work);
+			ipckit_death_queue_clear_ilocked(thread, &death->work);
 		}
 		spin_unlock(&proc->inner_lock);
 		return;
@@ -141,71 +143,14 @@ void ipckit_death_done(struct ipckit_thread *thread, binder_uintptr_t cookie)
 			  (u64)cookie);
 }
 
-/**
- * ipckit_death_node_died() - the owner of @node died: notify every watcher
- * @node: the node, already orphaned
- *
- * Each watching process gets one BR_DEAD_BINDER, queued for any of its
- * loopers.
- */
-void ipckit_death_node_died(struct ipckit_node *node)
-{
-	struct ipckit_context *ctx = node->ctx;
-	struct ipckit_ref *ref;
-
-	mutex_lock(&ctx->death_lock);
-	node->is_dead = true;
-	list_for_each_entry(ref, &node->holders, node_link) {
-		struct ipckit_death *death = ref->death;
-		struct ipckit_proc *proc = ref->proc;
-
-		if (!death)
-			continue;
-		spin_lock(&proc->inner_lock);
-		if (!proc->is_dead && list_empty(&death->work.entry))
-			ipckit_proc_queue_work_ilocked(proc, NULL, &death->work);
-		spin_unlock(&proc->inner_lock);
-	}
-	mutex_unlock(&ctx->death_lock);
-}
-
-/**
- * ipckit_death_ref_gone() - @ref's process died: unlink it and its watch
- * @ref: the ref, already off its process's list
- *
- * The process is dead and no ioctl of it runs, so its work lists are
- * only touched here and by ipckit_death_release_work().
- */
-void ipckit_death_ref_gone(struct ipckit_ref *ref)
-{
-	struct ipckit_context *ctx = ref->node->ctx;
-	struct ipckit_death *death;
-
-	mutex_lock(&ctx->death_lock);
-	list_del(&ref->node_link);
-	death = ref->death;
-	ref->death = NULL;
-	if (death) {
-		spin_lock(&ref->proc->inner_lock);
-		list_del_init(&death->work.entry);
-		spin_unlock(&ref->proc->inner_lock);
-		kfree(death);
-	}
-	mutex_unlock(&ctx->death_lock);
-}
-
 /*
- * A dying process drops a queued or delivered notification: one still
- * attached to a ref goes with the ref (above), a cleared one goes here.
+ * A dying process drops a queued or delivered notification. One still
+ * attached to a ref is freed with the ref (ipckit_ref_release_all(), which
+ * runs first); what is left here was cleared and belongs to its work item.
  */
 void ipckit_death_release_work(struct ipckit_proc *proc, struct ipckit_work *w)
 {
-	struct ipckit_death *death = container_of(w, struct ipckit_death, work);
-	bool cleared;
-
-	mutex_lock(&proc->ctx->death_lock);
-	cleared = !death->ref;
-	mutex_unlock(&proc->ctx->death_lock);
-	if (cleared)
-		kfree(death);
+	if (w->type == IPCKIT_WORK_DEAD_BINDER)
+		return;	/* still a ref's: freed with it */
+	kfree(container_of(w, struct ipckit_death, work));
 }

@@ -125,22 +125,28 @@ static void ipckit_print_thread_ilocked(struct seq_file *m,
 
 static void ipckit_print_proc(struct seq_file *m, struct ipckit_proc *proc)
 {
-	struct ipckit_thread *thread;
-	struct ipckit_node *node;
+	struct rb_node *n;
 
 	spin_lock(&proc->inner_lock);
 	seq_printf(m, "proc %d%s: max_threads %u requested %u started %u todo %zu\n",
 		   proc->pid, proc->is_dead ? " (dead)" : "", proc->max_threads,
 		   proc->requested_threads, proc->requested_threads_started,
 		   ipckit_count_list(&proc->todo));
-	list_for_each_entry(thread, &proc->threads, proc_link)
-		ipckit_print_thread_ilocked(m, thread);
-	list_for_each_entry(node, &proc->nodes, proc_link)
-		seq_printf(m, "  node %016llx cookie %016llx refs %u%s queued_oneway %zu\n",
+	for (n = rb_first(&proc->threads); n; n = rb_next(n))
+		ipckit_print_thread_ilocked(m, rb_entry(n, struct ipckit_thread,
+							rb_node));
+	for (n = rb_first(&proc->nodes); n; n = rb_next(n)) {
+		struct ipckit_node *node = rb_entry(n, struct ipckit_node,
+						    rb_node);
+
+		seq_printf(m, "  node %016llx cookie %016llx strong %d+%d weak %d%s tmp %d%s queued_oneway %zu\n",
 			   (u64)node->ptr, (u64)node->cookie,
-			   refcount_read(&node->refs),
-			   node->has_async ? " busy" : "",
+			   node->internal_strong_refs, node->local_strong_refs,
+			   node->local_weak_refs,
+			   hlist_empty(&node->refs) ? "" : " +refs",
+			   node->tmp_refs, node->has_async ? " busy" : "",
 			   ipckit_count_list(&node->async_todo));
+	}
 	spin_unlock(&proc->inner_lock);
 	seq_puts(m, "  ");
 	ipckit_alloc_print(&proc->alloc, m);

@@ -59,12 +59,12 @@ bool ipckit_outstanding_dec_ilocked(struct ipckit_proc *proc,
 /* Work in flight: counted transactions, or a call a thread is part of. */
 static bool ipckit_txns_pending_ilocked(struct ipckit_proc *proc)
 {
-	struct ipckit_thread *thread;
+	struct rb_node *n;
 
 	if (proc->outstanding_txns > 0)
 		return true;
-	list_for_each_entry(thread, &proc->threads, proc_link)
-		if (thread->transaction_stack)
+	for (n = rb_first(&proc->threads); n; n = rb_next(n))
+		if (rb_entry(n, struct ipckit_thread, rb_node)->transaction_stack)
 			return true;
 	return false;
 }
@@ -165,11 +165,33 @@ static int ipckit_freeze_proc(struct ipckit_proc *proc,
 	return ret < 0 ? ret : 0;
 }
 
+/*
+ * Freezing stops a process as surely as SIGSTOP, so it takes the right
+ * to signal it, as kill(2) checks it: the same real or effective uid as
+ * the target's real or saved uid, or CAP_KILL in the target's user
+ * namespace. The reference leaves this to an LSM policy (Android's); on
+ * a host without one, where the device is 0666, this is the policy.
+ */
+static bool ipckit_may_freeze(struct task_struct *tsk)
+{
+	const struct cred *cred = current_cred(), *tcred;
+	bool ok;
+
+	rcu_read_lock();
+	tcred = __task_cred(tsk);
+	ok = uid_eq(cred->euid, tcred->suid) || uid_eq(cred->euid, tcred->uid) ||
+	     uid_eq(cred->uid, tcred->suid) || uid_eq(cred->uid, tcred->uid) ||
+	     ns_capable(tcred->user_ns, CAP_KILL);
+	rcu_read_unlock();
+	return ok;
+}
+
 /**
  * ipckit_freeze() - BINDER_FREEZE
  * @info: pid, enable, timeout_ms as userspace gave them
  *
- * Return: 0; -EINVAL if @info->pid has no ipckit device open; -EAGAIN or
+ * Return: 0; -EINVAL if @info->pid has no ipckit device open; -EPERM if
+ * the caller could not signal it (ipckit_may_freeze()); -EAGAIN or
  * -ERESTARTSYS from the first open that could not be frozen (opens
  * frozen before it stay frozen, later ones are left as they were);
  * -ENOMEM.
@@ -187,6 +209,11 @@ int ipckit_freeze(const struct binder_freeze_info *info)
 		pr_info_ratelimited(IPCKIT_LOG_PREFIX "freeze: pid %u has no ipckit device open\n",
 				    info->pid);
 		return -EINVAL;
+	}
+	if (!ipckit_may_freeze(procs[0]->tsk)) {
+		pr_info_ratelimited(IPCKIT_LOG_PREFIX "freeze: pid %d may not freeze pid %u (it could not signal it)\n",
+				    task_tgid_nr(current), info->pid);
+		ret = -EPERM;
 	}
 	/*
 	 * Newest open first, stopping at the first that cannot be frozen:

@@ -13,21 +13,21 @@
  *	@mgr_node is also guarded by ipckit_context::mgr_lock (spinlock,
  *	nested inside) so that transactions to handle 0 need only that.
  *
- * struct ipckit_node::lock (spinlock)
- *	guards the node's owner pointer, cleared when the owner dies.
+ * struct ipckit_proc::outer_lock (spinlock)
+ *	guards the process's handles: both ref trees, every ref's strong
+ *	and weak counts and its death notification pointer.
  *
- * struct ipckit_context::death_lock (mutex)
- *	guards death-notification bookkeeping: which refs point at a node,
- *	which notifications they carry, whether the node's owner died. Taken
- *	only by BC_REQUEST/CLEAR_DEATH_NOTIFICATION, ref creation and process
- *	death, never per transaction. Any proc's inner_lock nests inside it.
+ * struct ipckit_node::lock (spinlock)
+ *	guards the node's owner pointer (cleared when the owner dies), its
+ *	list of refs (@refs), and its counts once the owner is gone.
  *
  * struct ipckit_proc::inner_lock (spinlock)
  *	guards everything that moves on the hot path of one process: its
- *	@todo list, @threads, @waiting_threads, @nodes, @handles, thread looper state,
- *	every thread's @todo, @transaction_stack, @process_todo and errors,
- *	the to_parent links of transactions its threads received, and the
- *	async queues of its nodes. Never held across a sleep or user copy.
+ *	@todo list, thread tree, @waiting_threads, node tree, thread looper
+ *	state, every thread's @todo, @transaction_stack, @process_todo and
+ *	errors, the to_parent links of transactions its threads received,
+ *	and, while it owns them, its nodes' counts, flags, queued work and
+ *	async queues. Never held across a sleep or user copy.
  *
  * struct ipckit_transaction::lock (spinlock)
  *	guards @from, @to_proc and @to_thread, which a dying thread clears.
@@ -35,23 +35,30 @@
  * struct ipckit_alloc::lock (mutex, alloc.c)
  *	guards one process's receive area (buffers, pages).
  *
- * Nesting order, outermost first:
+ * Nesting order, outermost first (as the reference driver):
  *	ipckit_contexts_lock -> ipckit_context::lock
  *	ipckit_context::lock -> ipckit_alloc::lock -> mmap_lock
- *	ipckit_context::lock -> ipckit_proc::inner_lock (frozen-state query)
- *	ipckit_context::death_lock -> ipckit_proc::inner_lock
+ *	ipckit_context::lock -> ipckit_context::mgr_lock
+ *	ipckit_proc::outer_lock -> ipckit_node::lock -> ipckit_proc::inner_lock
+ *	ipckit_context::mgr_lock -> ipckit_node::lock
  *	ipckit_proc::inner_lock -> ipckit_transaction::lock
- * Two processes' inner locks are never held together: work moves from one
- * process to another by taking the target's lock alone.
+ * A node's lock may be held with the inner_lock of its owner and, when
+ * its owner dies, of each process holding a ref on it, one at a time
+ * (ipckit_node_inner_lock() takes node->lock, then the owner's). No other
+ * two processes' locks are held together: work moves from one process to
+ * another by taking the target's inner_lock alone.
  *
- * Lifetimes are reference counts: a proc lives while its file is open or
- * a transaction or thread holds @refs; a thread while its proc lists it
- * or a transaction holds @refs; a node while its owner is alive or
- * anything holds @refs. Statistics are atomic64_t counters read
+ * Lifetimes: a proc lives while its file is open or a transaction or
+ * thread holds @refs; a thread while its proc lists it or a transaction
+ * holds @refs. A node has no count of its own: it lives while handles,
+ * strong/weak counts, temporary holders (@tmp_refs) or its owner's view
+ * of it keep it (node.c). Statistics are atomic64_t counters read
  * locklessly by debugfs.
  *
  * Function suffixes name the lock the caller must hold: _ilocked for
- * ipckit_proc::inner_lock, _clocked for ipckit_context::lock.
+ * ipckit_proc::inner_lock, _olocked for ipckit_proc::outer_lock,
+ * _nilocked for ipckit_node_inner_lock(), _clocked for
+ * ipckit_context::lock.
  */
 #ifndef _IPCKIT_INTERNAL_H
 #define _IPCKIT_INTERNAL_H
@@ -61,6 +68,7 @@
 #include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
+#include <linux/rbtree.h>
 #include <linux/refcount.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
@@ -130,7 +138,6 @@ enum ipckit_obj {
  *           held, or NULL
  * @mgr_uid: euid of the first context manager; later ones must match
  * @mgr_lock: guards @mgr_node for the hot path (nests inside @lock)
- * @death_lock: guards node->holders, node->is_dead, ref->death, death->ref
  * @nprocs:  live processes; debugfs and leak checks read it locklessly
  * @debugfs: this context's debugfs directory, or NULL/ERR when absent
  * @debugfs_procs: its proc/ directory
@@ -149,7 +156,6 @@ struct ipckit_context {
 	struct ipckit_node *mgr_node;
 	kuid_t mgr_uid;
 	spinlock_t mgr_lock; /* guards @mgr_node (hot path) */
-	struct mutex death_lock; /* guards death notification bookkeeping */
 	atomic_t nprocs;
 	struct dentry *debugfs;
 	struct dentry *debugfs_procs;
@@ -205,26 +211,26 @@ struct ipckit_error {
 /**
  * struct ipckit_node - a binder object owned by a process
  * @ctx:         the context, for statistics
- * @lock:        guards @proc
+ * @lock:        guards @proc, @refs; see LOCKING
  * @proc:        owner; NULL once the owner died
- * @refs:        lifetime: the owner's list, the context manager slot and
- *               every in-flight transaction each hold one
+ * @rb_node:     entry in the owner's node tree (by @ptr)
+ * @refs:        every process's ref to this node (struct ipckit_ref)
+ * @tmp_refs:    temporary holders: lookups and transactions in progress
  * @ptr:         the owner's handle for the object (flat_binder_object.binder)
  * @cookie:      the owner's cookie
+ * @min_priority: FLAT_BINDER_FLAG_PRIORITY_MASK: the nice value a
+ *               synchronous call to it runs at, at least
+ * @is_mgr:      the context manager's node
  * @accept_fds:  FLAT_BINDER_FLAG_ACCEPTS_FDS
  * @txn_security_ctx: FLAT_BINDER_FLAG_TXN_SECURITY_CTX
  * @has_async:   a one-way transaction is being handled; more wait in
  *               @async_todo (guarded by the owner's inner_lock)
  * @async_todo:  one-way transactions waiting for @has_async to clear
- * @proc_link:   entry in proc->nodes
- * @holders:     every process's ref to this node (struct ipckit_ref),
- *               guarded by ipckit_context::death_lock
- * @is_dead:     the owner died (guarded by ipckit_context::death_lock)
  *
  * The counts and flags below follow the reference's node-owner protocol
- * and are guarded by the owner's inner_lock (moot once the owner died):
+ * and are guarded by ipckit_node_inner_lock(); a ref's weak count is its
+ * place on @refs:
  * @internal_strong_refs: handles with strong references (one each)
- * @internal_weak_refs:   handles (refs) on the node
  * @local_strong_refs:    strong references of buffers in flight and of
  *                        the owner's pending BR_ACQUIRE
  * @local_weak_refs:      weak ones, likewise
@@ -236,20 +242,20 @@ struct ipckit_error {
  */
 struct ipckit_node {
 	struct ipckit_context *ctx;
-	spinlock_t lock; /* guards @proc */
+	spinlock_t lock; /* guards @proc, @refs */
 	struct ipckit_proc *proc;
-	refcount_t refs;
+	struct rb_node rb_node;
+	struct hlist_head refs;
+	int tmp_refs;
 	binder_uintptr_t ptr;
 	binder_uintptr_t cookie;
+	u8 min_priority;
+	bool is_mgr;
 	bool accept_fds;
 	bool txn_security_ctx;
 	bool has_async;
 	struct list_head async_todo;
-	struct list_head proc_link;
-	struct list_head holders;
-	bool is_dead;
 	int internal_strong_refs;
-	int internal_weak_refs;
 	int local_strong_refs;
 	int local_weak_refs;
 	bool has_strong_ref;
@@ -261,23 +267,29 @@ struct ipckit_node {
 
 /**
  * struct ipckit_ref - a process's handle for another process's node
- * @proc_link: entry in proc->handles, guarded by proc->inner_lock
- * @node_link: entry in node->holders, guarded by ipckit_context::death_lock
- * @node:      the node (reference held)
- * @proc:      the process holding the handle
- * @desc:      the handle number, unique in the process
- * @strong:    strong references the process holds through it (BC_ACQUIRE,
- *             buffers carrying it); guarded by proc->inner_lock
- * @weak:      weak ones (BC_INCREFS, buffers carrying a weak handle)
- * @death:     the death notification requested on it, or NULL (guarded
- *             by ipckit_context::death_lock)
+ * @rb_desc:      entry in proc->refs_by_desc, augmented with @subtree
+ * @rb_node_node: entry in proc->refs_by_node
+ * @node_entry:   entry in node->refs, guarded by node->lock
+ * @node:         the node (kept by @node_entry)
+ * @proc:         the process holding the handle
+ * @desc:         the handle number, unique in the process
+ * @subtree:      refs in this ref's subtree of refs_by_desc
+ * @strong:       strong references the process holds through it
+ *                (BC_ACQUIRE, buffers carrying it)
+ * @weak:         weak ones (BC_INCREFS, buffers carrying a weak handle)
+ * @death:        the death notification requested on it, or NULL
+ *                (changed with node->lock held as well)
+ *
+ * All fields but @node_entry are guarded by proc->outer_lock.
  */
 struct ipckit_ref {
-	struct list_head proc_link;
-	struct list_head node_link;
+	struct rb_node rb_desc;
+	struct rb_node rb_node_node;
+	struct hlist_node node_entry;
 	struct ipckit_node *node;
 	struct ipckit_proc *proc;
 	u32 desc;
+	u32 subtree;
 	int strong;
 	int weak;
 	struct ipckit_death *death;
@@ -290,13 +302,13 @@ struct ipckit_ref {
  *          BC_DEAD_BINDER_DONE (guarded by the proc's inner_lock); its
  *          type says which BR_ is due
  * @cookie: the process's cookie, returned with the BR_
- * @ref:    the ref it watches; NULL once cleared (guarded by
- *          ipckit_context::death_lock)
+ *
+ * Owned by its ref until BC_CLEAR_DEATH_NOTIFICATION, by its work item
+ * (type DEAD_BINDER_AND_CLEAR or CLEAR_DEATH_NOTIFICATION) after.
  */
 struct ipckit_death {
 	struct ipckit_work work;
 	binder_uintptr_t cookie;
-	struct ipckit_ref *ref;
 };
 
 /**
@@ -304,7 +316,8 @@ struct ipckit_death {
  * @proc:              owning process
  * @refs:              lifetime: the proc's list and in-flight lookups
  * @pid:               thread id
- * @proc_link:         entry in proc->threads
+ * @rb_node:           entry in proc->threads (by @pid); cleared once
+ *                     the thread is released
  * @waiting_link:      entry in proc->waiting_threads while idle
  * @looper:            IPCKIT_LOOPER_* flags
  * @looper_need_return: return to userspace at the next chance (set at
@@ -325,7 +338,7 @@ struct ipckit_thread {
 	struct ipckit_proc *proc;
 	refcount_t refs;
 	pid_t pid;
-	struct list_head proc_link;
+	struct rb_node rb_node;
 	struct list_head waiting_link;
 	u32 looper;
 	bool looper_need_return;
@@ -353,6 +366,9 @@ struct ipckit_thread {
  * @buffer:       the payload in @to_proc's receive area
  * @code:         transaction code
  * @flags:        TF_* flags
+ * @priority:     the sender's nice value, for the thread that runs it
+ * @saved_priority: the receiving thread's nice value before it ran it,
+ *                restored with the reply
  * @is_reply:     a BC_REPLY
  * @delivered:    @buffer reached userspace, which now frees it (set by
  *                the reader while it alone holds the transaction)
@@ -378,6 +394,8 @@ struct ipckit_transaction {
 	struct ipckit_buffer *buffer;
 	u32 code;
 	u32 flags;
+	long priority;
+	long saved_priority;
 	bool is_reply;
 	bool delivered;
 	kuid_t sender_euid;
@@ -407,12 +425,20 @@ struct ipckit_fd_fixup {
  * @tsk:             thread-group leader that opened the device (ref held)
  * @pid:             tgid of @tsk, for logs and debugfs
  * @cred:            opener's credentials, for the LSM hooks (ref held)
+ * @outer_lock:      see LOCKING above
  * @inner_lock:      see LOCKING above
- * @threads:         every thread that has used this file
- * @waiting_threads: idle looper threads, most recently idle first
- * @todo:            work any looper thread may take
- * @nodes:           nodes this process owns
- * @handles:         handles this process holds (struct ipckit_ref)
+ * @threads:         every thread that has used this file, by pid
+ * @waiting_threads: idle threads waiting for process work, most recently
+ *                   idle first
+ * @poll_wait:       threads polling while free for process work wait
+ *                   here too, woken when process work finds no waiter
+ * @todo:            work any thread free for process work may take
+ * @nodes:           nodes this process owns, by ptr
+ * @refs_by_desc:    handles this process holds (struct ipckit_ref), by
+ *                   handle number
+ * @refs_by_node:    the same, by node
+ * @default_priority: nice value at open; a thread waiting for process
+ *                   work returns to it
  * @delivered_death: BR_DEAD_BINDER sent, BC_DEAD_BINDER_DONE pending
  * @max_threads:     BINDER_SET_MAX_THREADS
  * @requested_threads: BR_SPAWN_LOOPER sent, BC_REGISTER_LOOPER pending
@@ -436,12 +462,16 @@ struct ipckit_proc {
 	struct task_struct *tsk;
 	pid_t pid;
 	const struct cred *cred;
+	spinlock_t outer_lock; /* see LOCKING */
 	spinlock_t inner_lock; /* see LOCKING */
-	struct list_head threads;
+	struct rb_root threads;
 	struct list_head waiting_threads;
+	wait_queue_head_t poll_wait;
 	struct list_head todo;
-	struct list_head nodes;
-	struct list_head handles;
+	struct rb_root nodes;
+	struct rb_root refs_by_desc;
+	struct rb_root refs_by_node;
+	long default_priority;
 	struct list_head delivered_death;
 	u32 max_threads;
 	u32 requested_threads;
@@ -481,6 +511,7 @@ static inline void ipckit_stat_br(struct ipckit_context *ctx, u32 cmd)
 		atomic64_inc(&ctx->br[_IOC_NR(cmd)]);
 }
 
+extern int ipckit_context_mgr_uid;
 extern struct list_head ipckit_contexts;
 extern struct mutex ipckit_contexts_lock;
 extern const char *const ipckit_stat_names[IPCKIT_STAT_COUNT];
@@ -494,6 +525,10 @@ void ipckit_context_destroy(struct ipckit_context *ctx);
 int ipckit_context_set_mgr(struct ipckit_proc *proc,
 			   const struct flat_binder_object *fbo);
 struct ipckit_node *ipckit_context_get_mgr(struct ipckit_context *ctx);
+u32 ipckit_context_get_mgr_for_txn(struct ipckit_context *ctx,
+				   struct ipckit_node **node,
+				   struct ipckit_proc **owner);
+bool ipckit_context_is_mgr(struct ipckit_proc *proc);
 void ipckit_context_drop_mgr(struct ipckit_proc *proc);
 
 /* proc.c */
@@ -507,6 +542,7 @@ __printf(2, 3)
 void ipckit_user_error(const struct ipckit_thread *thread, const char *fmt, ...);
 
 /* thread.c */
+void ipckit_set_nice(long nice);
 struct ipckit_thread *ipckit_thread_get_current(struct ipckit_proc *proc);
 void ipckit_thread_put(struct ipckit_thread *thread);
 int ipckit_thread_write_read(struct ipckit_thread *thread,
@@ -518,32 +554,38 @@ void ipckit_enqueue_deferred_thread_work_ilocked(struct ipckit_thread *thread,
 						 struct ipckit_work *work);
 void ipckit_queue_error(struct ipckit_thread *thread,
 			struct ipckit_error *err, u32 cmd);
-bool ipckit_proc_queue_work_ilocked(struct ipckit_proc *proc,
+void ipckit_proc_queue_work_ilocked(struct ipckit_proc *proc,
 				    struct ipckit_thread *thread,
 				    struct ipckit_work *work);
+void ipckit_proc_wakeup_ilocked(struct ipckit_proc *proc, bool sync);
+__poll_t ipckit_thread_poll(struct ipckit_thread *thread, struct file *file,
+			    struct poll_table_struct *wait);
 void ipckit_release_work_list(struct ipckit_proc *proc,
 			      struct list_head *list);
 
 /* node.c */
-struct ipckit_node *ipckit_node_new(struct ipckit_proc *proc,
-				    binder_uintptr_t ptr,
-				    binder_uintptr_t cookie, u32 flags);
+void ipckit_node_inner_lock(struct ipckit_node *node);
+void ipckit_node_inner_unlock(struct ipckit_node *node);
+void ipckit_node_free(struct ipckit_node *node);
+void ipckit_node_free_unlocked(struct ipckit_node *node);
+void ipckit_node_get(struct ipckit_node *node);
 void ipckit_node_put(struct ipckit_node *node);
-static inline void ipckit_node_get(struct ipckit_node *node)
-{
-	refcount_inc(&node->refs);
-}
-
-struct ipckit_proc *ipckit_node_get_owner(struct ipckit_node *node);
 int ipckit_node_get_or_new(struct ipckit_proc *proc,
 			   const struct flat_binder_object *fp,
 			   struct ipckit_node **node);
 struct ipckit_node *ipckit_node_lookup(struct ipckit_proc *proc,
 				       binder_uintptr_t ptr);
-void ipckit_node_inc(struct ipckit_node *node, bool strong, bool internal,
-		     struct ipckit_thread *thread);
+int ipckit_node_inc_nilocked(struct ipckit_node *node, bool strong,
+			     bool internal, struct ipckit_thread *thread);
+bool ipckit_node_dec_nilocked(struct ipckit_node *node, bool strong,
+			      bool internal);
+int ipckit_node_inc(struct ipckit_node *node, bool strong, bool internal,
+		    struct ipckit_thread *thread);
 void ipckit_node_dec(struct ipckit_node *node, bool strong, bool internal);
-void ipckit_node_inc_holders(struct ipckit_node *node);
+bool ipckit_node_get_for_txn(struct ipckit_node *node,
+			     struct ipckit_proc **owner);
+struct ipckit_proc *ipckit_node_get_owner(struct ipckit_node *node);
+void ipckit_node_release_all(struct ipckit_proc *proc);
 void ipckit_node_done(struct ipckit_thread *thread, u32 cmd,
 		      binder_uintptr_t ptr, binder_uintptr_t cookie);
 bool ipckit_node_take_work_ilocked(struct ipckit_node *node,
@@ -552,16 +594,22 @@ int ipckit_node_debug_info(struct ipckit_proc *proc,
 			   struct binder_node_debug_info *info);
 
 /* ref.c */
-struct ipckit_ref *ipckit_ref_lookup(struct ipckit_proc *proc, u32 desc);
-struct ipckit_node *ipckit_ref_get_node(struct ipckit_proc *proc, u32 desc);
-int ipckit_ref_for_node(struct ipckit_proc *proc, struct ipckit_node *node,
-			bool strong, struct ipckit_thread *thread, u32 *desc);
-int ipckit_ref_update(struct ipckit_thread *thread, u32 desc, bool increment,
+u32 ipckit_ref_lowest_free_desc(const struct rb_root *root, u32 base);
+void ipckit_ref_insert_desc(struct rb_root *root, struct ipckit_ref *ref);
+void ipckit_ref_erase_desc(struct rb_root *root, struct ipckit_ref *ref);
+struct ipckit_ref *ipckit_ref_get_olocked(struct ipckit_proc *proc, u32 desc,
+					  bool need_strong);
+struct ipckit_node *ipckit_ref_get_node(struct ipckit_proc *proc, u32 desc,
+					bool need_strong);
+u32 ipckit_ref_get_txn_target(struct ipckit_proc *proc, u32 desc,
+			      struct ipckit_node **node,
+			      struct ipckit_proc **owner);
+int ipckit_ref_inc_for_node(struct ipckit_proc *proc, struct ipckit_node *node,
+			    bool strong, struct ipckit_thread *thread, u32 *desc);
+int ipckit_ref_update(struct ipckit_proc *proc, u32 desc, bool increment,
 		      bool strong);
 int ipckit_ref_node_info(struct ipckit_proc *proc,
 			 struct binder_node_info_for_ref *info);
-void ipckit_ref_release_for_buffer(struct ipckit_proc *proc, u32 desc,
-				   bool strong);
 void ipckit_ref_release_all(struct ipckit_proc *proc);
 
 /* death.c */
@@ -570,8 +618,6 @@ int ipckit_death_request(struct ipckit_thread *thread, u32 handle,
 int ipckit_death_clear(struct ipckit_thread *thread, u32 handle,
 		       binder_uintptr_t cookie);
 void ipckit_death_done(struct ipckit_thread *thread, binder_uintptr_t cookie);
-void ipckit_death_node_died(struct ipckit_node *node);
-void ipckit_death_ref_gone(struct ipckit_ref *ref);
 void ipckit_death_release_work(struct ipckit_proc *proc,
 			       struct ipckit_work *w);
 
@@ -582,6 +628,7 @@ int ipckit_translate_objects(struct ipckit_thread *thread,
 int ipckit_apply_fd_fixups(struct ipckit_transaction *t);
 void ipckit_release_buffer_fds(struct ipckit_proc *proc,
 			       struct ipckit_buffer *buffer);
+void ipckit_deferred_fd_close(int fd);
 void ipckit_release_buffer_objects(struct ipckit_proc *proc,
 				   struct ipckit_buffer *buffer, u64 upto);
 void ipckit_free_fd_fixups(struct ipckit_transaction *t);
@@ -595,6 +642,8 @@ void ipckit_transaction_free(struct ipckit_transaction *t);
 void ipckit_transaction_cleanup(struct ipckit_transaction *t, u32 error);
 void ipckit_transaction_free_buffer(struct ipckit_proc *proc,
 				    struct ipckit_buffer *buffer);
+void ipckit_transaction_undeliverable(struct ipckit_transaction *t,
+				      bool close_fds);
 void ipckit_send_failed_reply(struct ipckit_transaction *t, u32 error);
 void ipckit_transaction_pop_from_ilocked(struct ipckit_thread *thread,
 					 struct ipckit_transaction *t);

@@ -23,6 +23,16 @@ module_param(devices, charp, 0444);
 MODULE_PARM_DESC(devices,
 		 "comma-separated misc device names, one context each (default: binder)");
 
+/*
+ * Without an LSM policy anyone may open the devices (0666); a host can
+ * reserve the context manager role for one uid, at load time or later
+ * through /sys/module/ipckit/parameters/context_mgr_uid.
+ */
+int ipckit_context_mgr_uid = -1;
+module_param_named(context_mgr_uid, ipckit_context_mgr_uid, int, 0644);
+MODULE_PARM_DESC(context_mgr_uid,
+		 "only this euid may become context manager (default -1: any)");
+
 LIST_HEAD(ipckit_contexts);
 DEFINE_MUTEX(ipckit_contexts_lock); /* guards ipckit_contexts */
 static struct dentry *ipckit_debugfs_root;

@@ -5,14 +5,113 @@
  * strong/weak counts and the BR_INCREFS/BR_ACQUIRE/BR_RELEASE/BR_DECREFS
  * handshake that tells the owner about them.
  *
- * Locking: see internal.h. node->lock guards only the owner pointer, so
- * a sender can find (and pin) a node's owner without the owner's locks;
- * the counts, flags and queued work are guarded by the owner's inner_lock
- * (ipckit_node_lock_owner()), and stop mattering once the owner died.
+ * Locking: see internal.h. node->lock guards the owner pointer and the
+ * list of refs holding the node; the counts are changed with node->lock
+ * and, while the owner lives, its inner_lock (ipckit_node_inner_lock()).
+ * A node in its owner's tree is found under the owner's inner_lock alone.
+ *
+ * Lifetime follows the reference driver: there is no reference count of
+ * its own. A node lives while any of these is non-zero: handles on it
+ * (@refs), strong or weak counts, temporary holders (@tmp_refs: a lookup
+ * in progress, a transaction being set up), or the owner's belief that
+ * it holds a reference (@has_strong_ref/@has_weak_ref, until it hears
+ * BR_RELEASE/BR_DECREFS). Every decrement checks that rule under the
+ * locks, so no path can see a node that another has decided to free.
  */
+#include <linux/rbtree.h>
 #include <linux/slab.h>
 
 #include "internal.h"
+
+/* Take the node's lock and, if it has one, its owner's inner_lock. */
+void ipckit_node_inner_lock(struct ipckit_node *node)
+	__acquires(&node->lock)
+{
+	spin_lock(&node->lock);
+	if (node->proc)
+		spin_lock(&node->proc->inner_lock);
+}
+
+void ipckit_node_inner_unlock(struct ipckit_node *node)
+	__releases(&node->lock)
+{
+	struct ipckit_proc *proc = node->proc;
+
+	if (proc)
+		spin_unlock(&proc->inner_lock);
+	spin_unlock(&node->lock);
+}
+
+void ipckit_node_free(struct ipckit_node *node)
+{
+	WARN_ON(!list_empty(&node->async_todo));
+	WARN_ON(!list_empty(&node->work.entry));
+	ipckit_obj_deleted(node->ctx, IPCKIT_OBJ_NODE);
+	kfree(node);
+}
+
+static struct ipckit_node *ipckit_node_lookup_ilocked(struct ipckit_proc *proc,
+						      binder_uintptr_t ptr)
+{
+	struct rb_node *n = proc->nodes.rb_node;
+
+	while (n) {
+		struct ipckit_node *node = rb_entry(n, struct ipckit_node,
+						    rb_node);
+
+		if (ptr < node->ptr)
+			n = n->rb_left;
+		else if (ptr > node->ptr)
+			n = n->rb_right;
+		else
+			return node;
+	}
+	return NULL;
+}
+
+/* Link @node into its owner's tree; false if @ptr is taken. */
+static bool ipckit_node_insert_ilocked(struct ipckit_proc *proc,
+				       struct ipckit_node *node)
+{
+	struct rb_node **p = &proc->nodes.rb_node, *parent = NULL;
+
+	while (*p) {
+		struct ipckit_node *n = rb_entry(*p, struct ipckit_node,
+						 rb_node);
+
+		parent = *p;
+		if (node->ptr < n->ptr)
+			p = &(*p)->rb_left;
+		else if (node->ptr > n->ptr)
+			p = &(*p)->rb_right;
+		else
+			return false;
+	}
+	rb_link_node(&node->rb_node, parent, p);
+	rb_insert_color(&node->rb_node, &proc->nodes);
+	return true;
+}
+
+/**
+ * ipckit_node_lookup() - one of @proc's own nodes by its ptr
+ * @proc: the owner (in an ioctl of its own, or alive)
+ * @ptr:  the owner's address of the object
+ *
+ * Return: the node with a temporary reference (ipckit_node_put()), or
+ * NULL.
+ */
+struct ipckit_node *ipckit_node_lookup(struct ipckit_proc *proc,
+				       binder_uintptr_t ptr)
+{
+	struct ipckit_node *node;
+
+	spin_lock(&proc->inner_lock);
+	node = ipckit_node_lookup_ilocked(proc, ptr);
+	if (node)
+		node->tmp_refs++;	/* owner alive: inner_lock guards it */
+	spin_unlock(&proc->inner_lock);
+	return node;
+}
 
 static struct ipckit_node *ipckit_node_alloc(struct ipckit_proc *proc,
 					     binder_uintptr_t ptr,
@@ -25,73 +124,25 @@ static struct ipckit_node *ipckit_node_alloc(struct ipckit_proc *proc,
 	node->ctx = proc->ctx;
 	spin_lock_init(&node->lock);
 	node->proc = proc;
-	refcount_set(&node->refs, 2);	/* the owner's list and the caller */
+	node->tmp_refs = 1;	/* the caller's */
 	node->ptr = ptr;
 	node->cookie = cookie;
+	node->min_priority = flags & FLAT_BINDER_FLAG_PRIORITY_MASK;
 	node->accept_fds = !!(flags & FLAT_BINDER_FLAG_ACCEPTS_FDS);
 	node->txn_security_ctx = !!(flags & FLAT_BINDER_FLAG_TXN_SECURITY_CTX);
+	INIT_HLIST_HEAD(&node->refs);
 	INIT_LIST_HEAD(&node->async_todo);
-	INIT_LIST_HEAD(&node->holders);
 	INIT_LIST_HEAD(&node->work.entry);
 	node->work.type = IPCKIT_WORK_NODE;
-	return node;
-}
-
-static struct ipckit_node *ipckit_node_lookup_ilocked(struct ipckit_proc *proc,
-						      binder_uintptr_t ptr)
-{
-	struct ipckit_node *node;
-
-	list_for_each_entry(node, &proc->nodes, proc_link)
-		if (node->ptr == ptr)
-			return node;
-	return NULL;
-}
-
-/* One of @proc's own nodes by its ptr, with a reference, or NULL. */
-struct ipckit_node *ipckit_node_lookup(struct ipckit_proc *proc,
-				       binder_uintptr_t ptr)
-{
-	struct ipckit_node *node;
-
-	spin_lock(&proc->inner_lock);
-	node = ipckit_node_lookup_ilocked(proc, ptr);
-	if (node)
-		ipckit_node_get(node);
-	spin_unlock(&proc->inner_lock);
-	return node;
-}
-
-/**
- * ipckit_node_new() - create a node owned by @proc
- * @proc:   owner
- * @ptr:    the owner's address of the object
- * @cookie: the owner's cookie
- * @flags:  FLAT_BINDER_FLAG_* of the object
- *
- * Return: the node with two references (the owner's list and the
- * caller's), or NULL on -ENOMEM.
- */
-struct ipckit_node *ipckit_node_new(struct ipckit_proc *proc,
-				    binder_uintptr_t ptr,
-				    binder_uintptr_t cookie, u32 flags)
-{
-	struct ipckit_node *node = ipckit_node_alloc(proc, ptr, cookie, flags);
-
-	if (!node)
-		return NULL;
-	spin_lock(&proc->inner_lock);
-	list_add_tail(&node->proc_link, &proc->nodes);
-	spin_unlock(&proc->inner_lock);
-	ipckit_obj_created(proc->ctx, IPCKIT_OBJ_NODE);
 	return node;
 }
 
 /**
  * ipckit_node_get_or_new() - the node for a binder object @proc sends
  * @proc:   owner and sender
- * @fp:     the object as sent (binder, cookie, flags)
- * @node:   receives the node with a reference for the caller
+ * @fp:     the object as sent (binder, cookie, flags); NULL for the
+ *          context manager's node with ptr and cookie 0
+ * @node:   receives the node with a temporary reference
  *
  * Return: 0; -EINVAL when the object names a known node with another
  * cookie (as the reference refuses it); -ESRCH when @proc is dying;
@@ -101,9 +152,11 @@ int ipckit_node_get_or_new(struct ipckit_proc *proc,
 			   const struct flat_binder_object *fp,
 			   struct ipckit_node **node)
 {
+	binder_uintptr_t ptr = fp ? fp->binder : 0;
+	binder_uintptr_t cookie = fp ? fp->cookie : 0;
 	struct ipckit_node *found, *new;
 
-	new = ipckit_node_alloc(proc, fp->binder, fp->cookie, fp->flags);
+	new = ipckit_node_alloc(proc, ptr, cookie, fp ? fp->flags : 0);
 	if (!new)
 		return -ENOMEM;
 	spin_lock(&proc->inner_lock);
@@ -112,18 +165,18 @@ int ipckit_node_get_or_new(struct ipckit_proc *proc,
 		kfree(new);
 		return -ESRCH;
 	}
-	found = ipckit_node_lookup_ilocked(proc, fp->binder);
+	found = ipckit_node_lookup_ilocked(proc, ptr);
 	if (found) {
-		ipckit_node_get(found);
+		found->tmp_refs++;
 	} else {
-		list_add_tail(&new->proc_link, &proc->nodes);
+		ipckit_node_insert_ilocked(proc, new);
 		found = new;
 		new = NULL;
 		ipckit_obj_created(proc->ctx, IPCKIT_OBJ_NODE);
 	}
 	spin_unlock(&proc->inner_lock);
 	kfree(new);
-	if (found->cookie != fp->cookie) {
+	if (found->cookie != cookie) {
 		ipckit_node_put(found);
 		return -EINVAL;
 	}
@@ -131,22 +184,201 @@ int ipckit_node_get_or_new(struct ipckit_proc *proc,
 	return 0;
 }
 
-void ipckit_node_put(struct ipckit_node *node)
+/* A temporary reference more on a node the caller can reach safely. */
+void ipckit_node_get(struct ipckit_node *node)
 {
-	if (!refcount_dec_and_test(&node->refs))
-		return;
-	WARN_ON(!list_empty(&node->async_todo));
-	ipckit_obj_deleted(node->ctx, IPCKIT_OBJ_NODE);
-	kfree(node);
+	ipckit_node_inner_lock(node);
+	node->tmp_refs++;
+	ipckit_node_inner_unlock(node);
 }
 
 /**
- * ipckit_node_get_owner() - the live owner of @node, pinned
- * @node: a node the caller holds a reference on
+ * ipckit_node_inc_nilocked() - one more strong or weak count on @node
+ * @node:     the node, ipckit_node_inner_lock() held
+ * @strong:   strong, else weak
+ * @internal: from a handle (one strong count per handle with strong
+ *            references; a handle's weak count is its place in @refs),
+ *            else local (a buffer in flight, the owner's pending BR_)
+ * @thread:   the owner's thread sending the node right now, or NULL: if
+ *            the owner must be told (BR_INCREFS/BR_ACQUIRE), it is told
+ *            with that thread's BR_TRANSACTION_COMPLETE, as the reference
  *
- * Return: the owner with a reference for the caller, or NULL when the
- * owner has died.
+ * A strong count from a handle needs the node to be held strongly
+ * already (or the owner told so), else it could resurrect an object
+ * whose owner already dropped it: the reference refuses it too.
+ *
+ * Return: 0, or -EINVAL for an increment that would resurrect the node.
  */
+int ipckit_node_inc_nilocked(struct ipckit_node *node, bool strong,
+			     bool internal, struct ipckit_thread *thread)
+{
+	if (!node->proc) {
+		/*
+		 * Dead: only handles still count (for death notices); local
+		 * counts went with the owner (ipckit_node_release()).
+		 */
+		if (strong && internal) {
+			if (!node->internal_strong_refs)
+				return -EINVAL;
+			node->internal_strong_refs++;
+		}
+		return 0;
+	}
+	if (thread && thread->proc != node->proc)
+		thread = NULL;
+	if (strong) {
+		if (internal) {
+			if (!thread && !node->internal_strong_refs &&
+			    !(node->is_mgr && node->has_strong_ref)) {
+				pr_err_ratelimited(IPCKIT_LOG_PREFIX
+						   "%s: invalid strong increment of node %016llx of pid %d: nothing holds it strongly\n",
+						   node->ctx->name, (u64)node->ptr,
+						   node->proc->pid);
+				return -EINVAL;
+			}
+			node->internal_strong_refs++;
+		} else {
+			node->local_strong_refs++;
+		}
+		if (!node->has_strong_ref && thread) {
+			list_del_init(&node->work.entry);
+			ipckit_enqueue_deferred_thread_work_ilocked(thread,
+								    &node->work);
+		}
+	} else {
+		if (!internal)
+			node->local_weak_refs++;
+		if (!node->has_weak_ref && list_empty(&node->work.entry)) {
+			if (!thread) {
+				pr_err_ratelimited(IPCKIT_LOG_PREFIX
+						   "%s: invalid weak increment of node %016llx of pid %d\n",
+						   node->ctx->name, (u64)node->ptr,
+						   node->proc->pid);
+				return -EINVAL;
+			}
+			ipckit_enqueue_deferred_thread_work_ilocked(thread,
+								    &node->work);
+		}
+	}
+	return 0;
+}
+
+int ipckit_node_inc(struct ipckit_node *node, bool strong, bool internal,
+		    struct ipckit_thread *thread)
+{
+	int ret;
+
+	ipckit_node_inner_lock(node);
+	ret = ipckit_node_inc_nilocked(node, strong, internal, thread);
+	ipckit_node_inner_unlock(node);
+	return ret;
+}
+
+/**
+ * ipckit_node_dec_nilocked() - one strong or weak count fewer on @node
+ * @node:     the node, ipckit_node_inner_lock() held
+ * @strong:   strong, else weak
+ * @internal: see ipckit_node_inc_nilocked(); weak+internal changes no
+ *            count: it only re-checks the node (a handle or a temporary
+ *            reference just went)
+ *
+ * When the last of a kind goes, the owner is told (BR_RELEASE/BR_DECREFS)
+ * if it was told it had one; a node that nothing holds any more leaves
+ * its owner's tree and must be freed by the caller after unlocking.
+ *
+ * Return: true when the caller must ipckit_node_free() @node.
+ */
+bool ipckit_node_dec_nilocked(struct ipckit_node *node, bool strong,
+			      bool internal)
+{
+	struct ipckit_proc *proc = node->proc;
+
+	if (strong) {
+		if (internal)
+			node->internal_strong_refs--;
+		else if (proc)	/* a dead node's local counts are gone */
+			node->local_strong_refs--;
+		if (node->local_strong_refs || node->internal_strong_refs)
+			return false;
+	} else {
+		if (!internal && proc)
+			node->local_weak_refs--;
+		if (node->local_weak_refs || node->tmp_refs ||
+		    !hlist_empty(&node->refs))
+			return false;
+	}
+	WARN_ON_ONCE(node->internal_strong_refs < 0 ||
+		     node->local_strong_refs < 0 || node->local_weak_refs < 0);
+
+	if (proc && (node->has_strong_ref || node->has_weak_ref)) {
+		if (list_empty(&node->work.entry))
+			ipckit_proc_queue_work_ilocked(proc, NULL, &node->work);
+		return false;
+	}
+	if (!hlist_empty(&node->refs) || node->local_strong_refs ||
+	    node->local_weak_refs || node->tmp_refs ||
+	    node->internal_strong_refs)
+		return false;
+	list_del_init(&node->work.entry);
+	if (proc)
+		rb_erase(&node->rb_node, &proc->nodes);
+	return true;
+}
+
+void ipckit_node_dec(struct ipckit_node *node, bool strong, bool internal)
+{
+	bool free_node;
+
+	ipckit_node_inner_lock(node);
+	free_node = ipckit_node_dec_nilocked(node, strong, internal);
+	ipckit_node_inner_unlock(node);
+	if (free_node)
+		ipckit_node_free(node);
+}
+
+/* Drop a temporary reference; the node goes if nothing else holds it. */
+void ipckit_node_put(struct ipckit_node *node)
+{
+	bool free_node;
+
+	ipckit_node_inner_lock(node);
+	WARN_ON_ONCE(node->tmp_refs <= 0);
+	node->tmp_refs--;
+	free_node = ipckit_node_dec_nilocked(node, false, true);
+	ipckit_node_inner_unlock(node);
+	if (free_node)
+		ipckit_node_free(node);
+}
+
+/**
+ * ipckit_node_get_for_txn() - pin a transaction's target node and owner
+ * @node:  the target; the caller holds it (its ref, or the manager slot)
+ * @owner: receives the owner with a reference
+ *
+ * Takes, under the node's locks, a temporary reference and a strong local
+ * count on the node (the buffer carries the latter until it is freed) and
+ * a reference on the owner, so nothing can free the node between lookup
+ * and delivery.
+ *
+ * Return: true, or false when the owner died (BR_DEAD_REPLY).
+ */
+bool ipckit_node_get_for_txn(struct ipckit_node *node,
+			     struct ipckit_proc **owner)
+{
+	bool ok = false;
+
+	ipckit_node_inner_lock(node);
+	if (node->proc && refcount_inc_not_zero(&node->proc->refs)) {
+		node->local_strong_refs++;
+		node->tmp_refs++;
+		*owner = node->proc;
+		ok = true;
+	}
+	ipckit_node_inner_unlock(node);
+	return ok;
+}
+
+/* The live owner of @node with a reference, or NULL once it died. */
 struct ipckit_proc *ipckit_node_get_owner(struct ipckit_node *node)
 {
 	struct ipckit_proc *proc;
@@ -159,161 +391,73 @@ struct ipckit_proc *ipckit_node_get_owner(struct ipckit_node *node)
 	return proc;
 }
 
+/*
+ * The owner died: every process watching the node gets its
+ * BR_DEAD_BINDER; the node lives on, ownerless, while handles point at
+ * it. The caller's temporary reference is dropped.
+ */
+static void ipckit_node_release(struct ipckit_node *node)
+{
+	struct ipckit_proc *proc = node->proc;
+	struct ipckit_ref *ref;
+
+	ipckit_release_work_list(proc, &node->async_todo);
+
+	spin_lock(&node->lock);
+	spin_lock(&proc->inner_lock);
+	list_del_init(&node->work.entry);
+	if (hlist_empty(&node->refs) && node->tmp_refs == 1) {
+		spin_unlock(&proc->inner_lock);
+		spin_unlock(&node->lock);
+		ipckit_node_free(node);
+		return;
+	}
+	node->proc = NULL;
+	node->local_strong_refs = 0;
+	node->local_weak_refs = 0;
+	node->has_strong_ref = false;
+	node->has_weak_ref = false;
+	spin_unlock(&proc->inner_lock);
+
+	hlist_for_each_entry(ref, &node->refs, node_entry) {
+		struct ipckit_proc *holder = ref->proc;
+
+		spin_lock(&holder->inner_lock);
+		if (ref->death && !holder->is_dead &&
+		    list_empty(&ref->death->work.entry)) {
+			ref->death->work.type = IPCKIT_WORK_DEAD_BINDER;
+			ipckit_proc_queue_work_ilocked(holder, NULL,
+						       &ref->death->work);
+		}
+		spin_unlock(&holder->inner_lock);
+	}
+	spin_unlock(&node->lock);
+	ipckit_node_put(node);
+}
+
 /**
  * ipckit_node_release_all() - the owner dies: orphan all its nodes
  * @proc: the dying owner, already marked dead
  *
- * Every process watching a node gets its BR_DEAD_BINDER; one-way
- * transactions still queued on a node are dropped.
+ * One-way transactions still queued on a node are dropped.
  */
 void ipckit_node_release_all(struct ipckit_proc *proc)
 {
-	for (;;) {
-		struct ipckit_node *node;
+	struct rb_node *n;
 
-		spin_lock(&proc->inner_lock);
-		node = list_first_entry_or_null(&proc->nodes,
-						struct ipckit_node, proc_link);
-		if (node)
-			list_del_init(&node->proc_link);
+	spin_lock(&proc->inner_lock);
+	while ((n = rb_first(&proc->nodes))) {
+		struct ipckit_node *node = rb_entry(n, struct ipckit_node,
+						    rb_node);
+
+		node->tmp_refs++;
+		rb_erase(n, &proc->nodes);
+		RB_CLEAR_NODE(n);
 		spin_unlock(&proc->inner_lock);
-		if (!node)
-			return;
-
+		ipckit_node_release(node);
 		spin_lock(&proc->inner_lock);
-		list_del_init(&node->work.entry);
-		spin_lock(&node->lock);
-		node->proc = NULL;
-		spin_unlock(&node->lock);
-		spin_unlock(&proc->inner_lock);
-		ipckit_death_node_died(node);
-		ipckit_release_work_list(proc, &node->async_todo);
-		ipckit_node_put(node);	/* the owner's list reference */
 	}
-}
-
-/*
- * The owner of @node, pinned and with its inner_lock held, or NULL when
- * the owner died (the counts then no longer matter).
- */
-static struct ipckit_proc *ipckit_node_lock_owner(struct ipckit_node *node)
-{
-	struct ipckit_proc *owner = ipckit_node_get_owner(node);
-
-	if (!owner)
-		return NULL;
-	spin_lock(&owner->inner_lock);
-	if (READ_ONCE(node->proc) != owner) {
-		spin_unlock(&owner->inner_lock);
-		ipckit_proc_put(owner);
-		return NULL;
-	}
-	return owner;
-}
-
-static void ipckit_node_unlock_owner(struct ipckit_proc *owner)
-{
-	spin_unlock(&owner->inner_lock);
-	ipckit_proc_put(owner);
-}
-
-/**
- * ipckit_node_inc() - one more strong or weak reference on @node
- * @node:     the node
- * @strong:   strong, else weak
- * @internal: from a handle (counted once per handle), else local (a
- *            buffer in flight); a weak internal reference is the handle's
- *            existence itself and changes no count
- * @thread:   the owner's thread sending the node right now, or NULL: if
- *            the owner must be told (BR_INCREFS/BR_ACQUIRE), it is told
- *            with that thread's BR_TRANSACTION_COMPLETE, as the reference
- */
-void ipckit_node_inc(struct ipckit_node *node, bool strong, bool internal,
-		     struct ipckit_thread *thread)
-{
-	struct ipckit_proc *owner = ipckit_node_lock_owner(node);
-
-	if (!owner)
-		return;
-	if (thread && thread->proc != owner)
-		thread = NULL;
-	if (strong) {
-		if (internal)
-			node->internal_strong_refs++;
-		else
-			node->local_strong_refs++;
-		if (!node->has_strong_ref && thread) {
-			list_del_init(&node->work.entry);
-			ipckit_enqueue_deferred_thread_work_ilocked(thread,
-								    &node->work);
-		}
-	} else {
-		if (!internal)
-			node->local_weak_refs++;
-		if (!node->has_weak_ref && thread &&
-		    list_empty(&node->work.entry))
-			ipckit_enqueue_deferred_thread_work_ilocked(thread,
-								    &node->work);
-	}
-	ipckit_node_unlock_owner(owner);
-}
-
-/* A handle on @node is about to appear: count it (internal weak). */
-void ipckit_node_inc_holders(struct ipckit_node *node)
-{
-	struct ipckit_proc *owner = ipckit_node_lock_owner(node);
-
-	if (!owner)
-		return;
-	node->internal_weak_refs++;
-	ipckit_node_unlock_owner(owner);
-}
-
-/**
- * ipckit_node_dec() - one strong or weak reference on @node fewer
- * @node:     the node
- * @strong:   strong, else weak
- * @internal: see ipckit_node_inc(); a weak internal one is a handle gone
- *
- * When the last of a kind goes, the owner is told (BR_RELEASE/BR_DECREFS)
- * if it was told it had one; a node nobody references any more and whose
- * owner holds nothing is forgotten.
- */
-void ipckit_node_dec(struct ipckit_node *node, bool strong, bool internal)
-{
-	struct ipckit_proc *owner = ipckit_node_lock_owner(node);
-	bool forget = false;
-
-	if (!owner)
-		return;
-	if (strong) {
-		if (internal)
-			node->internal_strong_refs--;
-		else
-			node->local_strong_refs--;
-		if (node->local_strong_refs || node->internal_strong_refs)
-			goto out;
-	} else {
-		if (internal)
-			node->internal_weak_refs--;
-		else
-			node->local_weak_refs--;
-		if (node->local_weak_refs || node->internal_weak_refs)
-			goto out;
-	}
-	if (node->has_strong_ref || node->has_weak_ref) {
-		if (list_empty(&node->work.entry))
-			ipckit_proc_queue_work_ilocked(owner, NULL, &node->work);
-	} else if (!node->internal_weak_refs && !node->internal_strong_refs &&
-		   !node->local_strong_refs && !node->local_weak_refs) {
-		list_del_init(&node->work.entry);
-		list_del_init(&node->proc_link);
-		forget = true;
-	}
-out:
-	ipckit_node_unlock_owner(owner);
-	if (forget)
-		ipckit_node_put(node);	/* the owner's list reference */
+	spin_unlock(&proc->inner_lock);
 }
 
 /**
@@ -326,14 +470,15 @@ out:
  * holds a local one until its BC_*_DONE), BR_RELEASE/BR_DECREFS when they
  * went.
  *
- * Return: true when the node is now forgotten: the caller drops the
- * owner's list reference after unlocking.
+ * Return: true when the node left the owner's tree: the caller frees it
+ * after unlocking (ipckit_node_free_unlocked()).
  */
 bool ipckit_node_take_work_ilocked(struct ipckit_node *node,
 				   struct binder_ptr_cookie *pc, u32 cmds[2])
 {
 	bool strong = node->internal_strong_refs || node->local_strong_refs;
-	bool weak = node->internal_weak_refs || node->local_weak_refs || strong;
+	bool weak = !hlist_empty(&node->refs) || node->local_weak_refs ||
+		    node->tmp_refs || strong;
 	bool has_strong = node->has_strong_ref, has_weak = node->has_weak_ref;
 	int n = 0;
 
@@ -362,10 +507,22 @@ bool ipckit_node_take_work_ilocked(struct ipckit_node *node,
 		cmds[n++] = BR_DECREFS;
 	}
 	if (!weak && !strong) {
-		list_del_init(&node->proc_link);
+		rb_erase(&node->rb_node, &node->proc->nodes);
 		return true;
 	}
 	return false;
+}
+
+/*
+ * Free a node ipckit_node_take_work_ilocked() took out of the tree, once
+ * anyone who was still inside its lock (finishing the decrement that
+ * queued the work) has left it.
+ */
+void ipckit_node_free_unlocked(struct ipckit_node *node)
+{
+	spin_lock(&node->lock);
+	spin_unlock(&node->lock);
+	ipckit_node_free(node);
 }
 
 /**
@@ -380,29 +537,29 @@ void ipckit_node_done(struct ipckit_thread *thread, u32 cmd,
 {
 	struct ipckit_proc *proc = thread->proc;
 	bool strong = cmd == BC_ACQUIRE_DONE;
+	const char *name = strong ? "BC_ACQUIRE_DONE" : "BC_INCREFS_DONE";
 	struct ipckit_node *node = ipckit_node_lookup(proc, ptr);
 	bool *pending;
 
 	if (!node || node->cookie != cookie) {
 		ipckit_user_error(thread, "%s for unknown node %016llx cookie %016llx\n",
-				  strong ? "BC_ACQUIRE_DONE" : "BC_INCREFS_DONE",
-				  (u64)ptr, (u64)cookie);
+				  name, (u64)ptr, (u64)cookie);
 		if (node)
 			ipckit_node_put(node);
 		return;
 	}
-	spin_lock(&proc->inner_lock);
+	ipckit_node_inner_lock(node);
 	pending = strong ? &node->pending_strong_ref : &node->pending_weak_ref;
 	if (!*pending) {
-		spin_unlock(&proc->inner_lock);
-		ipckit_user_error(thread, "%s without a pending request\n",
-				  strong ? "BC_ACQUIRE_DONE" : "BC_INCREFS_DONE");
+		ipckit_node_inner_unlock(node);
+		ipckit_user_error(thread, "%s without a pending request\n", name);
 		ipckit_node_put(node);
 		return;
 	}
 	*pending = false;
-	spin_unlock(&proc->inner_lock);
-	ipckit_node_dec(node, strong, false);
+	/* Our temporary reference keeps it: this cannot free it. */
+	WARN_ON(ipckit_node_dec_nilocked(node, strong, false));
+	ipckit_node_inner_unlock(node);
 	ipckit_node_put(node);
 }
 
@@ -418,13 +575,24 @@ int ipckit_node_debug_info(struct ipckit_proc *proc,
 			   struct binder_node_debug_info *info)
 {
 	binder_uintptr_t after = info->ptr;
-	struct ipckit_node *node, *best = NULL;
+	struct ipckit_node *best = NULL;
+	struct rb_node *n;
 
 	memset(info, 0, sizeof(*info));
 	spin_lock(&proc->inner_lock);
-	list_for_each_entry(node, &proc->nodes, proc_link)
-		if (node->ptr > after && (!best || node->ptr < best->ptr))
+	/* The first node with a ptr above @after, in O(log n). */
+	n = proc->nodes.rb_node;
+	while (n) {
+		struct ipckit_node *node = rb_entry(n, struct ipckit_node,
+						    rb_node);
+
+		if (node->ptr > after) {
 			best = node;
+			n = n->rb_left;
+		} else {
+			n = n->rb_right;
+		}
+	}
 	if (best) {
 		info->ptr = best->ptr;
 		info->cookie = best->cookie;

@@ -13,6 +13,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/poll.h>
 #include <linux/sched/task.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -39,13 +40,17 @@ static int ipckit_open(struct inode *inode, struct file *file)
 	proc->cred = get_cred(file->f_cred);
 	proc->ctx = ctx;
 	refcount_set(&proc->refs, 1);	/* the file's */
+	spin_lock_init(&proc->outer_lock);
 	spin_lock_init(&proc->inner_lock);
-	INIT_LIST_HEAD(&proc->threads);
+	proc->threads = RB_ROOT;
 	INIT_LIST_HEAD(&proc->waiting_threads);
+	init_waitqueue_head(&proc->poll_wait);
 	INIT_LIST_HEAD(&proc->todo);
-	INIT_LIST_HEAD(&proc->nodes);
-	INIT_LIST_HEAD(&proc->handles);
+	proc->nodes = RB_ROOT;
+	proc->refs_by_desc = RB_ROOT;
+	proc->refs_by_node = RB_ROOT;
 	INIT_LIST_HEAD(&proc->delivered_death);
+	proc->default_priority = task_nice(current);
 	init_waitqueue_head(&proc->freeze_wait);
 	ipckit_alloc_init(&proc->alloc);
 
@@ -64,16 +69,14 @@ static int ipckit_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* A buffer userspace never freed still pins its target node. */
+/*
+ * A buffer userspace never freed: its target node is one of the dead
+ * process's own, whose local counts went with it (ipckit_node_release()),
+ * and which may be gone: forget it, touch nothing.
+ */
 static void ipckit_proc_release_buffer(struct ipckit_buffer *buffer)
 {
-	struct ipckit_node *node = buffer->target_node;
-
 	buffer->target_node = NULL;
-	if (node) {
-		ipckit_node_dec(node, true, false);
-		ipckit_node_put(node);
-	}
 }
 
 /*
@@ -104,6 +107,11 @@ void ipckit_proc_put(struct ipckit_proc *proc)
  * Close (or death) of the process: answer its pending incoming calls with
  * BR_DEAD_REPLY, release its threads and nodes. No ioctl of this file
  * runs any more; other processes may still hold references.
+ *
+ * Order matters: undelivered transactions to this process (its threads'
+ * and its own queues) are dropped while its nodes are still alive, since
+ * their buffers hold counts on them; then the nodes go (with their
+ * one-way queues), then the handles.
  */
 static int ipckit_release(struct inode *inode, struct file *file)
 {
@@ -125,10 +133,11 @@ static int ipckit_release(struct inode *inode, struct file *file)
 	spin_unlock(&proc->inner_lock);
 
 	for (;;) {
+		struct rb_node *n;
+
 		spin_lock(&proc->inner_lock);
-		thread = list_first_entry_or_null(&proc->threads,
-						  struct ipckit_thread,
-						  proc_link);
+		n = rb_first(&proc->threads);
+		thread = n ? rb_entry(n, struct ipckit_thread, rb_node) : NULL;
 		if (thread)
 			refcount_inc(&thread->refs);
 		spin_unlock(&proc->inner_lock);
@@ -137,8 +146,10 @@ static int ipckit_release(struct inode *inode, struct file *file)
 		ipckit_thread_release(thread);
 		ipckit_thread_put(thread);
 	}
+	ipckit_release_work_list(proc, &proc->todo);
 	ipckit_node_release_all(proc);
 	ipckit_ref_release_all(proc);
+	/* Cleared notifications a dead node's owner queued meanwhile. */
 	ipckit_release_work_list(proc, &proc->todo);
 	ipckit_release_work_list(proc, &proc->delivered_death);
 
@@ -372,10 +383,13 @@ static long ipckit_ioctl(struct file *file, unsigned int cmd,
 static int ipckit_flush(struct file *file, fl_owner_t id)
 {
 	struct ipckit_proc *proc = file->private_data;
-	struct ipckit_thread *thread;
+	struct rb_node *n;
 
 	spin_lock(&proc->inner_lock);
-	list_for_each_entry(thread, &proc->threads, proc_link) {
+	for (n = rb_first(&proc->threads); n; n = rb_next(n)) {
+		struct ipckit_thread *thread = rb_entry(n, struct ipckit_thread,
+							rb_node);
+
 		thread->looper_need_return = true;
 		if (thread->looper & IPCKIT_LOOPER_WAITING)
 			wake_up_interruptible(&thread->wait);
@@ -384,9 +398,24 @@ static int ipckit_flush(struct file *file, fl_owner_t id)
 	return 0;
 }
 
+static __poll_t ipckit_poll(struct file *file, struct poll_table_struct *wait)
+{
+	struct ipckit_proc *proc = file->private_data;
+	struct ipckit_thread *thread;
+	__poll_t mask;
+
+	thread = ipckit_thread_get_current(proc);
+	if (!thread)
+		return EPOLLERR;
+	mask = ipckit_thread_poll(thread, file, wait);
+	ipckit_thread_put(thread);
+	return mask;
+}
+
 const struct file_operations ipckit_fops = {
 	.owner = THIS_MODULE,
 	.open = ipckit_open,
+	.poll = ipckit_poll,
 	.flush = ipckit_flush,
 	.release = ipckit_release,
 	.mmap = ipckit_mmap,

@@ -3,274 +3,421 @@
  * References: a process's handles to nodes of other processes. Handle
  * numbers are per process; 0 always names the context manager's node.
  *
- * Locking: see internal.h. A process's refs and their strong/weak counts
- * are guarded by its inner_lock; a ref's place on its node's watch list
- * (for death notifications) by the context's death_lock. The node's side
- * of the counts is changed afterwards under the owner's inner_lock, never
- * with both held. Each ref pins its node's memory; it goes with its last
- * reference, or when its process dies.
+ * Locking: see internal.h. A process's refs, their counts and their
+ * death notifications are guarded by its outer_lock; a ref's place in
+ * its node's @refs by the node's lock, taken inside; the node's counts by
+ * ipckit_node_inner_lock(), also inside. So a handle's count and the
+ * node's count it stands for change together, never seen apart.
+ *
+ * Each process keeps its refs in two rb-trees, by handle and by node.
+ * The handle tree is augmented with subtree sizes, so the lowest free
+ * handle is found in O(log n): a process with 100 000 handles gets its
+ * next one as fast as its tenth.
  */
+#include <linux/rbtree_augmented.h>
 #include <linux/slab.h>
 
 #include "internal.h"
 
-static struct ipckit_ref *ipckit_ref_by_desc_ilocked(struct ipckit_proc *proc,
+static u32 ipckit_ref_subtree(const struct rb_node *n)
+{
+	return n ? rb_entry(n, struct ipckit_ref, rb_desc)->subtree : 0;
+}
+
+static bool ipckit_ref_subtree_compute(struct ipckit_ref *ref, bool exit)
+{
+	u32 size = 1 + ipckit_ref_subtree(ref->rb_desc.rb_left) +
+		   ipckit_ref_subtree(ref->rb_desc.rb_right);
+
+	if (exit && ref->subtree == size)
+		return true;
+	ref->subtree = size;
+	return false;
+}
+
+RB_DECLARE_CALLBACKS(static, ipckit_ref_desc_cb, struct ipckit_ref, rb_desc,
+		     subtree, ipckit_ref_subtree_compute);
+
+static struct ipckit_ref *ipckit_ref_by_desc_olocked(struct ipckit_proc *proc,
 						     u32 desc)
 {
-	struct ipckit_ref *ref;
+	struct rb_node *n = proc->refs_by_desc.rb_node;
 
-	list_for_each_entry(ref, &proc->handles, proc_link)
-		if (ref->desc == desc)
+	while (n) {
+		struct ipckit_ref *ref = rb_entry(n, struct ipckit_ref, rb_desc);
+
+		if (desc < ref->desc)
+			n = n->rb_left;
+		else if (desc > ref->desc)
+			n = n->rb_right;
+		else
 			return ref;
+	}
 	return NULL;
 }
 
-static struct ipckit_ref *ipckit_ref_by_node_ilocked(struct ipckit_proc *proc,
+/*
+ * A handle of @proc; with @need_strong only if it holds a strong
+ * reference: a weak handle names an object that may already be gone for
+ * its owner, so it must not be called or passed on as strong.
+ */
+struct ipckit_ref *ipckit_ref_get_olocked(struct ipckit_proc *proc, u32 desc,
+					  bool need_strong)
+{
+	struct ipckit_ref *ref = ipckit_ref_by_desc_olocked(proc, desc);
+
+	if (ref && need_strong && !ref->strong) {
+		pr_info_ratelimited(IPCKIT_LOG_PREFIX "%s: %d: tried to use weak ref %u as strong ref\n",
+				    proc->ctx->name, proc->pid, desc);
+		return NULL;
+	}
+	return ref;
+}
+
+static struct ipckit_ref *ipckit_ref_by_node_olocked(struct ipckit_proc *proc,
 						     struct ipckit_node *node)
 {
-	struct ipckit_ref *ref;
+	struct rb_node *n = proc->refs_by_node.rb_node;
 
-	list_for_each_entry(ref, &proc->handles, proc_link)
-		if (ref->node == node)
+	while (n) {
+		struct ipckit_ref *ref = rb_entry(n, struct ipckit_ref,
+						  rb_node_node);
+
+		if (node < ref->node)
+			n = n->rb_left;
+		else if (node > ref->node)
+			n = n->rb_right;
+		else
 			return ref;
+	}
 	return NULL;
-}
-
-/* The smallest free handle; 0 only for the context manager. */
-static u32 ipckit_ref_new_desc_ilocked(struct ipckit_proc *proc,
-				       struct ipckit_node *node)
-{
-	u32 desc = node == READ_ONCE(proc->ctx->mgr_node) ? 0 : 1;
-
-	while (ipckit_ref_by_desc_ilocked(proc, desc))
-		desc++;
-	return desc;
 }
 
 /**
- * ipckit_ref_lookup() - one of @proc's refs by handle
- * @proc: the process, in an ioctl (its refs go only when it dies)
- * @desc: the handle
+ * ipckit_ref_lowest_free_desc() - the smallest handle >= @base not in use
+ * @root: a handle tree (subtree sizes up to date)
+ * @base: 0 for the context manager's node, 1 for any other
  *
- * Return: the ref, or NULL.
+ * Handles are distinct, so below the first gap the k-th smallest handle
+ * >= @base is @base + k. Descend towards the first node breaking that,
+ * counting the handles passed on the left: O(log n).
+ *
+ * Return: the handle.
  */
-struct ipckit_ref *ipckit_ref_lookup(struct ipckit_proc *proc, u32 desc)
+u32 ipckit_ref_lowest_free_desc(const struct rb_root *root, u32 base)
 {
-	struct ipckit_ref *ref;
+	const struct rb_node *n = root->rb_node;
+	u64 below_base = 0, passed = 0;
 
-	spin_lock(&proc->inner_lock);
-	ref = ipckit_ref_by_desc_ilocked(proc, desc);
-	spin_unlock(&proc->inner_lock);
-	return ref;
+	/* Only handle 0 can be below base 1; it is the smallest if present. */
+	if (base) {
+		const struct rb_node *m = root->rb_node;
+
+		while (m && m->rb_left)
+			m = m->rb_left;
+		if (m && !rb_entry(m, struct ipckit_ref, rb_desc)->desc)
+			below_base = 1;
+	}
+	while (n) {
+		const struct ipckit_ref *ref = rb_entry(n, struct ipckit_ref,
+							rb_desc);
+		u64 rank = passed + ipckit_ref_subtree(n->rb_left);
+
+		if (ref->desc >= base &&
+		    ref->desc > base + (rank - below_base)) {
+			n = n->rb_left;		/* a gap below this handle */
+		} else {
+			passed = rank + 1;
+			n = n->rb_right;
+		}
+	}
+	return base + (passed - below_base);
+}
+
+/* Insert @ref (desc set) into a handle tree, keeping subtree sizes. */
+void ipckit_ref_insert_desc(struct rb_root *root, struct ipckit_ref *ref)
+{
+	struct rb_node **p = &root->rb_node, *parent = NULL;
+
+	while (*p) {
+		struct ipckit_ref *r = rb_entry(*p, struct ipckit_ref, rb_desc);
+
+		parent = *p;
+		r->subtree++;	/* @ref will sit below it */
+		if (ref->desc < r->desc)
+			p = &(*p)->rb_left;
+		else
+			p = &(*p)->rb_right;
+	}
+	ref->subtree = 1;
+	rb_link_node(&ref->rb_desc, parent, p);
+	rb_insert_augmented(&ref->rb_desc, root, &ipckit_ref_desc_cb);
+}
+
+void ipckit_ref_erase_desc(struct rb_root *root, struct ipckit_ref *ref)
+{
+	rb_erase_augmented(&ref->rb_desc, root, &ipckit_ref_desc_cb);
+}
+
+/* Give @ref, new, the lowest free handle and link it everywhere. */
+static void ipckit_ref_link_olocked(struct ipckit_proc *proc,
+				    struct ipckit_ref *ref,
+				    struct ipckit_node *node)
+{
+	struct rb_node **p = &proc->refs_by_node.rb_node, *parent = NULL;
+
+	while (*p) {
+		struct ipckit_ref *r = rb_entry(*p, struct ipckit_ref,
+						rb_node_node);
+
+		parent = *p;
+		p = node < r->node ? &(*p)->rb_left : &(*p)->rb_right;
+	}
+	ref->proc = proc;
+	ref->node = node;
+	rb_link_node(&ref->rb_node_node, parent, p);
+	rb_insert_color(&ref->rb_node_node, &proc->refs_by_node);
+
+	ref->desc = ipckit_ref_lowest_free_desc(&proc->refs_by_desc,
+						node->is_mgr ? 0 : 1);
+	ipckit_ref_insert_desc(&proc->refs_by_desc, ref);
+
+	spin_lock(&node->lock);
+	hlist_add_head(&ref->node_entry, &node->refs);
+	spin_unlock(&node->lock);
+	ipckit_obj_created(proc->ctx, IPCKIT_OBJ_REF);
+}
+
+/*
+ * Unlink @ref from its process and node, giving back the node counts it
+ * stood for. Return: true when the node must be freed with the ref.
+ */
+static bool ipckit_ref_cleanup_olocked(struct ipckit_ref *ref)
+{
+	struct ipckit_proc *proc = ref->proc;
+	struct ipckit_node *node = ref->node;
+	bool free_node;
+
+	ipckit_ref_erase_desc(&proc->refs_by_desc, ref);
+	rb_erase(&ref->rb_node_node, &proc->refs_by_node);
+
+	ipckit_node_inner_lock(node);
+	if (ref->strong)
+		ipckit_node_dec_nilocked(node, true, true);
+	hlist_del(&ref->node_entry);
+	free_node = ipckit_node_dec_nilocked(node, false, true);
+	ipckit_node_inner_unlock(node);
+
+	if (ref->death) {
+		/* Queued or delivered: it goes with the ref. */
+		spin_lock(&proc->inner_lock);
+		list_del_init(&ref->death->work.entry);
+		spin_unlock(&proc->inner_lock);
+	}
+	return free_node;
+}
+
+static void ipckit_ref_free(struct ipckit_ref *ref, bool free_node)
+{
+	if (free_node)
+		ipckit_node_free(ref->node);
+	ipckit_obj_deleted(ref->proc->ctx, IPCKIT_OBJ_REF);
+	kfree(ref->death);
+	kfree(ref);
+}
+
+static int ipckit_ref_inc_olocked(struct ipckit_ref *ref, bool strong,
+				  struct ipckit_thread *thread)
+{
+	int ret;
+
+	if (strong) {
+		if (!ref->strong) {
+			ret = ipckit_node_inc(ref->node, true, true, thread);
+			if (ret)
+				return ret;
+		}
+		ref->strong++;
+	} else {
+		if (!ref->weak) {
+			ret = ipckit_node_inc(ref->node, false, true, thread);
+			if (ret)
+				return ret;
+		}
+		ref->weak++;
+	}
+	return 0;
+}
+
+/*
+ * One count fewer on @ref. Return: true when that was its last: it is
+ * unlinked and the caller frees it (*free_node: with its node).
+ */
+static bool ipckit_ref_dec_olocked(struct ipckit_ref *ref, bool strong,
+				   bool *free_node)
+{
+	int *count = strong ? &ref->strong : &ref->weak;
+
+	if (!*count) {
+		pr_info_ratelimited(IPCKIT_LOG_PREFIX "%s: %d: invalid %s decrement of ref %u\n",
+				    ref->proc->ctx->name, ref->proc->pid,
+				    strong ? "strong" : "weak", ref->desc);
+		return false;
+	}
+	if (!--*count && strong)
+		ipckit_node_dec(ref->node, true, true);
+	if (ref->strong || ref->weak)
+		return false;
+	*free_node = ipckit_ref_cleanup_olocked(ref);
+	return true;
 }
 
 /**
  * ipckit_ref_get_node() - the node behind one of @proc's handles
- * @proc: the process naming the handle
- * @desc: the handle
+ * @proc:        the process naming the handle
+ * @desc:        the handle
+ * @need_strong: the handle must hold a strong reference
  *
- * Return: the node with a reference for the caller, or NULL when @proc
- * has no such handle.
+ * Return: the node with a temporary reference (ipckit_node_put()), or
+ * NULL when @proc has no such handle.
  */
-struct ipckit_node *ipckit_ref_get_node(struct ipckit_proc *proc, u32 desc)
+struct ipckit_node *ipckit_ref_get_node(struct ipckit_proc *proc, u32 desc,
+					bool need_strong)
 {
 	struct ipckit_node *node = NULL;
 	struct ipckit_ref *ref;
 
-	spin_lock(&proc->inner_lock);
-	ref = ipckit_ref_by_desc_ilocked(proc, desc);
+	spin_lock(&proc->outer_lock);
+	ref = ipckit_ref_get_olocked(proc, desc, need_strong);
 	if (ref) {
 		node = ref->node;
 		ipckit_node_get(node);
 	}
-	spin_unlock(&proc->inner_lock);
+	spin_unlock(&proc->outer_lock);
 	return node;
 }
 
-/* Count one more reference through @ref; true if it was the first. */
-static bool ipckit_ref_inc_ilocked(struct ipckit_ref *ref, bool strong)
+/**
+ * ipckit_ref_get_txn_target() - the node a transaction to @desc goes to
+ * @proc:  the sender
+ * @desc:  the handle it names, which must be held strongly
+ * @node:  receives the node, pinned by ipckit_node_get_for_txn()
+ * @owner: receives the node's owner with a reference
+ *
+ * Return: BR_OK, BR_FAILED_REPLY for a bad or weak handle, BR_DEAD_REPLY
+ * when the owner died.
+ */
+u32 ipckit_ref_get_txn_target(struct ipckit_proc *proc, u32 desc,
+			      struct ipckit_node **node,
+			      struct ipckit_proc **owner)
 {
-	return strong ? ref->strong++ == 0 : ref->weak++ == 0;
+	struct ipckit_ref *ref;
+	u32 ret = BR_FAILED_REPLY;
+
+	spin_lock(&proc->outer_lock);
+	ref = ipckit_ref_get_olocked(proc, desc, true);
+	if (ref) {
+		ret = BR_DEAD_REPLY;
+		if (ipckit_node_get_for_txn(ref->node, owner)) {
+			*node = ref->node;
+			ret = BR_OK;
+		}
+	}
+	spin_unlock(&proc->outer_lock);
+	return ret;
 }
 
 /**
- * ipckit_ref_for_node() - @proc's handle for @node, with one more reference
+ * ipckit_ref_inc_for_node() - @proc's handle for @node, one more reference
  * @proc:   the process receiving the handle
- * @node:   the node
+ * @node:   the node, held by the caller
  * @strong: a strong reference, else weak
  * @thread: the owner's thread sending the node, or NULL (see
- *          ipckit_node_inc())
+ *          ipckit_node_inc_nilocked())
  * @desc:   receives the handle number
  *
- * The reference is held by the buffer that carries the handle; it goes
- * when that buffer is freed (ipckit_release_buffer_objects()).
- *
- * Return: 0, -ESRCH when @proc is dead, -ENOMEM.
+ * Return: 0, -ESRCH when @proc is dead, -ENOMEM, or -EINVAL when the
+ * node cannot take the reference (ipckit_node_inc_nilocked()).
  */
-int ipckit_ref_for_node(struct ipckit_proc *proc, struct ipckit_node *node,
-			bool strong, struct ipckit_thread *thread, u32 *desc)
+int ipckit_ref_inc_for_node(struct ipckit_proc *proc, struct ipckit_node *node,
+			    bool strong, struct ipckit_thread *thread, u32 *desc)
 {
-	struct ipckit_context *ctx = proc->ctx;
-	struct ipckit_ref *ref, *new;
-	bool first = false;
+	struct ipckit_ref *ref, *new = NULL;
+	bool free_node = false;
+	int ret;
 
-	/* Fast path: the process already has a handle for the node. */
-	spin_lock(&proc->inner_lock);
-	ref = ipckit_ref_by_node_ilocked(proc, node);
-	if (ref) {
-		first = ipckit_ref_inc_ilocked(ref, strong);
-		*desc = ref->desc;
-	}
-	spin_unlock(&proc->inner_lock);
-	if (ref) {
-		if (first)
-			ipckit_node_inc(node, strong, true, thread);
-		return 0;
-	}
-
-	new = kzalloc(sizeof(*new), GFP_KERNEL);
-	if (!new)
-		return -ENOMEM;
-	INIT_LIST_HEAD(&new->node_link);
-	new->proc = proc;
-	new->node = node;
-	/* Count the handle on the node before anyone can see it. */
-	ipckit_node_inc_holders(node);
-
-	/* A new handle joins the node's watch list: death_lock, then inner. */
-	mutex_lock(&ctx->death_lock);
-	spin_lock(&proc->inner_lock);
-	if (proc->is_dead) {
-		spin_unlock(&proc->inner_lock);
-		mutex_unlock(&ctx->death_lock);
-		kfree(new);
-		ipckit_node_dec(node, false, true);
-		return -ESRCH;
-	}
-	ref = ipckit_ref_by_node_ilocked(proc, node);
+	spin_lock(&proc->outer_lock);
+	ref = ipckit_ref_by_node_olocked(proc, node);
 	if (!ref) {
-		ref = new;
-		new = NULL;
-		ipckit_node_get(node);
-		ref->desc = ipckit_ref_new_desc_ilocked(proc, node);
-		list_add_tail(&ref->proc_link, &proc->handles);
-		/* Newest first: the order the reference notifies deaths in. */
-		list_add(&ref->node_link, &node->holders);
-		ipckit_obj_created(ctx, IPCKIT_OBJ_REF);
+		spin_unlock(&proc->outer_lock);
+		new = kzalloc(sizeof(*new), GFP_KERNEL);
+		if (!new)
+			return -ENOMEM;
+		spin_lock(&proc->outer_lock);
+		ref = ipckit_ref_by_node_olocked(proc, node);
 	}
-	first = ipckit_ref_inc_ilocked(ref, strong);
-	*desc = ref->desc;
-	spin_unlock(&proc->inner_lock);
-	mutex_unlock(&ctx->death_lock);
-	if (new) {
-		/* Another thread made it first: undo our count of it. */
-		kfree(new);
-		ipckit_node_dec(node, false, true);
-	}
-	if (first)
-		ipckit_node_inc(node, strong, true, thread);
-	return 0;
-}
+	if (!ref) {
+		bool dead;
 
-/* @ref left its process's list: its node loses the handle and counts. */
-static void ipckit_ref_free(struct ipckit_ref *ref, bool had_strong)
-{
-	struct ipckit_node *node = ref->node;
-
-	ipckit_death_ref_gone(ref);
-	if (had_strong)
-		ipckit_node_dec(node, true, true);
-	ipckit_node_dec(node, false, true);
-	ipckit_obj_deleted(ref->proc->ctx, IPCKIT_OBJ_REF);
-	kfree(ref);
-	ipckit_node_put(node);
-}
-
-/*
- * One reference fewer through handle @desc of @proc; the handle goes
- * with its last reference. Return: 0, or -EINVAL for a handle @proc does
- * not hold (or holds only weakly, for a strong one).
- */
-static int ipckit_ref_dec(struct ipckit_proc *proc, u32 desc, bool strong)
-{
-	struct ipckit_node *node;
-	struct ipckit_ref *ref;
-	bool last_strong, gone;
-
-	spin_lock(&proc->inner_lock);
-	ref = ipckit_ref_by_desc_ilocked(proc, desc);
-	if (!ref || (strong ? !ref->strong : !ref->weak)) {
+		/* ipckit_ref_release_all() runs after is_dead is set. */
+		spin_lock(&proc->inner_lock);
+		dead = proc->is_dead;
 		spin_unlock(&proc->inner_lock);
-		return -EINVAL;
+		if (dead) {
+			spin_unlock(&proc->outer_lock);
+			kfree(new);
+			return -ESRCH;
+		}
+		ref = new;
+		ipckit_ref_link_olocked(proc, ref, node);
 	}
-	last_strong = strong && --ref->strong == 0;
-	if (!strong)
-		ref->weak--;
-	gone = !ref->strong && !ref->weak;
-	if (gone)
-		list_del_init(&ref->proc_link);
-	node = ref->node;
-	ipckit_node_get(node);
-	spin_unlock(&proc->inner_lock);
-
-	if (gone)
-		ipckit_ref_free(ref, last_strong);
-	else if (last_strong)
-		ipckit_node_dec(node, true, true);
-	ipckit_node_put(node);
-	return 0;
+	ret = ipckit_ref_inc_olocked(ref, strong, thread);
+	*desc = ref->desc;
+	if (ret && ref == new) {
+		/* The caller's hold on the node keeps it: never freed here. */
+		free_node = ipckit_ref_cleanup_olocked(new);
+		WARN_ON(free_node);
+		ipckit_obj_deleted(proc->ctx, IPCKIT_OBJ_REF);
+		ref = NULL;
+	}
+	spin_unlock(&proc->outer_lock);
+	if (ref != new)
+		kfree(new);
+	return ret;
 }
 
 /**
- * ipckit_ref_update() - BC_INCREFS, BC_ACQUIRE, BC_RELEASE, BC_DECREFS
- * @thread:    the calling thread
+ * ipckit_ref_update() - one reference more or fewer through a handle
+ * @proc:      the process holding the handle
  * @desc:      the handle
- * @increment: INCREFS/ACQUIRE, else RELEASE/DECREFS
- * @strong:    ACQUIRE/RELEASE, else INCREFS/DECREFS
+ * @increment: one more, else one fewer
+ * @strong:    strong, else weak; a strong change needs a strong handle
  *
- * A strong reference can only be taken through a handle that already
- * has one (from the buffer that brought it), as the reference requires.
+ * BC_INCREFS/BC_ACQUIRE/BC_RELEASE/BC_DECREFS and the release of handles
+ * a freed buffer carried. The handle goes with its last reference.
  *
- * Return: 0; misuse is logged and ignored, as the reference does.
+ * Return: 0, or -EINVAL for a handle @proc does not hold (or holds only
+ * weakly, for a strong change) or a node that cannot take the reference.
  */
-int ipckit_ref_update(struct ipckit_thread *thread, u32 desc, bool increment,
+int ipckit_ref_update(struct ipckit_proc *proc, u32 desc, bool increment,
 		      bool strong)
 {
-	struct ipckit_proc *proc = thread->proc;
-	struct ipckit_node *node = NULL;
+	bool gone = false, free_node = false;
 	struct ipckit_ref *ref;
-	bool first = false;
+	int ret = 0;
 
-	if (!increment) {
-		if (ipckit_ref_dec(proc, desc, strong))
-			ipckit_user_error(thread, "%s on handle %u it does not hold\n",
-					  strong ? "BC_RELEASE" : "BC_DECREFS", desc);
-		return 0;
-	}
-	spin_lock(&proc->inner_lock);
-	ref = ipckit_ref_by_desc_ilocked(proc, desc);
-	if (ref && (!strong || ref->strong)) {
-		first = ipckit_ref_inc_ilocked(ref, strong);
-		node = ref->node;
-		ipckit_node_get(node);
-	}
-	spin_unlock(&proc->inner_lock);
-	if (!node) {
-		ipckit_user_error(thread, "%s on handle %u it does not hold\n",
-				  strong ? "BC_ACQUIRE" : "BC_INCREFS", desc);
-		return 0;
-	}
-	if (first)
-		ipckit_node_inc(node, strong, true, NULL);
-	ipckit_node_put(node);
-	return 0;
-}
-
-/* A buffer that carried handle @desc is freed: its reference goes. */
-void ipckit_ref_release_for_buffer(struct ipckit_proc *proc, u32 desc,
-				   bool strong)
-{
-	ipckit_ref_dec(proc, desc, strong);
+	spin_lock(&proc->outer_lock);
+	ref = ipckit_ref_get_olocked(proc, desc, strong);
+	if (!ref)
+		ret = -EINVAL;
+	else if (increment)
+		ret = ipckit_ref_inc_olocked(ref, strong, NULL);
+	else
+		gone = ipckit_ref_dec_olocked(ref, strong, &free_node);
+	spin_unlock(&proc->outer_lock);
+	if (gone)
+		ipckit_ref_free(ref, free_node);
+	return ret;
 }
 
 /**
@@ -285,39 +432,22 @@ void ipckit_ref_release_for_buffer(struct ipckit_proc *proc, u32 desc,
 int ipckit_ref_node_info(struct ipckit_proc *proc,
 			 struct binder_node_info_for_ref *info)
 {
-	struct ipckit_node *mgr, *node = NULL;
-	struct ipckit_proc *owner;
-	struct ipckit_ref *ref;
-	bool is_mgr;
+	struct ipckit_node *node;
 
 	if (info->strong_count || info->weak_count || info->reserved1 ||
 	    info->reserved2 || info->reserved3)
 		return -EINVAL;
-	mgr = ipckit_context_get_mgr(proc->ctx);
-	is_mgr = mgr && READ_ONCE(mgr->proc) == proc;
-	if (mgr)
-		ipckit_node_put(mgr);
-	if (!is_mgr)
+	if (!ipckit_context_is_mgr(proc))
 		return -EPERM;
 
-	spin_lock(&proc->inner_lock);
-	ref = ipckit_ref_by_desc_ilocked(proc, info->handle);
-	if (ref && ref->strong) {
-		node = ref->node;
-		ipckit_node_get(node);
-	}
-	spin_unlock(&proc->inner_lock);
+	node = ipckit_ref_get_node(proc, info->handle, true);
 	if (!node)
 		return -EINVAL;
-	owner = ipckit_node_get_owner(node);
-	if (owner) {
-		spin_lock(&owner->inner_lock);
-		info->strong_count = node->local_strong_refs +
-				     node->internal_strong_refs;
-		info->weak_count = node->local_weak_refs;
-		spin_unlock(&owner->inner_lock);
-		ipckit_proc_put(owner);
-	}
+	ipckit_node_inner_lock(node);
+	info->strong_count = node->local_strong_refs +
+			     node->internal_strong_refs;
+	info->weak_count = node->local_weak_refs;
+	ipckit_node_inner_unlock(node);
 	ipckit_node_put(node);
 	return 0;
 }
@@ -325,17 +455,16 @@ int ipckit_ref_node_info(struct ipckit_proc *proc,
 /* The process dies: every handle goes, releasing its node. */
 void ipckit_ref_release_all(struct ipckit_proc *proc)
 {
-	for (;;) {
-		struct ipckit_ref *ref;
+	struct rb_node *n;
 
-		spin_lock(&proc->inner_lock);
-		ref = list_first_entry_or_null(&proc->handles, struct ipckit_ref,
-					       proc_link);
-		if (ref)
-			list_del(&ref->proc_link);
-		spin_unlock(&proc->inner_lock);
-		if (!ref)
-			return;
-		ipckit_ref_free(ref, ref->strong);
+	spin_lock(&proc->outer_lock);
+	while ((n = rb_first(&proc->refs_by_desc))) {
+		struct ipckit_ref *ref = rb_entry(n, struct ipckit_ref, rb_desc);
+		bool free_node = ipckit_ref_cleanup_olocked(ref);
+
+		spin_unlock(&proc->outer_lock);
+		ipckit_ref_free(ref, free_node);
+		spin_lock(&proc->outer_lock);
 	}
+	spin_unlock(&proc->outer_lock);
 }

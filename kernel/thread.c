@@ -7,11 +7,14 @@
  * proc's inner_lock; it is dropped around every user copy and sleep.
  */
 #include <linux/pid_namespace.h>
+#include <linux/poll.h>
 #include <linux/ratelimit.h>
+#include <linux/sched/prio.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"
 #include "internal.h"
 
 /*
@@ -35,15 +38,59 @@ void ipckit_user_error(const struct ipckit_thread *thread, const char *fmt, ...)
 	va_end(args);
 }
 
+/*
+ * Priority inheritance, as the reference's binder_set_nice(): the nice
+ * value asked for, or the best RLIMIT_NICE allows.
+ */
+void ipckit_set_nice(long nice)
+{
+	long min_nice;
+
+	if (can_nice(current, nice)) {
+		set_user_nice(current, nice);
+		return;
+	}
+	min_nice = rlimit_to_nice(rlimit(RLIMIT_NICE));
+	set_user_nice(current, min_nice);
+	if (min_nice <= MAX_NICE)
+		return;
+	pr_info_ratelimited(IPCKIT_LOG_PREFIX "%d: RLIMIT_NICE not set\n",
+			    current->pid);
+}
+
 static struct ipckit_thread *ipckit_thread_lookup_ilocked(struct ipckit_proc *proc,
 							  pid_t pid)
 {
-	struct ipckit_thread *thread;
+	struct rb_node *n = proc->threads.rb_node;
 
-	list_for_each_entry(thread, &proc->threads, proc_link)
-		if (thread->pid == pid)
+	while (n) {
+		struct ipckit_thread *thread = rb_entry(n, struct ipckit_thread,
+							rb_node);
+
+		if (pid < thread->pid)
+			n = n->rb_left;
+		else if (pid > thread->pid)
+			n = n->rb_right;
+		else
 			return thread;
+	}
 	return NULL;
+}
+
+static void ipckit_thread_insert_ilocked(struct ipckit_proc *proc,
+					 struct ipckit_thread *thread)
+{
+	struct rb_node **p = &proc->threads.rb_node, *parent = NULL;
+
+	while (*p) {
+		struct ipckit_thread *t = rb_entry(*p, struct ipckit_thread,
+						   rb_node);
+
+		parent = *p;
+		p = thread->pid < t->pid ? &(*p)->rb_left : &(*p)->rb_right;
+	}
+	rb_link_node(&thread->rb_node, parent, p);
+	rb_insert_color(&thread->rb_node, &proc->threads);
 }
 
 /**
@@ -87,7 +134,7 @@ struct ipckit_thread *ipckit_thread_get_current(struct ipckit_proc *proc)
 		refcount_inc(&thread->refs);
 	} else {
 		ipckit_proc_get(proc);
-		list_add(&new->proc_link, &proc->threads);
+		ipckit_thread_insert_ilocked(proc, new);
 		ipckit_obj_created(proc->ctx, IPCKIT_OBJ_THREAD);
 		thread = new;
 		new = NULL;
@@ -144,32 +191,55 @@ void ipckit_queue_error(struct ipckit_thread *thread,
 }
 
 /**
+ * ipckit_proc_wakeup_ilocked() - wake a thread for new process work
+ * @proc: the process whose @todo just got work
+ * @sync: the waker is about to sleep (a synchronous call)
+ *
+ * The idle thread that waited last is taken off @waiting_threads and
+ * woken, as the reference does; if none waits, threads that poll while
+ * free for process work are (they wait on @poll_wait, so this is O(1)).
+ */
+void ipckit_proc_wakeup_ilocked(struct ipckit_proc *proc, bool sync)
+{
+	struct ipckit_thread *thread;
+
+	thread = list_first_entry_or_null(&proc->waiting_threads,
+					  struct ipckit_thread, waiting_link);
+	if (thread) {
+		list_del_init(&thread->waiting_link);
+		if (sync)
+			wake_up_interruptible_sync(&thread->wait);
+		else
+			wake_up_interruptible(&thread->wait);
+		return;
+	}
+	if (sync)
+		wake_up_interruptible_sync(&proc->poll_wait);
+	else
+		wake_up_interruptible(&proc->poll_wait);
+}
+
+/**
  * ipckit_proc_queue_work_ilocked() - hand work to a process
  * @proc:   the receiving process
  * @thread: a specific thread (nested call-backs, replies) or NULL
  * @work:   the item
  *
- * Without a thread the work goes to the idle looper that waited last, or
- * to @proc->todo for whoever reads next.
- *
- * Return: the thread to wake (caller wakes it after unlocking), or NULL.
+ * Without a thread the work stays on @proc->todo, where any thread free
+ * for process work finds it, and one is woken: work is never moved to
+ * one thread's own queue, where it would be lost if that thread exited.
  */
-bool ipckit_proc_queue_work_ilocked(struct ipckit_proc *proc,
+void ipckit_proc_queue_work_ilocked(struct ipckit_proc *proc,
 				    struct ipckit_thread *thread,
 				    struct ipckit_work *work)
 {
-	if (!thread && !list_empty(&proc->waiting_threads)) {
-		thread = list_first_entry(&proc->waiting_threads,
-					  struct ipckit_thread, waiting_link);
-		list_del_init(&thread->waiting_link);
-	}
 	if (thread) {
 		ipckit_enqueue_thread_work_ilocked(thread, work);
 		wake_up_interruptible(&thread->wait);
-		return true;
+		return;
 	}
 	list_add_tail(&work->entry, &proc->todo);
-	return false;
+	ipckit_proc_wakeup_ilocked(proc, false);
 }
 
 static bool ipckit_has_work_ilocked(struct ipckit_thread *thread,
@@ -181,7 +251,8 @@ static bool ipckit_has_work_ilocked(struct ipckit_thread *thread,
 
 /*
  * A thread with no call in progress and nothing of its own serves the
- * pool, looper or not (the reference only complains about the latter).
+ * pool, looper or not (as the reference, which only complains about the
+ * latter).
  */
 static bool ipckit_available_for_proc_work_ilocked(struct ipckit_thread *thread)
 {
@@ -197,7 +268,9 @@ static int ipckit_wait_for_work(struct ipckit_thread *thread,
 
 	spin_lock(&proc->inner_lock);
 	for (;;) {
-		prepare_to_wait(&thread->wait, &wait, TASK_INTERRUPTIBLE);
+		/* Freezable: suspend and the cgroup freezer leave it asleep. */
+		prepare_to_wait(&thread->wait, &wait,
+				TASK_INTERRUPTIBLE | IPCKIT_TASK_FREEZABLE);
 		if (ipckit_has_work_ilocked(thread, do_proc_work))
 			break;
 		if (do_proc_work)
@@ -214,6 +287,42 @@ static int ipckit_wait_for_work(struct ipckit_thread *thread,
 	finish_wait(&thread->wait, &wait);
 	spin_unlock(&proc->inner_lock);
 	return ret;
+}
+
+/**
+ * ipckit_thread_poll() - poll()/epoll on the device for one thread
+ * @thread: the polling thread
+ * @file:   the device file
+ * @wait:   the poll table
+ *
+ * Readable, as in the reference, when the thread has work of its own
+ * that is not deferred (a synchronous caller's BR_TRANSACTION_COMPLETE
+ * waits for the reply), or when it is free for process work (no call in
+ * progress, nothing queued of its own) and the process has some. The
+ * caller waits on its own queue and on the process's @poll_wait, which
+ * process work wakes when no thread is blocked in a read.
+ *
+ * Return: EPOLLIN or 0.
+ */
+__poll_t ipckit_thread_poll(struct ipckit_thread *thread, struct file *file,
+			    struct poll_table_struct *wait)
+{
+	struct ipckit_proc *proc = thread->proc;
+	__poll_t mask = 0;
+
+	spin_lock(&proc->inner_lock);
+	thread->looper |= IPCKIT_LOOPER_POLL;
+	spin_unlock(&proc->inner_lock);
+
+	poll_wait(file, &thread->wait, wait);
+	poll_wait(file, &proc->poll_wait, wait);
+
+	spin_lock(&proc->inner_lock);
+	if (ipckit_has_work_ilocked(thread,
+				    ipckit_available_for_proc_work_ilocked(thread)))
+		mask = EPOLLIN;
+	spin_unlock(&proc->inner_lock);
+	return mask;
 }
 
 /* Copy one BR_ transaction to userspace; @t stays ours on -EFAULT. */
@@ -234,6 +343,17 @@ static int ipckit_put_transaction(struct ipckit_thread *thread,
 		tr->target.ptr = node->ptr;
 		tr->cookie = node->cookie;
 		cmd = BR_TRANSACTION;
+		/*
+		 * A synchronous call runs at the caller's nice value, but
+		 * not below the node's minimum; the reply restores ours.
+		 */
+		t->saved_priority = task_nice(current);
+		if (t->priority < node->min_priority &&
+		    !(t->flags & TF_ONE_WAY))
+			ipckit_set_nice(t->priority);
+		else if (!(t->flags & TF_ONE_WAY) ||
+			 t->saved_priority > node->min_priority)
+			ipckit_set_nice(node->min_priority);
 	} else {
 		cmd = BR_REPLY;
 	}
@@ -298,6 +418,9 @@ retry:
 	if (non_block && !ipckit_has_work_ilocked(thread, do_proc_work))
 		ret = -EAGAIN;
 	spin_unlock(&proc->inner_lock);
+	/* Serving the pool again: back to the process's own priority. */
+	if (do_proc_work)
+		ipckit_set_nice(proc->default_priority);
 
 	if (!ret && !non_block)
 		ret = ipckit_wait_for_work(thread, do_proc_work);
@@ -375,7 +498,7 @@ retry:
 			forget = ipckit_node_take_work_ilocked(node, &pc, cmds);
 			spin_unlock(&proc->inner_lock);
 			if (forget)
-				ipckit_node_put(node);	/* the list's reference */
+				ipckit_node_free_unlocked(node);
 			for (i = 0; i < 2 && cmds[i]; i++) {
 				if (put_user(cmds[i], (u32 __user *)ptr))
 					return -EFAULT;
@@ -422,7 +545,7 @@ retry:
 				/* The caller learns; a reader of a reply too. */
 				bool was_reply = t->is_reply;
 
-				ipckit_transaction_cleanup(t, BR_FAILED_REPLY);
+				ipckit_transaction_undeliverable(t, false);
 				if (!was_reply)
 					continue;
 				if (put_user(BR_FAILED_REPLY, (u32 __user *)ptr))
@@ -433,7 +556,7 @@ retry:
 				break;
 			}
 			if (ipckit_put_transaction(thread, t, &ptr)) {
-				ipckit_transaction_cleanup(t, BR_FAILED_REPLY);
+				ipckit_transaction_undeliverable(t, true);
 				return -EFAULT;
 			}
 			ipckit_alloc_buffer_delivered(&proc->alloc, t->buffer);
@@ -536,47 +659,47 @@ static void ipckit_cmd_free_buffer(struct ipckit_thread *thread,
 }
 
 /*
- * BC_INCREFS/BC_ACQUIRE. While there is a context manager, handle 0 always
- * names its node, as in the reference: a process without the handle gets
- * it by taking a reference, and a process with a weak one may make it
- * strong (other handles need a strong reference already). The context
- * manager itself cannot take handle 0: the one refcount misuse the
- * reference fails the write for.
+ * BC_INCREFS/BC_ACQUIRE/BC_RELEASE/BC_DECREFS, as the reference. While
+ * there is a context manager, handle 0 always names its node: a process
+ * without the handle gets it by taking a reference. Any other strong
+ * change needs a handle held strongly already. Misuse is logged and
+ * ignored, except the context manager taking handle 0 itself, the one
+ * misuse the reference fails the write for.
  */
-static int ipckit_cmd_ref(struct ipckit_thread *thread, u32 handle,
-			  bool strong)
+static int ipckit_cmd_ref(struct ipckit_thread *thread, u32 cmd, u32 handle)
 {
+	bool strong = cmd == BC_ACQUIRE || cmd == BC_RELEASE;
+	bool increment = cmd == BC_INCREFS || cmd == BC_ACQUIRE;
 	struct ipckit_proc *proc = thread->proc;
-	struct ipckit_node *node, *mgr;
-	struct ipckit_proc *owner;
-	int ret = 0;
-	u32 desc;
+	u32 desc = handle;
+	int ret = -1;
 
-	if (handle)
-		return ipckit_ref_update(thread, handle, true, strong);
-	mgr = ipckit_context_get_mgr(proc->ctx);
-	if (!mgr) {
-		/* A handle 0 to a manager that has gone still counts. */
-		node = ipckit_ref_get_node(proc, 0);
-		if (node) {
-			ipckit_node_put(node);
-			return ipckit_ref_update(thread, 0, true, strong);
+	if (increment && !handle) {
+		struct ipckit_node *mgr = ipckit_context_get_mgr(proc->ctx);
+
+		if (mgr && READ_ONCE(mgr->proc) == proc) {
+			ipckit_node_put(mgr);
+			ipckit_user_error(thread, "context manager tried to take handle 0\n");
+			return -EINVAL;
 		}
-		ipckit_user_error(thread, "reference on handle 0 without a context manager\n");
-		return 0;
+		if (mgr) {
+			ret = ipckit_ref_inc_for_node(proc, mgr, strong, NULL,
+						      &desc);
+			ipckit_node_put(mgr);
+		}
 	}
-	owner = ipckit_node_get_owner(mgr);
-	if (owner == proc) {
-		ipckit_user_error(thread, "context manager tried to take handle 0\n");
-		ret = -EINVAL;
-	} else if (ipckit_ref_for_node(proc, mgr, strong, NULL, &desc) ||
-		   desc != 0) {
-		ipckit_user_error(thread, "could not make handle 0\n");
-	}
-	if (owner)
-		ipckit_proc_put(owner);
-	ipckit_node_put(mgr);
-	return ret;
+	if (ret)
+		ret = ipckit_ref_update(proc, handle, increment, strong);
+	if (!ret && desc != handle)
+		ipckit_user_error(thread, "reference on handle %u made handle %u instead\n",
+				  handle, desc);
+	if (ret)
+		ipckit_user_error(thread, "%s on handle %u not held (or not strongly): %d\n",
+				  cmd == BC_INCREFS ? "BC_INCREFS" :
+				  cmd == BC_ACQUIRE ? "BC_ACQUIRE" :
+				  cmd == BC_RELEASE ? "BC_RELEASE" : "BC_DECREFS",
+				  handle, ret);
+	return 0;
 }
 
 static int ipckit_thread_write(struct ipckit_thread *thread,
@@ -663,17 +786,12 @@ static int ipckit_thread_write(struct ipckit_thread *thread,
 		case BC_ACQUIRE:
 		case BC_RELEASE:
 		case BC_DECREFS: {
-			bool strong = cmd == BC_ACQUIRE || cmd == BC_RELEASE;
 			u32 handle;
 
 			if (get_user(handle, (u32 __user *)ptr))
 				return -EFAULT;
-			if (cmd == BC_INCREFS || cmd == BC_ACQUIRE) {
-				if (ipckit_cmd_ref(thread, handle, strong))
-					return -EINVAL;
-			} else {
-				ipckit_ref_update(thread, handle, false, strong);
-			}
+			if (ipckit_cmd_ref(thread, cmd, handle))
+				return -EINVAL;
 			ptr += sizeof(handle);
 			break;
 		}
@@ -728,17 +846,10 @@ int ipckit_thread_write_read(struct ipckit_thread *thread,
 	if (bwr.read_size > 0) {
 		ret = ipckit_thread_read(thread, bwr.read_buffer, bwr.read_size,
 					 &bwr.read_consumed, non_block);
-		/* Work left in the pool: make sure an idle looper sees it. */
+		/* Work left in the pool: make sure an idle thread sees it. */
 		spin_lock(&proc->inner_lock);
-		if (!list_empty(&proc->todo) &&
-		    !list_empty(&proc->waiting_threads)) {
-			struct ipckit_thread *idle;
-
-			idle = list_first_entry(&proc->waiting_threads,
-						struct ipckit_thread,
-						waiting_link);
-			wake_up_interruptible(&idle->wait);
-		}
+		if (!list_empty(&proc->todo))
+			ipckit_proc_wakeup_ilocked(proc, false);
 		spin_unlock(&proc->inner_lock);
 	}
 out:
@@ -808,7 +919,7 @@ void ipckit_thread_release(struct ipckit_thread *thread)
 		return;
 	}
 	thread->is_dead = true;
-	list_del_init(&thread->proc_link);
+	rb_erase(&thread->rb_node, &proc->threads);
 	list_del_init(&thread->waiting_link);
 	t = thread->transaction_stack;
 	if (t && t->to_thread == thread)
@@ -837,6 +948,9 @@ void ipckit_thread_release(struct ipckit_thread *thread)
 	thread->transaction_stack = NULL;
 	spin_unlock(&proc->inner_lock);
 
+	/* epoll must forget this thread's waitqueue before it is freed. */
+	if (thread->looper & IPCKIT_LOOPER_POLL)
+		wake_up_pollfree(&thread->wait);
 	if (send_reply)
 		ipckit_send_failed_reply(send_reply, BR_DEAD_REPLY);
 	ipckit_release_work_list(proc, &thread->todo);

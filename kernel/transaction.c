@@ -33,7 +33,9 @@ static struct ipckit_thread *ipckit_txn_get_from(struct ipckit_transaction *t)
 /*
  * Give the payload back to its area, dropping what it holds: the
  * references its first @upto bytes of objects took, and the strong local
- * reference on the node it was sent to.
+ * reference on the node it was sent to. Called while @owner's nodes are
+ * alive: an undelivered buffer goes before its process releases its
+ * nodes (ipckit_release()), a delivered one with BC_FREE_BUFFER.
  */
 static void ipckit_buffer_release(struct ipckit_proc *owner,
 				  struct ipckit_buffer *buffer, u64 upto)
@@ -43,10 +45,8 @@ static void ipckit_buffer_release(struct ipckit_proc *owner,
 	ipckit_release_buffer_objects(owner, buffer, upto);
 	buffer->target_node = NULL;
 	ipckit_alloc_free_buf(&owner->alloc, buffer);
-	if (node) {
+	if (node)
 		ipckit_node_dec(node, true, false);
-		ipckit_node_put(node);
-	}
 }
 
 /**
@@ -103,11 +103,18 @@ void ipckit_transaction_pop_from_ilocked(struct ipckit_thread *thread,
 
 /**
  * ipckit_send_failed_reply() - answer a caller whose callee is gone
- * @t:     the synchronous transaction that will get no reply
+ * @t:     the synchronous transaction that will get no reply, off the
+ *         callee's stack
  * @error: BR_DEAD_REPLY or BR_FAILED_REPLY
  *
  * Walks down the caller's stack to the first thread still alive, so a
  * failure unwinds nested calls as far as needed. Frees @t.
+ *
+ * Invariant (the reference BUG()s on it): a transaction whose sender is
+ * still set is the top of that sender's stack, since the sender waits
+ * for it and a dying sender clears @from first. Should it ever not hold,
+ * @t is left alone (leaked, with a warning) rather than freed while the
+ * stack still points at it.
  */
 void ipckit_send_failed_reply(struct ipckit_transaction *t, u32 error)
 {
@@ -120,8 +127,12 @@ void ipckit_send_failed_reply(struct ipckit_transaction *t, u32 error)
 			bool queued = false;
 
 			spin_lock(&proc->inner_lock);
-			if (target->transaction_stack == t)
-				ipckit_transaction_pop_from_ilocked(target, t);
+			if (WARN_ON_ONCE(target->transaction_stack != t)) {
+				spin_unlock(&proc->inner_lock);
+				ipckit_thread_put(target);
+				return;
+			}
+			ipckit_transaction_pop_from_ilocked(target, t);
 			if (!target->is_dead &&
 			    target->reply_error.cmd == BR_OK) {
 				target->reply_error.cmd = error;
@@ -152,6 +163,37 @@ void ipckit_transaction_cleanup(struct ipckit_transaction *t, u32 error)
 		ipckit_send_failed_reply(t, error);
 	else
 		ipckit_transaction_free(t);
+}
+
+/**
+ * ipckit_transaction_undeliverable() - a read could not deliver @t
+ * @t:         a transaction its receiver's thread dequeued
+ * @close_fds: the fds of its fd arrays were installed already
+ *
+ * The sender hears BR_FAILED_REPLY (when it waits), and the buffer is
+ * freed the way BC_FREE_BUFFER frees it: that also lets the next one-way
+ * transaction queued on the node run, which would otherwise wait forever.
+ */
+void ipckit_transaction_undeliverable(struct ipckit_transaction *t,
+				      bool close_fds)
+{
+	struct ipckit_proc *proc = t->to_proc;
+	struct ipckit_buffer *buffer;
+
+	ipckit_proc_get(proc);
+	spin_lock(&proc->inner_lock);
+	buffer = t->buffer;
+	t->buffer = NULL;
+	if (buffer)
+		buffer->transaction = NULL;
+	spin_unlock(&proc->inner_lock);
+	ipckit_transaction_cleanup(t, BR_FAILED_REPLY);
+	if (buffer) {
+		if (close_fds)
+			ipckit_release_buffer_fds(proc, buffer);
+		ipckit_transaction_free_buffer(proc, buffer);
+	}
+	ipckit_proc_put(proc);
 }
 
 /**
@@ -285,7 +327,8 @@ static int ipckit_copy_payload(struct ipckit_proc *target_proc,
 struct ipckit_txn_target {
 	struct ipckit_proc *proc;	/* reference held */
 	struct ipckit_thread *thread;	/* reference held, or NULL */
-	struct ipckit_node *node;	/* reference held, NULL for replies */
+	struct ipckit_node *node;	/* temporary reference, NULL for replies */
+	bool node_strong;		/* @node's strong local count is ours */
 	struct ipckit_transaction *in_reply_to;
 };
 
@@ -308,6 +351,8 @@ static u32 ipckit_find_reply_target(struct ipckit_thread *thread,
 	thread->transaction_stack = in_reply_to->to_parent;
 	spin_unlock(&proc->inner_lock);
 	tgt->in_reply_to = in_reply_to;
+	/* The call is over for this thread: its own priority again. */
+	ipckit_set_nice(in_reply_to->saved_priority);
 
 	target = ipckit_txn_get_from(in_reply_to);
 	if (!target)
@@ -325,24 +370,27 @@ static u32 ipckit_find_call_target(struct ipckit_thread *thread,
 	struct ipckit_proc *proc = thread->proc;
 	struct ipckit_transaction *tmp;
 	struct ipckit_work *w;
+	u32 err;
 
-	*param = -EINVAL;
-	if (tr->target.handle) {
-		tgt->node = ipckit_ref_get_node(proc, tr->target.handle);
-		if (!tgt->node) {
-			ipckit_user_error(thread, "transaction to invalid handle %u\n",
+	/*
+	 * The node is pinned under the locks that found it (a strong local
+	 * count the buffer takes over, and a temporary reference), so it
+	 * cannot go while the transaction is set up.
+	 */
+	if (tr->target.handle)
+		err = ipckit_ref_get_txn_target(proc, tr->target.handle,
+						&tgt->node, &tgt->proc);
+	else	/* No manager: BR_DEAD_REPLY with -EINVAL, as the reference. */
+		err = ipckit_context_get_mgr_for_txn(proc->ctx, &tgt->node,
+						     &tgt->proc);
+	if (err != BR_OK) {
+		if (err == BR_FAILED_REPLY)
+			ipckit_user_error(thread, "transaction to invalid or weak handle %u\n",
 					  tr->target.handle);
-			return BR_FAILED_REPLY;
-		}
-	} else {
-		/* No manager: BR_DEAD_REPLY with -EINVAL, as the reference. */
-		tgt->node = ipckit_context_get_mgr(proc->ctx);
-		if (!tgt->node)
-			return BR_DEAD_REPLY;
+		*param = -EINVAL;
+		return err;
 	}
-	tgt->proc = ipckit_node_get_owner(tgt->node);
-	if (!tgt->proc)
-		return BR_DEAD_REPLY;
+	tgt->node_strong = true;
 	*param = 0;
 	if (tgt->proc == proc) {
 		ipckit_user_error(thread, "transaction to a node of its own process\n");
@@ -441,7 +489,7 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 	struct ipckit_proc *proc = thread->proc;
 	struct ipckit_txn_target tgt = {};
 	struct ipckit_transaction *t = NULL;
-	struct ipckit_work *tcomplete = NULL;
+	struct ipckit_work *tcomplete = NULL, *queued_complete = NULL;
 	struct ipckit_buffer *buffer;
 	bool oneway = !reply && (tr->flags & TF_ONE_WAY);
 	size_t secctx_room = 0;
@@ -477,6 +525,7 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 	INIT_LIST_HEAD(&t->fd_fixups);
 	t->code = tr->code;
 	t->flags = tr->flags;
+	t->priority = task_nice(current);
 	t->is_reply = reply;
 	t->sender_euid = task_euid(proc->tsk);
 	t->to_proc = tgt.proc;
@@ -521,10 +570,9 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 	accept_fds = reply ? tgt.in_reply_to->flags & TF_ACCEPT_FDS :
 			     tgt.node->accept_fds;
 	buffer->transaction = t;
-	buffer->target_node = tgt.node;	/* the buffer owns this reference */
-	if (tgt.node)	/* and a strong local one on the node, until freed */
-		ipckit_node_inc(tgt.node, true, false, NULL);
-	tgt.node = NULL;
+	/* The buffer holds the node's strong local count until freed. */
+	buffer->target_node = tgt.node;
+	tgt.node_strong = false;
 	buffer->clear_on_free = !!(tr->flags & TF_CLEAR_BUF);
 	t->buffer = buffer;
 
@@ -543,6 +591,7 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 	if (param)
 		goto fail;
 
+	queued_complete = tcomplete;
 	if (reply) {
 		spin_lock(&proc->inner_lock);
 		ipckit_enqueue_thread_work_ilocked(thread, tcomplete);
@@ -582,6 +631,8 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 	}
 	if (secctx)
 		security_release_secctx(secctx, secctx_sz);
+	if (tgt.node)
+		ipckit_node_put(tgt.node);
 	if (tgt.thread)
 		ipckit_thread_put(tgt.thread);
 	ipckit_proc_put(tgt.proc);
@@ -590,28 +641,26 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 fail_queued_complete:
 	/*
 	 * The sender already has its BR_TRANSACTION_COMPLETE queued; take
-	 * it back so the error below is all it sees, as the reference.
+	 * that one back (not whatever else is queued, such as an earlier
+	 * call's BR_ONEWAY_SPAM_SUSPECT) so the error below is all it sees,
+	 * as the reference.
 	 */
 	spin_lock(&proc->inner_lock);
-	list_for_each_entry(tcomplete, &thread->todo, entry)
-		if (tcomplete->type == IPCKIT_WORK_TRANSACTION_COMPLETE ||
-		    tcomplete->type == IPCKIT_WORK_ONEWAY_SPAM_SUSPECT)
-			break;
-	if (list_entry_is_head(tcomplete, &thread->todo, entry)) {
-		tcomplete = NULL;
-	} else {
-		list_del_init(&tcomplete->entry);
-		thread->process_todo = !list_empty(&thread->todo);
-	}
+	list_del_init(&queued_complete->entry);
+	thread->process_todo = !list_empty(&thread->todo);
 	spin_unlock(&proc->inner_lock);
+	tcomplete = queued_complete;
 fail:
 	if (secctx)
 		security_release_secctx(secctx, secctx_sz);
 	kfree(tcomplete);
 	if (t)
 		ipckit_transaction_free(t);
-	if (tgt.node)
+	if (tgt.node) {
+		if (tgt.node_strong)
+			ipckit_node_dec(tgt.node, true, false);
 		ipckit_node_put(tgt.node);
+	}
 	if (tgt.thread)
 		ipckit_thread_put(tgt.thread);
 	if (tgt.proc)

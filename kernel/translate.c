@@ -18,7 +18,9 @@
 #include <linux/file.h>
 #include <linux/security.h>
 #include <linux/slab.h>
+#include <linux/task_work.h>
 
+#include "compat.h"
 #include "internal.h"
 
 /* Any object a transaction may carry, read from the receiver's buffer. */
@@ -84,8 +86,9 @@ static int ipckit_translate_binder(struct ipckit_thread *thread,
 	ret = security_binder_transfer_binder(proc->cred, target_proc->cred);
 	/* The owner hears BR_INCREFS/BR_ACQUIRE with its own call's end. */
 	if (!ret)
-		ret = ipckit_ref_for_node(target_proc, node, strong, thread,
-					  &desc);
+		ret = ipckit_ref_inc_for_node(target_proc, node, strong, thread,
+					      &desc);
+	/* A node nothing took a count on goes here (a failed send). */
 	ipckit_node_put(node);
 	if (ret)
 		return ret < 0 ? ret : -EPERM;
@@ -104,15 +107,14 @@ static int ipckit_translate_handle(struct ipckit_proc *proc,
 {
 	bool strong = fp->hdr.type == BINDER_TYPE_HANDLE;
 	struct ipckit_node *node;
-	struct ipckit_proc *owner;
 	u32 desc;
 	int ret;
 
 	/*
-	 * A handle the sender holds; 0 too, which a process holds once it
-	 * took a reference on the context manager (BC_INCREFS/BC_ACQUIRE 0).
+	 * A handle the sender holds, strongly for a strong one; 0 too, which
+	 * a process holds once it took a reference on the context manager.
 	 */
-	node = ipckit_ref_get_node(proc, fp->handle);
+	node = ipckit_ref_get_node(proc, fp->handle, strong);
 	if (!node)
 		return -EINVAL;
 	ret = security_binder_transfer_binder(proc->cred, target_proc->cred);
@@ -121,25 +123,25 @@ static int ipckit_translate_handle(struct ipckit_proc *proc,
 		return ret < 0 ? ret : -EPERM;
 	}
 
-	owner = ipckit_node_get_owner(node);
-	if (owner == target_proc) {
-		/* The buffer holds a local reference until it is freed. */
-		ipckit_node_inc(node, strong, false, NULL);
+	ipckit_node_inner_lock(node);
+	if (node->proc == target_proc) {
+		/* Home again: the buffer holds a local count until freed. */
 		fp->hdr.type = strong ? BINDER_TYPE_BINDER :
 					BINDER_TYPE_WEAK_BINDER;
 		fp->binder = node->ptr;
 		fp->cookie = node->cookie;
+		ipckit_node_inc_nilocked(node, strong, false, NULL);
+		ipckit_node_inner_unlock(node);
 	} else {
-		ret = ipckit_ref_for_node(target_proc, node, strong, NULL,
-					  &desc);
+		ipckit_node_inner_unlock(node);
+		ret = ipckit_ref_inc_for_node(target_proc, node, strong, NULL,
+					      &desc);
 		if (!ret) {
 			fp->binder = 0;
 			fp->handle = desc;
 			fp->cookie = 0;
 		}
 	}
-	if (owner)
-		ipckit_proc_put(owner);
 	ipckit_node_put(node);
 	return ret;
 }
@@ -249,34 +251,91 @@ void ipckit_free_fd_fixups(struct ipckit_transaction *t)
 	}
 }
 
-/* Scatter-gather state of one transaction's translation. */
+/*
+ * Scatter-gather state of one transaction's translation. Fix-ups (a
+ * pointer or fd array written into an earlier buffer) must go forward,
+ * into the last buffer fixed up or one of its ancestors, as the
+ * reference requires: @last_fixup_obj is the object offset of that
+ * buffer (0: none yet), @last_fixup_min the lowest offset in it still
+ * free for a fix-up.
+ */
 struct ipckit_sg {
 	u64 off_start;		/* the offsets array in the buffer */
 	u64 next;		/* where the next PTR buffer goes */
 	u64 end;		/* end of the room BC_*_SG asked for */
+	u64 last_fixup_obj;
+	u64 last_fixup_min;
 };
+
+/* Object offset number @index of the transaction's offsets array. */
+static int ipckit_sg_object_offset(struct ipckit_transaction *t,
+				   const struct ipckit_sg *sg, u64 index,
+				   u64 *offset)
+{
+	binder_size_t off;
+
+	if (ipckit_alloc_copy_from_buffer(&t->to_proc->alloc, &off, t->buffer,
+					  sg->off_start + index * sizeof(off),
+					  sizeof(off)))
+		return -EINVAL;
+	*offset = off;
+	return 0;
+}
 
 /*
  * The PTR object that is object number @index (an earlier one) of the
- * transaction, as already translated into the receiver's buffer.
+ * transaction, as already translated into the receiver's buffer, and
+ * its object offset.
  */
 static int ipckit_sg_parent(struct ipckit_transaction *t,
 			    const struct ipckit_sg *sg, u64 index,
-			    u64 nr_before, struct binder_buffer_object *parent)
+			    u64 nr_before, struct binder_buffer_object *parent,
+			    u64 *parent_off)
 {
 	union ipckit_object obj;
-	binder_size_t offset;
+	u64 offset;
 
 	if (index >= nr_before ||
-	    ipckit_alloc_copy_from_buffer(&t->to_proc->alloc, &offset,
-					  t->buffer,
-					  sg->off_start + index * sizeof(offset),
-					  sizeof(offset)) ||
+	    ipckit_sg_object_offset(t, sg, index, &offset) ||
 	    ipckit_get_object(t->to_proc, t->buffer, offset, &obj) !=
 	    sizeof(obj.bbo) || obj.hdr.type != BINDER_TYPE_PTR)
 		return -EINVAL;
 	*parent = obj.bbo;
+	if (parent_off)
+		*parent_off = offset;
 	return 0;
+}
+
+/*
+ * May a fix-up at @fixup_offset inside the buffer of the PTR object at
+ * @parent_off happen now? Only at or after the last fix-up's end in the
+ * last buffer fixed up, or in one of its ancestors (each ancestor's own
+ * fix-up point bounds it from below). As binder_validate_fixup().
+ */
+static bool ipckit_sg_fixup_in_order(struct ipckit_transaction *t,
+				     const struct ipckit_sg *sg,
+				     u64 parent_off, u64 fixup_offset)
+{
+	u64 last_obj = sg->last_fixup_obj, last_min = sg->last_fixup_min;
+	/* Each parent is an earlier object: at most one step per object. */
+	u64 steps = t->buffer->offsets_size / sizeof(binder_size_t);
+
+	if (!last_obj)
+		return false;
+	while (last_obj != parent_off) {
+		union ipckit_object obj;
+
+		if (!steps--)
+			return false;
+		if (ipckit_get_object(t->to_proc, t->buffer, last_obj, &obj) !=
+		    sizeof(obj.bbo) || obj.hdr.type != BINDER_TYPE_PTR ||
+		    !(obj.bbo.flags & BINDER_BUFFER_FLAG_HAS_PARENT))
+			return false;
+		last_min = obj.bbo.parent_offset + sizeof(binder_uintptr_t);
+		if (ipckit_sg_object_offset(t, sg, obj.bbo.parent, &last_obj))
+			return false;
+	}
+	return fixup_offset >= last_min;
 }
 
 /* Byte offset in the buffer of @parent's data at @parent_offset. */
@@ -300,11 +359,13 @@ static int ipckit_sg_in_parent(struct ipckit_transaction *t,
 static int ipckit_translate_ptr(struct ipckit_thread *thread,
 				struct ipckit_transaction *t,
 				struct ipckit_sg *sg,
-				struct binder_buffer_object *bp, u64 nr_before)
+				struct binder_buffer_object *bp, u64 nr_before,
+				u64 offset)
 {
 	struct binder_buffer_object parent;
 	binder_uintptr_t here;
-	u64 at;
+	u64 at, parent_off;
+	int ret;
 
 	if (bp->length > sg->end - sg->next) {
 		ipckit_user_error(thread, "pointer object of %llu bytes: no room left\n",
@@ -319,33 +380,55 @@ static int ipckit_translate_ptr(struct ipckit_thread *thread,
 	here = t->buffer->user_data + sg->next;
 	sg->next += ALIGN(bp->length, sizeof(u64));
 	bp->buffer = here;
-	if (!(bp->flags & BINDER_BUFFER_FLAG_HAS_PARENT))
-		return 0;
-	if (ipckit_sg_parent(t, sg, bp->parent, nr_before, &parent) ||
-	    ipckit_sg_in_parent(t, &parent, bp->parent_offset,
-				sizeof(binder_uintptr_t), &at))
-		return -EINVAL;
-	return ipckit_alloc_copy_to_buffer(&t->to_proc->alloc, t->buffer, at,
-					   &here, sizeof(here));
+	if (bp->flags & BINDER_BUFFER_FLAG_HAS_PARENT) {
+		if (ipckit_sg_parent(t, sg, bp->parent, nr_before, &parent,
+				     &parent_off))
+			return -EINVAL;
+		if (!ipckit_sg_fixup_in_order(t, sg, parent_off,
+					      bp->parent_offset)) {
+			ipckit_user_error(thread, "pointer fix-up out of order\n");
+			return -EINVAL;
+		}
+		if (ipckit_sg_in_parent(t, &parent, bp->parent_offset,
+					sizeof(binder_uintptr_t), &at))
+			return -EINVAL;
+		ret = ipckit_alloc_copy_to_buffer(&t->to_proc->alloc, t->buffer,
+						  at, &here, sizeof(here));
+		if (ret)
+			return ret;
+	}
+	/* Later fix-ups go into this buffer or an ancestor. */
+	sg->last_fixup_obj = offset;
+	sg->last_fixup_min = 0;
+	return 0;
 }
 
 /* An fd array inside an earlier pointer object's buffer: fd by fd. */
 static int ipckit_translate_fda(struct ipckit_thread *thread,
 				struct ipckit_transaction *t,
-				const struct ipckit_sg *sg, bool accept_fds,
+				struct ipckit_sg *sg, bool accept_fds,
 				const struct binder_fd_array_object *fda,
 				u64 nr_before)
 {
 	struct binder_buffer_object parent;
 	struct binder_fd_object fdo = {};
-	u64 at, i;
+	u64 at, i, parent_off;
 	int ret;
 
-	if (ipckit_sg_parent(t, sg, fda->parent, nr_before, &parent) ||
-	    fda->num_fds > parent.length / sizeof(u32) ||
+	if (ipckit_sg_parent(t, sg, fda->parent, nr_before, &parent,
+			     &parent_off))
+		return -EINVAL;
+	/* Overlapping arrays would install fds twice and close them twice. */
+	if (!ipckit_sg_fixup_in_order(t, sg, parent_off, fda->parent_offset)) {
+		ipckit_user_error(thread, "fd array fix-up out of order\n");
+		return -EINVAL;
+	}
+	if (fda->num_fds > parent.length / sizeof(u32) ||
 	    ipckit_sg_in_parent(t, &parent, fda->parent_offset,
 				fda->num_fds * sizeof(u32), &at))
 		return -EINVAL;
+	sg->last_fixup_obj = parent_off;
+	sg->last_fixup_min = fda->parent_offset + fda->num_fds * sizeof(u32);
 	for (i = 0; i < fda->num_fds; i++) {
 		u32 fd;
 
@@ -435,7 +518,8 @@ int ipckit_translate_objects(struct ipckit_thread *thread,
 			break;
 		case BINDER_TYPE_PTR:
 			ret = ipckit_translate_ptr(thread, t, &sg, &obj.bbo,
-						   i / sizeof(binder_size_t));
+						   i / sizeof(binder_size_t),
+						   offset);
 			break;
 		default:
 			ret = ipckit_translate_fda(thread, t, &sg, accept_fds,
@@ -482,8 +566,8 @@ void ipckit_release_buffer_objects(struct ipckit_proc *proc,
 		switch (obj.hdr.type) {
 		case BINDER_TYPE_HANDLE:
 		case BINDER_TYPE_WEAK_HANDLE:
-			ipckit_ref_release_for_buffer(proc, obj.fbo.handle,
-						      obj.hdr.type == BINDER_TYPE_HANDLE);
+			ipckit_ref_update(proc, obj.fbo.handle, false,
+					  obj.hdr.type == BINDER_TYPE_HANDLE);
 			break;
 		case BINDER_TYPE_BINDER:
 		case BINDER_TYPE_WEAK_BINDER:
@@ -496,6 +580,51 @@ void ipckit_release_buffer_objects(struct ipckit_proc *proc,
 			}
 			break;
 		}
+	}
+}
+
+/* The file of a closed fd, put once the ioctl has returned. */
+struct ipckit_fd_close {
+	struct callback_head twork;
+	struct file *file;
+};
+
+static void ipckit_do_fd_close(struct callback_head *twork)
+{
+	struct ipckit_fd_close *fc = container_of(twork, struct ipckit_fd_close,
+						  twork);
+
+	fput(fc->file);
+	kfree(fc);
+}
+
+/**
+ * ipckit_deferred_fd_close() - close one of current's fds, as close(2)
+ * @fd: the fd
+ *
+ * filp_close() runs ->flush and drops the process's POSIX locks on the
+ * file, as close(2) does; the last reference is put from task work after
+ * the ioctl returns, because the fd may be the device's own, in use by
+ * this very ioctl (as the reference driver does).
+ */
+void ipckit_deferred_fd_close(int fd)
+{
+	struct ipckit_fd_close *fc = kzalloc(sizeof(*fc), GFP_KERNEL);
+
+	if (!fc)
+		return;
+	init_task_work(&fc->twork, ipckit_do_fd_close);
+	fc->file = ipckit_close_fd_get_file(fd);
+	if (!fc->file) {
+		kfree(fc);
+		return;
+	}
+	get_file(fc->file);	/* pinned until ipckit_do_fd_close() */
+	filp_close(fc->file, current->files);
+	if (task_work_add(current, &fc->twork, TWA_RESUME)) {
+		/* Exiting: no task work any more, and nothing uses the fd. */
+		fput(fc->file);
+		kfree(fc);
 	}
 }
 
@@ -527,13 +656,12 @@ void ipckit_release_buffer_fds(struct ipckit_proc *proc,
 		    sizeof(obj.fdao) || obj.hdr.type != BINDER_TYPE_FDA)
 			continue;
 		if (ipckit_sg_parent(&t, &sg, obj.fdao.parent,
-				     i / sizeof(binder_size_t), &parent) ||
+				     i / sizeof(binder_size_t), &parent, NULL) ||
 		    obj.fdao.num_fds > parent.length / sizeof(u32) ||
 		    ipckit_sg_in_parent(&t, &parent, obj.fdao.parent_offset,
 					obj.fdao.num_fds * sizeof(u32), &at))
 			continue;
 		for (n = 0; n < obj.fdao.num_fds; n++) {
-			struct file *file;
 			u32 fd;
 
 			if (ipckit_alloc_copy_from_buffer(&proc->alloc, &fd,
@@ -541,9 +669,7 @@ void ipckit_release_buffer_fds(struct ipckit_proc *proc,
 							  at + n * sizeof(fd),
 							  sizeof(fd)))
 				break;
-			file = close_fd_get_file(fd);
-			if (file)
-				fput(file);
+			ipckit_deferred_fd_close(fd);
 		}
 	}
 }

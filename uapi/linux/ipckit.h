@@ -361,8 +361,8 @@ struct binder_extended_error {
  * BINDER_ENABLE_ONEWAY_SPAM_DETECTION report BR_ONEWAY_SPAM_SUSPECT
  * BINDER_GET_EXTENDED_ERROR           details of the last failure
  *
- * EINTR from any of them means "retry"; ECONNREFUSED means the process is
- * being torn down and every later call will fail the same way.
+ * EINTR from any of them means "retry" (a signal arrived while the thread
+ * waited for work; what it had consumed so far is written back).
  */
 #define BINDER_WRITE_READ		_IOWR('b', 1, struct binder_write_read)
 #define BINDER_SET_IDLE_TIMEOUT		_IOW('b', 3, __s64)
