@@ -10,6 +10,7 @@
 #   make debug-check  the VM lane on the debug kernel alone
 #   make debug-kernel build (or reuse) the cached debug kernel
 #   make bench        ipckit vs the kernel's binder vs pipe/unix, one boot
+#   make scale        100 000 handles in one process, both drivers, one boot
 #   make checkpatch   checkpatch.pl --strict over kernel/
 #   make install      libipckit, headers, ipckit.pc, CMake package
 #                     (PREFIX=/usr/local, DESTDIR= for a staged install)
@@ -24,7 +25,7 @@ JOBS    ?= $(shell nproc)
 export BUILD
 
 .PHONY: all module shim selftests deps run check host-check stock-check \
-	debug-check debug-kernel bench checkpatch clean install
+	debug-check debug-kernel bench scale checkpatch clean install
 
 all: module shim selftests
 
@@ -65,6 +66,11 @@ debug-kernel:
 
 bench: all
 	scripts/vm-run.sh -l stock bench
+
+# 100 000 handles in one process, on both drivers in one boot (long: the
+# reference allocates handle numbers in O(n)); not part of make check.
+scale: all
+	IPCKIT_VM_TIMEOUT=$${IPCKIT_VM_TIMEOUT:-5400} scripts/vm-run.sh -l stock scale
 
 checkpatch:
 	scripts/checkpatch.sh

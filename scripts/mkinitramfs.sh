@@ -37,6 +37,7 @@ cp "$module" "$root/lib/modules/ipckit.ko"
 cp selftests/run_vm.sh "$root/ipckit/jobs/check.sh"
 cp scripts/vm/demo.sh "$root/ipckit/jobs/run.sh"
 cp scripts/vm/bench.sh "$root/ipckit/jobs/bench.sh"
+cp scripts/vm/scale.sh "$root/ipckit/jobs/scale.sh"
 cp scripts/vm/load.sh "$root/ipckit/jobs/load.sh"
 cp "$BUILD"/selftests/* "$root/ipckit/tests/"
 # libipckit's end-to-end test runs with the selftests, on both drivers.
