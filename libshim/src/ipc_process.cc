@@ -3,13 +3,17 @@
 // The process's IPC state: driver, proxies, death cookies, looper pool.
 #include "ipc_process.h"
 
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <thread>
 
@@ -21,28 +25,6 @@
 #include "ipckit/message_parcel.h"
 
 namespace ipckit::detail {
-namespace {
-
-// Wakes a looper blocked in the driver so that it sees the stop request:
-// the ioctl returns EINTR (no work is lost, the driver keeps it queued).
-int WakeSignal()
-{
-    return SIGRTMIN + 3;
-}
-
-void InstallWakeHandler()
-{
-    static std::once_flag once;
-    std::call_once(once, [] {
-        struct sigaction sa {};
-        sa.sa_handler = [](int) {};
-        sigemptyset(&sa.sa_mask);
-        sa.sa_flags = 0;  // no SA_RESTART: the ioctl must return
-        sigaction(WakeSignal(), &sa, nullptr);
-    });
-}
-
-}  // namespace
 
 IPCProcess& IPCProcess::Get()
 {
@@ -180,7 +162,6 @@ void IPCProcess::JoinAsLooper()
 
 void IPCProcess::RunLooper(bool isMain)
 {
-    InstallWakeHandler();
     pthread_t self = pthread_self();
     {
         std::lock_guard<std::mutex> guard(lock_);
@@ -194,23 +175,59 @@ void IPCProcess::RunLooper(bool isMain)
     loopersGone_.notify_all();
 }
 
+IPCProcess::Wake IPCProcess::WaitForWork()
+{
+    // Without the event (no eventfd could be made) a looper blocks in its
+    // read as it always could; KickBlockedReaders gets it out.
+    if (!stopEvent_.valid())
+        return stopping_ ? Wake::kStop : Wake::kWork;
+    pollfd fds[2] = {{Fd(), POLLIN, 0}, {stopEvent_.fd(), POLLIN, 0}};
+    for (;;) {
+        if (::poll(fds, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;  // the application's own signals
+            std::fprintf(stderr, "ipckit: poll failed: %s\n", std::strerror(errno));
+            return Wake::kError;
+        }
+        if (fds[1].revents & POLLIN)
+            return Wake::kStop;
+        if (fds[0].revents & POLLIN)
+            return Wake::kWork;
+        if (fds[0].revents) {  // POLLERR: the driver could not add this thread
+            std::fprintf(stderr, "ipckit: driver poll reported %#x\n",
+                         static_cast<unsigned>(fds[0].revents));
+            return Wake::kError;
+        }
+    }
+}
+
+void IPCProcess::KickBlockedReaders()
+{
+    // Closing any copy of the driver fd returns every thread blocked in a
+    // read with a lone BR_NOOP (both drivers' ->flush); nothing is lost.
+    int fd = driver_ ? driver_->fd() : -1;
+    if (fd >= 0)
+        UniqueFd copy(::fcntl(fd, F_DUPFD_CLOEXEC, 0));  // closed right here
+}
+
 void IPCProcess::StopLoopers()
 {
     std::unique_lock<std::mutex> guard(lock_);
     stopping_ = true;
+    // Loopers waiting in poll() wake; the event stays set, so a looper
+    // about to poll sees it too.
+    stopEvent_.Signal();
     pthread_t self = pthread_self();
-    // A wake-up may land just before a looper blocks again: repeat until
-    // every looper (but the caller, if it is one) is gone, at most 5 s.
+    // A looper may be in a blocking read instead: its poll saw process
+    // work that another looper took first. Kick those out of the driver
+    // until every looper (but the caller, if it is one) is gone, at most
+    // 5 s: a kick may land just before a looper enters its read.
     for (int round = 0; round < 250; round++) {
-        bool others = false;
-        for (pthread_t t : loopers_) {
-            if (pthread_equal(t, self))
-                continue;
-            others = true;
-            pthread_kill(t, WakeSignal());
-        }
+        bool others = std::any_of(loopers_.begin(), loopers_.end(),
+                                  [self](pthread_t t) { return !pthread_equal(t, self); });
         if (!others)
             break;
+        KickBlockedReaders();
         loopersGone_.wait_for(guard, std::chrono::milliseconds(20));
     }
 }

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "event_fd.h"
 #include "ipckit/binder_driver.h"
 #include "ipckit/ipc_object_proxy.h"
 #include "ipckit/iremote_object.h"
@@ -49,7 +50,8 @@ public:
 
     // Thread pool. EnsureLooper starts the first looper thread (a process
     // that hands out stubs or watches deaths needs one); the driver asks
-    // for more with BR_SPAWN_LOOPER.
+    // for more with BR_SPAWN_LOOPER. StopLoopers ends them all for good:
+    // no signal, the loopers wait in poll() on the driver and stopEvent_.
     bool SetMaxThreads(int n);
     void EnsureLooper();
     void SpawnLooper();
@@ -57,14 +59,21 @@ public:
     void StopLoopers();
     bool Stopping() const { return stopping_.load(); }
 
+    // An idle looper waits here: kWork when the driver has work for the
+    // calling thread (binder poll() is per thread: this thread must read
+    // it), kStop once StopLoopers was called.
+    enum class Wake { kWork, kStop, kError };
+    Wake WaitForWork();
+
     bool SetContextObject(const sptr<IRemoteObject>& object);
     sptr<IRemoteObject> ContextObject();
 
     std::string LocalDeviceId();
 
 private:
-    IPCProcess() = default;
+    IPCProcess() : stopEvent_(EventFd::Create()) {}
     void RunLooper(bool isMain);
+    void KickBlockedReaders();
 
     std::mutex lock_;
     std::once_flag openOnce_;
@@ -77,6 +86,7 @@ private:
     bool looperStarted_ = false;
     int spawned_ = 0;
     std::atomic<bool> stopping_{false};
+    const EventFd stopEvent_;  // signalled, never read, by StopLoopers
     std::vector<pthread_t> loopers_;  // running looper threads
     std::condition_variable loopersGone_;
     sptr<IRemoteObject> contextObject_;  // a local one set by SetContextObject

@@ -403,14 +403,26 @@ void IPCThread::Loop(bool isMain)
 
     inLoop_ = true;
     Queue(isMain ? BC_ENTER_LOOPER : BC_REGISTER_LOOPER);
-    while (!proc.Stopping()) {
-        uint32_t cmd;
-        int err = NextCommand(cmd);
-        if (err == -EINTR)
-            continue;  // maybe woken to stop: look again
-        if (err)
+    for (;;) {
+        if (inPos_ < in_.size()) {
+            ExecuteCommand(Pop<uint32_t>());
+            continue;
+        }
+        // All that was read is served (so no caller waits on us for good).
+        if (proc.Stopping())
             break;
-        ExecuteCommand(cmd);
+        // Send what is queued (the looper command, BC_FREE_BUFFER, the
+        // *_DONE answers) before waiting: nobody else would send it.
+        if (Flush() != ERR_NONE)
+            break;
+        if (proc.WaitForWork() != IPCProcess::Wake::kWork)
+            break;
+        // The driver said this thread has work, so the read returns soon
+        // (or, if another looper took process work first, blocks until
+        // the next, from which StopLoopers can kick it).
+        int err = WriteRead(true);
+        if (err && err != -EINTR)
+            break;
     }
     Queue(BC_EXIT_LOOPER);
     inLoop_ = false;

@@ -21,7 +21,8 @@ public:
     static bool SetMaxWorkThreadNum(int maxThreadNum);
     // Makes the calling thread serve requests until StopWorkThread().
     static void JoinWorkThread();
-    // Ends JoinWorkThread() and every pool thread.
+    // Ends JoinWorkThread() and every pool thread, for good, and waits
+    // (at most 5 s) until they, but the caller, are gone. Uses no signal.
     static void StopWorkThread();
 
     static pid_t GetCallingPid();

@@ -7,7 +7,9 @@
 // This process (the client) starts, by fork+exec of itself, a service
 // process that becomes the context manager and serves an IEcho interface;
 // each case is a few calls on it. A third process, the victim, registers
-// an object with the service and is killed for the death-recipient case.
+// an object with the service and is killed for the death-recipient case;
+// pool processes register one too, and stop their thread pool.
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -230,6 +232,168 @@ int VictimMain()
     std::printf("victim-registered\n");
     std::fflush(stdout);
     IPCSkeleton::JoinWorkThread();
+    return 0;
+}
+
+// --- the pool processes ---------------------------------------------------
+//
+// StopWorkThread must stop the looper pool without a signal of its own:
+// the library once used SIGRTMIN + 3 and installed a handler for it, which
+// replaced an application's handler and could not stop loopers that block
+// the signal. A pool process either blocks that signal in every thread or
+// handles it itself, serves calls, then stops its pool and reports.
+
+int PoolSignal()
+{
+    return SIGRTMIN + 3;
+}
+
+std::atomic<int> g_poolSignals{0};
+
+void CountPoolSignal(int)
+{
+    g_poolSignals++;
+}
+
+int ThreadsOfThisProcess()
+{
+    DIR* d = opendir("/proc/self/task");
+    if (!d)
+        return -1;
+    int n = 0;
+    while (dirent* e = readdir(d))
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+// Polls `cond` every 10 ms, for at most `ms`: these bound a wait so that a
+// library that never stops its loopers fails the case instead of hanging.
+bool WaitUntil(const std::function<bool()>& cond, int ms)
+{
+    for (int i = 0; i < ms / 10 && !cond(); i++)
+        std::this_thread::sleep_for(10ms);
+    return cond();
+}
+
+class PoolStub : public IPCObjectStub {
+public:
+    enum { PING = 7, RAISE = 8, STOP = 9 };
+    explicit PoolStub(bool blocked) : IPCObjectStub(u"ipckit.test.Pool"), blocked_(blocked) {}
+
+    int OnRemoteRequest(uint32_t code, MessageParcel&, MessageParcel& reply,
+                        MessageOption&) override
+    {
+        switch (code) {
+        case PING:
+            reply.WriteInt32(getpid());
+            return ERR_NONE;
+        case RAISE: {
+            // The application's own use of the signal, while loopers wait
+            // in the driver: handled once, or left pending when blocked.
+            kill(getpid(), PoolSignal());
+            bool seen;
+            if (blocked_) {
+                seen = WaitUntil([] {
+                    sigset_t pending;
+                    return sigpending(&pending) == 0 && sigismember(&pending, PoolSignal());
+                }, 5000);
+            } else {
+                seen = WaitUntil([] { return g_poolSignals == 1; }, 5000);
+            }
+            reply.WriteBool(seen);
+            return ERR_NONE;
+        }
+        case STOP: {
+            std::lock_guard<std::mutex> g(lock_);
+            stop_ = true;
+            cv_.notify_all();
+            return ERR_NONE;
+        }
+        }
+        return ERR_UNKNOWN_TRANSACTION;
+    }
+
+    bool WaitStop(int ms)
+    {
+        std::unique_lock<std::mutex> g(lock_);
+        return cv_.wait_for(g, std::chrono::milliseconds(ms), [this] { return stop_; });
+    }
+
+private:
+    const bool blocked_;
+    std::mutex lock_;
+    std::condition_variable cv_;
+    bool stop_ = false;
+};
+
+// Prints "pool-registered", serves until told to stop, stops the pool and
+// prints "pool-ok ..." or "pool-fail <why>".
+int PoolMain(bool blocked)
+{
+    alarm(100);
+    const int sig = PoolSignal();
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    if (blocked) {
+        // Before the library starts a thread: they all inherit the mask.
+        pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    } else {
+        struct sigaction sa {};
+        sa.sa_handler = CountPoolSignal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sig, &sa, nullptr);  // no SA_RESTART: the library sees EINTR
+    }
+    auto fail = [](const std::string& why) {
+        std::printf("pool-fail %s\n", why.c_str());
+        std::fflush(stdout);
+        return 1;
+    };
+    auto echo = iface_cast<IEcho>(IPCSkeleton::GetContextObject());
+    if (!echo)
+        return fail("no service");
+    auto stub = MakeSptr<PoolStub>(blocked);
+    {
+        MessageParcel data, reply;
+        MessageOption option;
+        data.WriteInterfaceToken(IEcho::GetDescriptor());
+        data.WriteRemoteObject(stub);
+        if (echo->AsObject()->SendRequest(IEcho::REGISTER, data, reply, option) != ERR_NONE)
+            return fail("REGISTER failed");
+    }
+    std::printf("pool-registered\n");
+    std::fflush(stdout);
+    if (!stub->WaitStop(60000))
+        return fail("never told to stop");
+    int loopers = ThreadsOfThisProcess() - 1;
+
+    IPCSkeleton::StopWorkThread();
+    // Every looper ends: only this thread is left.
+    if (!WaitUntil([] { return ThreadsOfThisProcess() == 1; }, 10000))
+        return fail("loopers still running: " + std::to_string(ThreadsOfThisProcess() - 1));
+
+    struct sigaction now {};
+    sigaction(sig, nullptr, &now);
+    if (blocked) {
+        if (now.sa_handler != SIG_DFL || (now.sa_flags & SA_SIGINFO))
+            return fail("a handler was installed for SIGRTMIN+3");
+        sigset_t mask;
+        pthread_sigmask(SIG_BLOCK, nullptr, &mask);
+        if (!sigismember(&mask, sig))
+            return fail("SIGRTMIN+3 was unblocked");
+        // The one the application raised is still pending, and its to take.
+        timespec zero{};
+        if (sigtimedwait(&set, nullptr, &zero) != sig)
+            return fail("the pending SIGRTMIN+3 was consumed");
+    } else {
+        if (now.sa_handler != CountPoolSignal)
+            return fail("the application's SIGRTMIN+3 handler was replaced");
+        if (g_poolSignals != 1)
+            return fail("SIGRTMIN+3 handled " + std::to_string(g_poolSignals) + " times");
+    }
+    std::printf("pool-ok loopers=%d\n", loopers);
+    std::fflush(stdout);
     return 0;
 }
 
@@ -511,6 +675,70 @@ bool ProxyRefsReturnToZero(std::string& why)
     return true;
 }
 
+// Runs a pool process (`role`): calls on its stub from several threads
+// (the driver asks it for more loopers), has it raise SIGRTMIN+3 for
+// itself, calls again, then has it stop its pool and report.
+bool PoolStopsWithoutASignal(std::string& why, const char* role)
+{
+    int out = -1;
+    pid_t pool = Spawn(role, &out);
+    CHECK(pool > 0);
+    std::string line, report;
+    bool registered = ReadLineWithin(out, line, 10000) && line == "pool-registered";
+    auto run = [&]() -> bool {
+        CHECK(registered);
+        MessageParcel d, r;
+        CHECK(Call(IEcho::GET_REGISTERED, Tokened(d), r) == ERR_NONE);
+        sptr<IRemoteObject> obj = r.ReadRemoteObject();
+        CHECK(obj && obj->IsProxyObject());
+        auto calls = [&obj] {
+            std::atomic<int> bad{0};
+            std::vector<std::thread> threads;
+            for (int t = 0; t < 8; t++) {
+                threads.emplace_back([&obj, &bad] {
+                    for (int i = 0; i < 20; i++) {
+                        MessageParcel d, r;
+                        MessageOption o;
+                        if (obj->SendRequest(PoolStub::PING, d, r, o) != ERR_NONE)
+                            bad++;
+                    }
+                });
+            }
+            for (auto& th : threads)
+                th.join();
+            return bad == 0;
+        };
+        CHECK(calls());
+        MessageParcel d2, r2;
+        MessageOption o;
+        CHECK(obj->SendRequest(PoolStub::RAISE, d2, r2, o) == ERR_NONE);
+        bool signalReachedTheApplication = r2.ReadBool();  // its handler, or its pending set
+        CHECK(signalReachedTheApplication);
+        CHECK(calls());  // the application's signal disturbed no looper
+        MessageParcel d3, r3;
+        CHECK(obj->SendRequest(PoolStub::STOP, d3, r3, o) == ERR_NONE);
+        CHECK(ReadLineWithin(out, report, 30000));
+        if (report.rfind("pool-ok ", 0) != 0) {
+            why = report;  // pool-fail and why
+            return false;
+        }
+        return true;
+    };
+    bool ok = run();
+    int status = -1;
+    if (!ok)
+        kill(pool, SIGKILL);
+    waitpid(pool, &status, 0);
+    close(out);
+    if (ok && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+        why = "pool process exit status " + std::to_string(status);
+        ok = false;
+    }
+    if (ok)
+        std::printf("# %s: %s\n", role, report.c_str());
+    return ok;
+}
+
 bool ServiceGoneMeansDeadObject(std::string& why, pid_t service)
 {
     auto rec = MakeSptr<Recipient>();
@@ -531,6 +759,8 @@ int main(int argc, char** argv)
     for (int i = 1; i < argc; i++) {
         if (!std::strcmp(argv[i], "--role") && i + 1 < argc) {
             std::string role = argv[++i];
+            if (role == "pool-block" || role == "pool-handler")
+                return PoolMain(role == "pool-block");
             return role == "service" ? ServiceMain() : role == "victim" ? VictimMain() : 2;
         }
         if (!std::strcmp(argv[i], "-d") && i + 1 < argc)
@@ -542,7 +772,8 @@ int main(int argc, char** argv)
         setenv("IPCKIT_DEVICE", device, 1);
     alarm(200);
 
-    std::printf("TAP version 13\n1..10\n");
+    constexpr int kCases = 12;
+    std::printf("TAP version 13\n1..%d\n", kCases);
     std::fflush(stdout);
     pid_t service = Spawn("service");
     // Wait (bounded) until the service answers as the context manager.
@@ -556,7 +787,7 @@ int main(int argc, char** argv)
     }
     g_echo = iface_cast<IEcho>(g_remote);
     if (!g_echo) {
-        for (int i = 1; i <= 10; i++)
+        for (int i = 1; i <= kCases; i++)
             g_tap.Report(false, "shim case " + std::to_string(i), "service never answered");
         kill(service, SIGKILL);
         waitpid(service, nullptr, 0);
@@ -575,9 +806,14 @@ int main(int argc, char** argv)
         {"ashmem_passes_read_only", AshmemPassing},
         {"raw_data_of_16_MiB_round_trips", RawData16MiB},
         {"proxy_release_drops_the_remote_stub", ProxyRefsReturnToZero},
+        {"stop_work_thread_ends_loopers_that_block_sigrtmin_3",
+         [](std::string& why) { return PoolStopsWithoutASignal(why, "pool-block"); }},
+        {"stop_work_thread_leaves_the_applications_sigrtmin_3_handler",
+         [](std::string& why) { return PoolStopsWithoutASignal(why, "pool-handler"); }},
         {"service_death_gives_dead_object",
          [service](std::string& why) { return ServiceGoneMeansDeadObject(why, service); }},
     };
+    static_assert(sizeof(cases) / sizeof(cases[0]) == kCases);
     for (auto& c : cases) {
         std::string why;
         bool ok = c.run(why);
