@@ -1011,6 +1011,9 @@ static int t_serve_until_report(FIXTURE_DATA(fds) *self)
 			self->served_open += fd_is_open(f.fd[i]);
 		ret = binder_reply(&self->dev, &rr.tr, 0, &status,
 				   sizeof(status));
+		/* Our reply's BR_TRANSACTION_COMPLETE, so no read finds it later. */
+		if (!ret && !(rr.tr.flags & TF_ONE_WAY))
+			ret = read_complete(&self->dev);
 		if (ret)
 			return ret;
 	}
