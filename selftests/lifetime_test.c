@@ -594,7 +594,16 @@ struct race {
 	unsigned int bad;	/* an end but BR_TRANSACTION_COMPLETE/_REPLY */
 	__u32 bad_cmd;
 	int bad_ret;
+	atomic_llong call_ns;	/* A's first call of an iteration, on average */
 };
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 
 static void *race_a(void *arg)
 {
@@ -602,6 +611,7 @@ static void *race_a(void *arg)
 	struct binder_dev dev = *rc->dev;
 	struct binder_transaction_data tr;
 	struct binder_result res;
+	long long t0, avg;
 	struct hit h;
 	int k, ret;
 
@@ -616,8 +626,15 @@ static void *race_a(void *arg)
 		for (k = 0; k < RACE_HITS; k++) {
 			tr = binder_txn(rc->handle, CODE_HIT, TF_ONE_WAY, &h,
 					sizeof(h));
+			t0 = now_ns();
 			ret = binder_call_tr(&dev, &tr, BC_TRANSACTION, &res,
 					     EVENT_MS);
+			if (!k) {
+				avg = atomic_load(&rc->call_ns);
+				avg = avg ? (avg * 7 + now_ns() - t0) / 8 :
+					    now_ns() - t0;
+				atomic_store(&rc->call_ns, avg);
+			}
 			rc->calls++;
 			if (ret) {
 				rc->bad++;
@@ -645,10 +662,10 @@ static void *race_a(void *arg)
 /*
  * The race: each of 2000 iterations, D sends P a new binder; P's thread
  * A calls the handle (one-way, up to four times, until refused) while
- * P's thread B (this one) frees the buffer that brought it, after a
- * varying spin; every other iteration B holds the handle with
- * BC_INCREFS/BC_ACQUIRE first and drops those right after the free, in
- * the same write. Every call must end with BR_TRANSACTION_COMPLETE or be
+ * P's thread B (this one) frees the buffer that brought it, at a point
+ * spread over the time such a call takes; every other iteration B holds
+ * the handle with BC_INCREFS/BC_ACQUIRE first and drops those right
+ * after the free, in the same write. Every call must end with BR_TRANSACTION_COMPLETE or be
  * refused (BR_FAILED_REPLY, BR_DEAD_REPLY); D must read every call that
  * completed, each on the node named in it; and D, which never read its
  * node work, must read none at the end (the work of a node is withdrawn
@@ -658,9 +675,9 @@ TEST_F_TIMEOUT(race, calls_race_the_free_of_the_handles_buffer, 600)
 {
 	struct race rc = { .dev = &self->dev };
 	long long start = binder_now_ms();
+	long long at, span;
 	binder_uintptr_t buf;
 	struct binder_cmds c;
-	volatile unsigned int spin;
 	unsigned int jitter = 1;
 	pthread_t a;
 	__u32 i, h;
@@ -692,9 +709,16 @@ TEST_F_TIMEOUT(race, calls_race_the_free_of_the_handles_buffer, 600)
 			bc_handle(&c, BC_RELEASE, h);
 			bc_handle(&c, BC_DECREFS, h);
 		}
+		/*
+		 * The free lands anywhere in A's first call (as long as
+		 * such a call takes here), where the handle is looked up and
+		 * the node referenced.
+		 */
 		jitter = jitter * 1103515245u + 12345u;
+		span = atomic_load(&rc.call_ns);
 		pthread_barrier_wait(&rc.start);
-		for (spin = (jitter >> 16) % 4096; spin; spin--)
+		at = now_ns() + (span > 0 ? (long long)(jitter >> 4) % span : 0);
+		while (now_ns() < at)
 			;
 		ASSERT_EQ(0, bc_send(self->dev.fd, &c))
 			TH_LOG("iteration %u", i);
