@@ -360,6 +360,7 @@ TEST_F_TIMEOUT(many, handles_are_numbered_lowest_free_and_work_in_bulk, 1800)
 	}
 	elapsed = binder_now_ms() - start;
 	ksft_print_msg("made %u of %u handles in %lld ms\n", made, n, elapsed);
+	fflush(stdout);	/* the harness's child leaves with _exit() */
 	EXPECT_EQ(0, bad_type);
 	ASSERT_EQ(0, bad_num)
 		TH_LOG("handles not numbered 1..N in order (after %u)", made);
@@ -372,6 +373,7 @@ TEST_F_TIMEOUT(many, handles_are_numbered_lowest_free_and_work_in_bulk, 1800)
 	ASSERT_LT(0, pingn);
 	ksft_print_msg("round trip: %lld us with %u handles held, %lld us with %u\n",
 		       ping10, FIRST_BATCH, pingn, n);
+	fflush(stdout);
 
 	/* Drop three handles: their descriptors come back, lowest first. */
 	bc_init(&c);
