@@ -22,7 +22,7 @@
  *
  * N is IPCKIT_HANDLES from the environment (the VM passes it through
  * from scripts/vm-run.sh), 20000 by default. Making the handles must end
- * within max(60 s, 2 ms per handle) or the test fails. The times taken
+ * within handles_budget_ms() or the test fails. The times taken
  * (making them, and a call's round trip with 10 and with N handles held)
  * are printed for comparing the drivers in one boot, never asserted.
  */
@@ -306,10 +306,29 @@ static __u32 handles_wanted(void)
 	return n >= 2 * FIRST_BATCH && n <= 10000000 ? n : DEFAULT_N;
 }
 
-TEST_F_TIMEOUT(many, handles_are_numbered_lowest_free_and_work_in_bulk, 1800)
+/*
+ * How long making n handles may take before the test gives up: the
+ * reference's lowest-free search is a walk over the handles, so its time
+ * grows as n^2; under TCG it made 72 000 in 200 s. n^2 / 10^4 ms (at
+ * least 60 s; 1000 s for 100 000) leaves it room, four times that on
+ * the debug lane; a driver that is O(n^3) runs out of it.
+ */
+static long long handles_budget_ms(__u32 n)
+{
+	const char *lane = getenv("IPCKIT_LANE");
+	long long ms = (long long)n * n / 10000;
+
+	if (ms < 60000)
+		ms = 60000;
+	if (lane && !strcmp(lane, "debug"))
+		ms *= 4;
+	return ms < 3000000 ? ms : 3000000;
+}
+
+TEST_F_TIMEOUT(many, handles_are_numbered_lowest_free_and_work_in_bulk, 3600)
 {
 	const __u32 n = handles_wanted();
-	const long long budget_ms = n * 2LL > 60000 ? n * 2LL : 60000;
+	long long budget_ms = handles_budget_ms(n);
 	long long start, deadline, t0, elapsed, ping10, pingn;
 	__u32 made = 0, batch = FIRST_BATCH, bad_num = 0, bad_type = 0;
 	__u32 freed[3] = { 1, n / 2, n }, got[3], extra;
