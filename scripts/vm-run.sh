@@ -20,6 +20,8 @@
 # IPCKIT_MODULE overrides the module to test. IPCKIT_TESTS (comma-separated
 # selftest names, e.g. refcount_test,death_test) runs only those selftests:
 # for a quick loop while working on one area, never in make check.
+# IPCKIT_HANDLES (a number) is handed to the guest for handles_test: how
+# many handles it makes (20000 by default; 100000 for the long run).
 set -eu
 
 lane=stock
@@ -81,7 +83,7 @@ set +e
 # shellcheck disable=SC2086
 timeout -k 5 "$timeout_s" qemu-system-x86_64 $accel -smp 2 -m 1024 \
 	-kernel "$kernel" -initrd "$out/initramfs.cpio" \
-	-append "console=ttyS0 quiet log_buf_len=16M panic=-1 mitigations=off $cmdline_extra IPCKIT_JOB=$job IPCKIT_LANE=$lane${IPCKIT_TESTS:+ IPCKIT_TESTS=$IPCKIT_TESTS}" \
+	-append "console=ttyS0 quiet log_buf_len=16M panic=-1 mitigations=off $cmdline_extra IPCKIT_JOB=$job IPCKIT_LANE=$lane${IPCKIT_TESTS:+ IPCKIT_TESTS=$IPCKIT_TESTS}${IPCKIT_HANDLES:+ IPCKIT_HANDLES=$IPCKIT_HANDLES}" \
 	-display none -no-reboot -monitor none \
 	-serial stdio -serial "file:$out/results.txt" < /dev/null |
 	tee "$out/console.log"
