@@ -21,10 +21,10 @@
  *  - A call through the last handle works with N handles held.
  *
  * N is IPCKIT_HANDLES from the environment (the VM passes it through
- * from scripts/vm-run.sh), 20000 by default. Making the handles must end
- * within handles_budget_ms() or the test fails. The times taken
- * (making them, and a call's round trip with 10 and with N handles held)
- * are printed for comparing the drivers in one boot, never asserted.
+ * from scripts/vm-run.sh), 20000 by default; `make scale` runs 100 000.
+ * The times taken (making them, and a call's round trip with 10 and with
+ * N handles held) are printed for comparing the drivers in one boot,
+ * never asserted; only the harness timeout stops a driver that hangs.
  */
 #include <time.h>
 
@@ -309,30 +309,13 @@ static __u32 handles_wanted(void)
 	return n >= 2 * FIRST_BATCH && n <= 10000000 ? n : DEFAULT_N;
 }
 
-/*
- * How long making n handles may take before the test gives up: the
- * reference's lowest-free search is a walk over the handles, so its time
- * grows as n^2; under TCG it made 72 000 in 200 s. n^2 / 10^4 ms (at
- * least 60 s; 1000 s for 100 000) leaves it room, four times that on
- * the debug lane; a driver that is O(n^3) runs out of it.
- */
-static long long handles_budget_ms(__u32 n)
-{
-	const char *lane = getenv("IPCKIT_LANE");
-	long long ms = (long long)n * n / 10000;
-
-	if (ms < 60000)
-		ms = 60000;
-	if (lane && !strcmp(lane, "debug"))
-		ms *= 4;
-	return ms < 3000000 ? ms : 3000000;
-}
+/* One batch may take this long before its call counts as lost. */
+#define BATCH_WAIT_MS	600000
 
 TEST_F_TIMEOUT(many, handles_are_numbered_lowest_free_and_work_in_bulk, 3600)
 {
 	const __u32 n = handles_wanted();
-	long long budget_ms = handles_budget_ms(n);
-	long long start, deadline, t0, elapsed, ping10, pingn;
+	long long start, t0, elapsed, ping10, pingn;
 	__u32 made = 0, batch = FIRST_BATCH, bad_num = 0, bad_type = 0;
 	__u32 freed[3] = { 1, n / 2, n }, got[3], extra;
 	struct binder_result res;
@@ -345,16 +328,12 @@ TEST_F_TIMEOUT(many, handles_are_numbered_lowest_free_and_work_in_bulk, 3600)
 	ASSERT_NE(NULL, hs);
 	ASSERT_NE(NULL, self->seen);
 	start = binder_now_ms();
-	deadline = start + budget_ms;
 	ping10 = 0;
 	while (made < n) {
 		__u32 count = batch < n - made ? batch : n - made;
-		long long left = deadline - binder_now_ms();
 
-		if (left <= 0)
-			break;
 		t0 = binder_now_ms();
-		ASSERT_EQ(0, t_get(self, made, count, hs, &b, (int)left))
+		ASSERT_EQ(0, t_get(self, made, count, hs, &b, BATCH_WAIT_MS))
 			TH_LOG("asking for handles %u..%u", made + 1,
 			       made + count);
 		elapsed = binder_now_ms() - t0;
@@ -373,7 +352,6 @@ TEST_F_TIMEOUT(many, handles_are_numbered_lowest_free_and_work_in_bulk, 3600)
 			ping10 = t_ping(self, made);
 			ASSERT_LT(0, ping10);
 			/* Not part of making handles. */
-			deadline += binder_now_ms() - t0;
 			start += binder_now_ms() - t0;
 		}
 		/* About 1 s per batch: a slow driver is not stuck in one. */
@@ -386,8 +364,6 @@ TEST_F_TIMEOUT(many, handles_are_numbered_lowest_free_and_work_in_bulk, 3600)
 	EXPECT_EQ(0, bad_type);
 	ASSERT_EQ(0, bad_num)
 		TH_LOG("handles not numbered 1..N in order (after %u)", made);
-	ASSERT_EQ(n, made)
-		TH_LOG("only %u handles in %lld ms", made, elapsed);
 	for (i = 1; i <= n; i++)
 		ASSERT_EQ(1, self->seen[i]) TH_LOG("handle %u", i);
 
