@@ -155,11 +155,18 @@ void ipckit_thread_put(struct ipckit_thread *thread)
 	ipckit_proc_put(proc);
 }
 
-/* Work for the thread alone; it wakes the thread when it reads. */
+/*
+ * Work for the thread alone. A thread that polls and queues work for
+ * itself (its reply's BR_TRANSACTION_COMPLETE) is woken too: its epoll
+ * learns of readiness only through a wakeup, as in the reference.
+ */
 void ipckit_enqueue_thread_work_ilocked(struct ipckit_thread *thread,
 					struct ipckit_work *work)
 {
 	list_add_tail(&work->entry, &thread->todo);
+	if ((thread->looper & IPCKIT_LOOPER_POLL) &&
+	    thread->pid == current->pid && !thread->process_todo)
+		wake_up_interruptible_sync(&thread->wait);
 	thread->process_todo = true;
 }
 
