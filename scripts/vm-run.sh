@@ -21,7 +21,8 @@
 # selftest names, e.g. refcount_test,death_test) runs only those selftests:
 # for a quick loop while working on one area, never in make check.
 # IPCKIT_HANDLES (a number) is handed to the guest for handles_test: how
-# many handles it makes (20000 by default; 100000 for the long run).
+# many handles it makes (20000 by default, 5000 on the debug lane;
+# 100000 for the long run, make scale).
 set -eu
 
 lane=stock
@@ -44,7 +45,7 @@ stock)
 	kernel=/boot/vmlinuz-$kver
 	refmod=/lib/modules/$kver/kernel/drivers/android/binder_linux.ko
 	module=${IPCKIT_MODULE:-kernel/ipckit.ko}
-	timeout_s=${IPCKIT_VM_TIMEOUT:-300}
+	timeout_s=${IPCKIT_VM_TIMEOUT:-600}
 	if [ ! -r "$kernel" ]; then
 		echo "vm-run: no kernel image $kernel for the headers in $KDIR" >&2
 		echo "vm-run: install linux-image-$kver or point KDIR at a matching tree" >&2
@@ -59,7 +60,7 @@ debug)
 	[ -n "$module" ] ||
 		module=$(scripts/build-module.sh "$BUILD/debug/module" "$KDIR")
 	# KASAN and lockdep under TCG are several times slower.
-	timeout_s=${IPCKIT_VM_TIMEOUT:-900}
+	timeout_s=${IPCKIT_VM_TIMEOUT:-1800}
 	# Mark the kmalloc caches for failslab's cache-filter (run_vm.sh).
 	cmdline_extra="slub_debug=A,kmalloc-*"
 	;;
