@@ -1378,3 +1378,117 @@ int binder_puppet_loop(void *req, size_t req_size, void *rep, size_t rep_size,
 			return 4;
 	}
 }
+
+int binder_puppet_run(int setup, void *req, size_t req_size, void *rep,
+		      size_t rep_size,
+		      bool (*handle)(void *ctx, void *req, void *rep),
+		      void *ctx)
+{
+	binder_child_ready(setup);
+	if (setup)
+		return 2;
+	return binder_puppet_loop(req, req_size, rep, rep_size, handle, ctx);
+}
+
+int binder_open_manager(struct binder_dev *dev, const char *path,
+			const struct flat_binder_object *fbo, int mgr_ms)
+{
+	int ret = binder_open_dev(dev, path, 0);
+
+	if (!ret)
+		ret = binder_become_context_mgr(dev->fd, fbo, mgr_ms);
+	if (!ret)
+		ret = binder_cmd(dev->fd, BC_ENTER_LOOPER);
+	return ret;
+}
+
+int binder_read_call(struct binder_dev *dev, struct binder_read_result *rr,
+		     int timeout_ms)
+{
+	return binder_read_call_seen(dev, rr, timeout_ms, NULL, NULL);
+}
+
+int binder_read_call_seen(struct binder_dev *dev, struct binder_read_result *rr,
+			  int timeout_ms,
+			  void (*seen)(void *ctx,
+				       const struct binder_read_result *rr),
+			  void *ctx)
+{
+	int tries, ret;
+
+	for (tries = 0; tries < 8; tries++) {
+		ret = binder_read_one(dev, rr, timeout_ms);
+		if (ret)
+			return ret;
+		if (seen)
+			seen(ctx, rr);
+		if (rr->has_tr && rr->cmds[rr->ncmds - 1] == BR_TRANSACTION)
+			return 0;
+	}
+	return -EPROTO;
+}
+
+int binder_read_call_end(struct binder_dev *dev, struct binder_event *ev,
+			 size_t *nev, size_t max, int timeout_ms)
+{
+	struct binder_read_result rr;
+	int ret, reads;
+
+	for (reads = 0; reads < 8; reads++) {
+		ret = binder_read_one(dev, &rr, timeout_ms);
+		if (ret)
+			return ret;
+		*nev += br_events(rr.buf, rr.consumed, ev + *nev, max - *nev);
+		if (!*nev)
+			continue;
+		switch (ev[*nev - 1].cmd) {
+		case BR_REPLY:
+			return binder_free_buffer(dev, rr.tr.data.ptr.buffer);
+		case BR_DEAD_REPLY:
+		case BR_FAILED_REPLY:
+			return -EPROTO;
+		}
+	}
+	return -EPROTO;
+}
+
+int binder_node_done(int fd, __u32 cmd, binder_uintptr_t ptr,
+		     binder_uintptr_t cookie)
+{
+	struct binder_cmds c;
+
+	bc_init(&c);
+	bc_ptr_cookie(&c, cmd, ptr, cookie);
+	return bc_send(fd, &c);
+}
+
+int binder_memfd(const char *name, const char *text)
+{
+	size_t len = strlen(text) + 1;
+	int fd = memfd_create(name, MFD_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, len) != (ssize_t)len) {
+		close(fd);
+		return -EIO;
+	}
+	return fd;
+}
+
+bool binder_fd_is_open(int fd)
+{
+	return fcntl(fd, F_GETFD) >= 0;
+}
+
+int binder_write_handles(int fd, const __u32 *cmd, const __u32 *handle,
+			 size_t n, size_t *consumed)
+{
+	struct binder_cmds c;
+	size_t i;
+
+	bc_init(&c);
+	for (i = 0; i < n; i++)
+		bc_handle(&c, cmd[i], handle[i]);
+	return binder_write(fd, c.buf, c.len, consumed);
+}

@@ -396,4 +396,59 @@ int binder_puppet_loop(void *req, size_t req_size, void *rep, size_t rep_size,
 		       bool (*handle)(void *ctx, void *req, void *rep),
 		       void *ctx);
 
+/*
+ * A puppet child's start: report setup (0 or -errno from opening its
+ * device and so on) to the parent with binder_child_ready(), then run
+ * binder_puppet_loop(). Exit status 2 when setup failed, else the loop's.
+ */
+int binder_puppet_run(int setup, void *req, size_t req_size, void *rep,
+		      size_t rep_size,
+		      bool (*handle)(void *ctx, void *req, void *rep),
+		      void *ctx);
+
+/*
+ * A serving child's device: open path into dev, become context manager
+ * (binder_become_context_mgr() with fbo, for up to mgr_ms), then
+ * BC_ENTER_LOOPER. 0 or -errno.
+ */
+int binder_open_manager(struct binder_dev *dev, const char *path,
+			const struct flat_binder_object *fbo, int mgr_ms);
+
+/*
+ * Read (at most 8 times, each for up to timeout_ms) until a read ends
+ * with a BR_TRANSACTION: 0 with that read in rr, -EPROTO when none came.
+ */
+int binder_read_call(struct binder_dev *dev, struct binder_read_result *rr,
+		     int timeout_ms);
+/* The same, handing every read to seen(ctx, rr) as it comes. */
+int binder_read_call_seen(struct binder_dev *dev, struct binder_read_result *rr,
+			  int timeout_ms,
+			  void (*seen)(void *ctx,
+				       const struct binder_read_result *rr),
+			  void *ctx);
+
+/*
+ * Read (at most 8 times, each for up to timeout_ms) until a call of ours
+ * ends: every command but BR_NOOP is appended to ev[*nev..max), node
+ * commands unanswered. BR_REPLY: its buffer is freed, 0 (or the free's
+ * error); BR_DEAD_REPLY, BR_FAILED_REPLY or no end: -EPROTO.
+ */
+int binder_read_call_end(struct binder_dev *dev, struct binder_event *ev,
+			 size_t *nev, size_t max, int timeout_ms);
+
+/* BC_INCREFS_DONE/BC_ACQUIRE_DONE (cmd) of a node: 0 or -errno. */
+int binder_node_done(int fd, __u32 cmd, binder_uintptr_t ptr,
+		     binder_uintptr_t cookie);
+
+/* A memfd called name holding text (and its NUL); -errno on failure. */
+int binder_memfd(const char *name, const char *text);
+bool binder_fd_is_open(int fd);
+
+/*
+ * One write of n handle commands (bc_handle(): BC_INCREFS, BC_ACQUIRE,
+ * ...): 0 or -errno, *consumed as the driver took it.
+ */
+int binder_write_handles(int fd, const __u32 *cmd, const __u32 *handle,
+			 size_t n, size_t *consumed);
+
 #endif /* IPCKIT_BINDER_UTIL_H */

@@ -223,19 +223,11 @@ static int p_read(struct puppet *p, int timeout_ms, struct p_report *rep)
 static int p_park(struct puppet *p, struct p_report *rep)
 {
 	struct binder_read_result rr;
-	int tries, ret;
+	int ret = binder_read_call(&p->dev, &rr, 10000);
 
-	for (tries = 0; tries < 8; tries++) {
-		ret = binder_read_one(&p->dev, &rr, 10000);
-		if (ret)
-			return ret;
-		if (rr.has_tr && rr.ncmds &&
-		    rr.cmds[rr.ncmds - 1] == BR_TRANSACTION) {
-			rep->code = rr.tr.code;
-			return 0;
-		}
-	}
-	return -EPROTO;
+	if (!ret)
+		rep->code = rr.tr.code;
+	return ret;
 }
 
 /* Call T with CODE_SLOW: every command read but BR_NOOP is reported. */
@@ -349,11 +341,8 @@ static int puppet_main(void *arg)
 	ret = binder_open_dev(&p.dev, ipckit_test_device, 0);
 	if (!ret)
 		ret = binder_cmd(p.dev.fd, BC_ENTER_LOOPER);
-	binder_child_ready(ret);
-	if (ret)
-		return 2;
-	return binder_puppet_loop(&req, sizeof(req), &rep, sizeof(rep),
-				  puppet_handle, &p);
+	return binder_puppet_run(ret, &req, sizeof(req), &rep, sizeof(rep),
+				 puppet_handle, &p);
 }
 
 /* --- T: this process, the context manager ---------------------------- */
@@ -375,19 +364,11 @@ static int t_next_call(FIXTURE_DATA(death) *self,
 		       struct binder_transaction_data *tr)
 {
 	struct binder_read_result rr;
-	int tries, ret;
+	int ret = binder_read_call(&self->dev, &rr, BINDER_WAIT_MS);
 
-	for (tries = 0; tries < 8; tries++) {
-		ret = binder_read_one(&self->dev, &rr, BINDER_WAIT_MS);
-		if (ret)
-			return ret;
-		if (rr.has_tr && rr.ncmds &&
-		    rr.cmds[rr.ncmds - 1] == BR_TRANSACTION) {
-			*tr = rr.tr;
-			return 0;
-		}
-	}
-	return -EPROTO;
+	if (!ret)
+		*tr = rr.tr;
+	return ret;
 }
 
 /*
@@ -489,18 +470,9 @@ static int p_read_ms(FIXTURE_DATA(death) *self, struct binder_child *c,
 #define EV(c, k) { .cmd = (c), .cookie = (k) }
 
 /* The events (of T: self->ev, of a puppet: self->rep.ev) must be these. */
-#define ASSERT_EV(got, ngot, ...) do {					\
-	const struct binder_event __want[] = { __VA_ARGS__ };		\
-	ASSERT_TRUE(binder_events_eq(got, ngot, __want,			\
-				     ARRAY_SIZE(__want)))		\
-		TH_LOG("got [%s], want [%s]",				\
-		       binder_events_str(got, ngot, self->str[0],	\
-					 sizeof(self->str[0])),		\
-		       binder_events_str(__want, ARRAY_SIZE(__want),	\
-					 self->str[1], sizeof(self->str[1]))); \
-} while (0)
-#define ASSERT_T_EV(...) ASSERT_EV(self->ev, self->nev, __VA_ARGS__)
-#define ASSERT_P_EV(...) ASSERT_EV(self->rep.ev, self->rep.nev, __VA_ARGS__)
+#define ASSERT_T_EV(...) ASSERT_EVENTS(__VA_ARGS__)
+#define ASSERT_P_EV(...) \
+	ASSERT_EVENTS_IN(self->rep.ev, self->rep.nev, __VA_ARGS__)
 
 /* Puppet c's next read brings exactly these. */
 #define ASSERT_P_READS(c, ...) do {					\
@@ -509,13 +481,9 @@ static int p_read_ms(FIXTURE_DATA(death) *self, struct binder_child *c,
 } while (0)
 
 /* Nothing comes to puppet c. */
-#define ASSERT_P_QUIET(c) do {						\
-	int __ret = p_read_ms(self, c, QUIET_MS);			\
-	ASSERT_EQ(-ETIMEDOUT, __ret)					\
-		TH_LOG("read %d: [%s]", __ret,				\
-		       binder_events_str(self->rep.ev, self->rep.nev,	\
-					 self->str[0], sizeof(self->str[0]))); \
-} while (0)
+#define ASSERT_P_QUIET(c)						\
+	ASSERT_NO_EVENTS_IN(p_read_ms(self, c, QUIET_MS), self->rep.ev,	\
+			    self->rep.nev)
 
 /* T writes c and, in the same ioctl, reads exactly these. */
 #define ASSERT_T_WRITE_READS(c, ...) do {				\
@@ -524,13 +492,7 @@ static int p_read_ms(FIXTURE_DATA(death) *self, struct binder_child *c,
 } while (0)
 
 /* T writes c and then nothing comes. */
-#define ASSERT_T_WRITE_QUIET(c) do {					\
-	int __ret = t_write_read(self, c, QUIET_MS);			\
-	ASSERT_EQ(-ETIMEDOUT, __ret)					\
-		TH_LOG("read %d: [%s]", __ret,				\
-		       binder_events_str(self->ev, self->nev,		\
-					 self->str[0], sizeof(self->str[0]))); \
-} while (0)
+#define ASSERT_T_WRITE_QUIET(c) ASSERT_NO_EVENTS(t_write_read(self, c, QUIET_MS))
 
 static void t_cmds(struct binder_cmds *c, __u32 cmd, __u32 handle,
 		   __u64 cookie)

@@ -81,11 +81,7 @@ static int w_main(void *arg)
 	/* T moves us into the cgroup first. */
 	if (binder_child_wait_go(&go, 1, 30000))
 		return 3;
-	ret = binder_open_dev(&dev, ipckit_test_device, 0);
-	if (!ret)
-		ret = binder_become_context_mgr(dev.fd, NULL, MGR_MS);
-	if (!ret)
-		ret = binder_cmd(dev.fd, BC_ENTER_LOOPER);
+	ret = binder_open_manager(&dev, ipckit_test_device, NULL, MGR_MS);
 	binder_child_ready(ret);
 	if (ret)
 		return 2;
@@ -347,18 +343,39 @@ static void freeze_thaw(struct __test_metadata *_metadata,
 }
 
 /*
+ * W in a cgroup of kind (SKIP with why if there is no such freezer),
+ * reading idle; the cgroup is frozen and thawed.
+ */
+#define FREEZE_IDLE_READER(kind, why) do {				\
+	int __ret = cg_setup(self, kind);				\
+	if (__ret == -ENODEV)						\
+		SKIP(return, why);					\
+	ASSERT_EQ(0, __ret);						\
+	w_go_and_wait(_metadata, self);					\
+	freeze_thaw(_metadata, self, kind);				\
+} while (0)
+
+/*
+ * T calls W: W's read ended with EINTR, and its next read brings the
+ * call (nothing lost); W exits 0.
+ */
+#define ASSERT_EINTR_THEN_CALL() do {					\
+	t_wake_w(_metadata, self);					\
+	ASSERT_W_REPORT();						\
+	EXPECT_EQ(-1, self->rep.ret);					\
+	EXPECT_EQ(EINTR, self->rep.err);				\
+	ASSERT_W_REPORT();						\
+	ASSERT_W_GOT_CALL();						\
+	EXPECT_CHILD_OK(binder_child_finish(&self->w, EVENT_MS));	\
+} while (0)
+
+/*
  * cgroup v1 freezer: freeze_task() freezes a TASK_FREEZABLE sleeper in
  * place. The same ioctl returns T's call after the thaw: no EINTR.
  */
 TEST_F(frz, the_v1_freezer_freezes_an_idle_reader_without_eintr)
 {
-	int ret = cg_setup(self, V1);
-
-	if (ret == -ENODEV)
-		SKIP(return, "no cgroup v1 freezer");
-	ASSERT_EQ(0, ret);
-	w_go_and_wait(_metadata, self);
-	freeze_thaw(_metadata, self, V1);
+	FREEZE_IDLE_READER(V1, "no cgroup v1 freezer");
 	w_still_waits(_metadata, self);
 	t_wake_w(_metadata, self);
 	ASSERT_W_REPORT();
@@ -376,20 +393,8 @@ TEST_F(frz, the_v1_freezer_freezes_an_idle_reader_without_eintr)
  */
 TEST_F(frz, the_v2_freezer_interrupts_an_idle_reader_and_loses_nothing)
 {
-	int ret = cg_setup(self, V2);
-
-	if (ret == -ENODEV)
-		SKIP(return, "no cgroup v2 freezer");
-	ASSERT_EQ(0, ret);
-	w_go_and_wait(_metadata, self);
-	freeze_thaw(_metadata, self, V2);
-	t_wake_w(_metadata, self);
-	ASSERT_W_REPORT();
-	EXPECT_EQ(-1, self->rep.ret);
-	EXPECT_EQ(EINTR, self->rep.err);
-	ASSERT_W_REPORT();
-	ASSERT_W_GOT_CALL();
-	EXPECT_CHILD_OK(binder_child_finish(&self->w, EVENT_MS));
+	FREEZE_IDLE_READER(V2, "no cgroup v2 freezer");
+	ASSERT_EINTR_THEN_CALL();
 }
 
 /*
@@ -407,13 +412,7 @@ TEST_F(frz, sigstop_interrupts_an_idle_reader_and_loses_nothing)
 	EXPECT_TRUE(wait_until(proc_is, &stopped));
 	binder_sleep_ms(HOLD_MS);
 	ASSERT_EQ(0, kill(self->w.pid, SIGCONT));
-	t_wake_w(_metadata, self);
-	ASSERT_W_REPORT();
-	EXPECT_EQ(-1, self->rep.ret);
-	EXPECT_EQ(EINTR, self->rep.err);
-	ASSERT_W_REPORT();
-	ASSERT_W_GOT_CALL();
-	EXPECT_CHILD_OK(binder_child_finish(&self->w, EVENT_MS));
+	ASSERT_EINTR_THEN_CALL();
 }
 
 IPCKIT_TEST_MAIN

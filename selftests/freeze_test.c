@@ -291,11 +291,8 @@ static int puppet_main(void *arg)
 	}
 	if (!ret && role == ROLE_SERVER)
 		ret = binder_become_context_mgr(p.dev[0].fd, NULL, MGR_MS);
-	binder_child_ready(ret);
-	if (ret)
-		return 2;
-	return binder_puppet_loop(&req, sizeof(req), &rep, sizeof(rep),
-				  puppet_handle, &p);
+	return binder_puppet_run(ret, &req, sizeof(req), &rep, sizeof(rep),
+				 puppet_handle, &p);
 }
 
 /* --- T: this process ------------------------------------------------- */
@@ -761,18 +758,10 @@ static int t_take_registration(FIXTURE_DATA(multi) *self, __u32 *handle)
 	struct flat_binder_object obj;
 	struct binder_read_result rr;
 	struct binder_cmds c;
-	int tries, ret;
+	int ret = binder_read_call(&self->dev, &rr, EVENT_MS);
 
-	for (tries = 0; tries < 8; tries++) {
-		ret = binder_read_one(&self->dev, &rr, EVENT_MS);
-		if (ret)
-			return ret;
-		if (rr.has_tr && rr.ncmds &&
-		    rr.cmds[rr.ncmds - 1] == BR_TRANSACTION)
-			break;
-	}
-	if (tries == 8)
-		return -EPROTO;
+	if (ret)
+		return ret;
 	if (rr.tr.code != CODE_REGISTER || rr.tr.data_size != sizeof(obj)) {
 		binder_free_buffer(&self->dev, rr.tr.data.ptr.buffer);
 		return -EBADMSG;

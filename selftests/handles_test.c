@@ -133,11 +133,7 @@ static int s_main(void *arg)
 	__u32 cmd;
 	int ret;
 
-	ret = binder_open_dev(&s.dev, ipckit_test_device, 0);
-	if (!ret)
-		ret = binder_become_context_mgr(s.dev.fd, NULL, MGR_MS);
-	if (!ret)
-		ret = binder_cmd(s.dev.fd, BC_ENTER_LOOPER);
+	ret = binder_open_manager(&s.dev, ipckit_test_device, NULL, MGR_MS);
 	binder_child_ready(ret);
 	if (ret)
 		return 2;

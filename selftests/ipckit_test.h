@@ -99,6 +99,37 @@ static inline int ipckit_test_in_child(void (*fn)(void *), void *arg)
 		       WIFEXITED(status) ? WEXITSTATUS(status) : -1,	\
 		       WIFSIGNALED(status) ? WTERMSIG(status) : 0)
 
+/*
+ * Node and death events (binder_event): got[0..ngot) must be exactly the
+ * events given. The fixture has char str[2][N] for the log.
+ */
+#define ASSERT_EVENTS_IN(got, ngot, ...) do {				\
+	const struct binder_event __want[] = { __VA_ARGS__ };		\
+	ASSERT_TRUE(binder_events_eq(got, ngot, __want,			\
+				     ARRAY_SIZE(__want)))		\
+		TH_LOG("got [%s], want [%s]",				\
+		       binder_events_str(got, ngot, self->str[0],	\
+					 sizeof(self->str[0])),		\
+		       binder_events_str(__want, ARRAY_SIZE(__want),	\
+					 self->str[1], sizeof(self->str[1]))); \
+} while (0)
+
+/* The same of this process's events, in the fixture's ev and nev. */
+#define ASSERT_EVENTS(...) ASSERT_EVENTS_IN(self->ev, self->nev, __VA_ARGS__)
+
+/*
+ * read, a read of events into got[0..ngot), must time out: nothing came.
+ * The log shows what came instead.
+ */
+#define ASSERT_NO_EVENTS_IN(read, got, ngot) do {			\
+	int __ret = (read);						\
+	ASSERT_EQ(-ETIMEDOUT, __ret)					\
+		TH_LOG("read %d: [%s]", __ret,				\
+		       binder_events_str(got, ngot, self->str[0],	\
+					 sizeof(self->str[0])));	\
+} while (0)
+#define ASSERT_NO_EVENTS(read) ASSERT_NO_EVENTS_IN(read, self->ev, self->nev)
+
 static inline int ipckit_test_parse_args(int argc, char **argv)
 {
 	int opt;

@@ -55,11 +55,6 @@
 
 /* --- common helpers ----------------------------------------------------- */
 
-static bool fd_is_open(int fd)
-{
-	return fcntl(fd, F_GETFD) >= 0;
-}
-
 /* Open fds of this process (the directory's own included, as always). */
 static int count_fds(void)
 {
@@ -76,20 +71,6 @@ static int count_fds(void)
 	return n;
 }
 
-static int make_memfd(const char *text)
-{
-	size_t len = strlen(text) + 1;
-	int fd = memfd_create("lifetime_test", MFD_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, len) != (ssize_t)len) {
-		close(fd);
-		return -EIO;
-	}
-	return fd;
-}
-
 static bool in_area(const struct binder_dev *dev, binder_uintptr_t addr,
 		    binder_size_t len)
 {
@@ -97,21 +78,6 @@ static bool in_area(const struct binder_dev *dev, binder_uintptr_t addr,
 
 	return addr >= map && len <= dev->map_size &&
 	       addr - map <= dev->map_size - len;
-}
-
-/* Read until a BR_TRANSACTION comes (a copy in rr). */
-static int read_call(struct binder_dev *dev, struct binder_read_result *rr)
-{
-	int tries, ret;
-
-	for (tries = 0; tries < 8; tries++) {
-		ret = binder_read_one(dev, rr, EVENT_MS);
-		if (ret)
-			return ret;
-		if (rr->has_tr && rr->cmds[rr->ncmds - 1] == BR_TRANSACTION)
-			return 0;
-	}
-	return -EPROTO;
 }
 
 /* Read until our own BR_TRANSACTION_COMPLETE comes. */
@@ -443,11 +409,8 @@ static int d_main(void *arg)
 	ret = binder_open_dev(&d.dev, ipckit_test_device, 0);
 	if (!ret && pthread_create(&d.reader, NULL, d_reader, &d))
 		ret = -EAGAIN;
-	binder_child_ready(ret);
-	if (ret)
-		return 2;
-	return binder_puppet_loop(&req, sizeof(req), &rep, sizeof(rep),
-				  d_handle, &d);
+	return binder_puppet_run(ret, &req, sizeof(req), &rep, sizeof(rep),
+				 d_handle, &d);
 }
 
 FIXTURE(race) {
@@ -495,7 +458,7 @@ static int p_next_node(FIXTURE_DATA(race) *self, __u32 *handle,
 {
 	struct flat_binder_object obj;
 	struct binder_read_result rr;
-	int ret = read_call(&self->dev, &rr);
+	int ret = binder_read_call(&self->dev, &rr, EVENT_MS);
 
 	if (ret)
 		return ret;
@@ -913,14 +876,11 @@ static int s_main(void *arg)
 	int ret;
 
 	ret = binder_open_dev(&s.dev, ipckit_test_device, 0);
-	s.memfd = make_memfd("lifetime_test file");
+	s.memfd = binder_memfd("lifetime_test", "lifetime_test file");
 	if (!ret && s.memfd < 0)
 		ret = s.memfd;
-	binder_child_ready(ret);
-	if (ret)
-		return 2;
-	return binder_puppet_loop(&req, sizeof(req), &rep, sizeof(rep),
-				  s_handle, &s);
+	return binder_puppet_run(ret, &req, sizeof(req), &rep, sizeof(rep),
+				 s_handle, &s);
 }
 
 /* The fds of the fd arrays of a call T read, as T's copy holds them. */
@@ -1032,7 +992,7 @@ static int t_serve_until_report(FIXTURE_DATA(fds) *self)
 		self->served++;
 		self->served_fds += f.n;
 		for (i = 0; i < f.n; i++)
-			self->served_open += fd_is_open(f.fd[i]);
+			self->served_open += binder_fd_is_open(f.fd[i]);
 		ret = binder_reply(&self->dev, &rr.tr, 0, &status,
 				   sizeof(status));
 		/* Our reply's BR_TRANSACTION_COMPLETE, so no read finds it later. */
@@ -1084,11 +1044,11 @@ TEST_F(fds, fd_array_free_drops_the_receivers_posix_locks)
 	int fd, left;
 
 	ASSERT_EQ(0, s_go(self, &req));
-	ASSERT_EQ(0, read_call(&self->dev, &rr));
+	ASSERT_EQ(0, binder_read_call(&self->dev, &rr, EVENT_MS));
 	t_fds(&self->dev, &rr.tr, &f);
 	ASSERT_EQ(1, f.n);
 	fd = f.fd[0];
-	ASSERT_TRUE(fd_is_open(fd));
+	ASSERT_TRUE(binder_fd_is_open(fd));
 	ASSERT_EQ(0, fcntl(fd, F_SETLK, &fl))
 		TH_LOG("F_SETLK: %s", strerror(errno));
 	ASSERT_EQ(1, posix_locks_of(getpid()));
@@ -1100,11 +1060,11 @@ TEST_F(fds, fd_array_free_drops_the_receivers_posix_locks)
 	ASSERT_EQ(0, read_complete(&self->dev));
 	ASSERT_EQ(0, s_result(self));
 	EXPECT_EQ(BR_REPLY, self->rep.cmd);
-	EXPECT_TRUE(fd_is_open(fd));
+	EXPECT_TRUE(binder_fd_is_open(fd));
 	EXPECT_EQ(1, posix_locks_of(getpid()));
 
 	ASSERT_EQ(0, binder_free_buffer(&self->dev, rr.tr.data.ptr.buffer));
-	EXPECT_FALSE(fd_is_open(fd));
+	EXPECT_FALSE(binder_fd_is_open(fd));
 	left = posix_locks_of(getpid());
 	EXPECT_EQ(0, left);
 	if (left > 0) {
@@ -1171,7 +1131,7 @@ TEST_F(fds, oneway_fd_failure_does_not_stall_the_nodes_queue)
 	for (i = 0; i < ARRAY_SIZE(nfds); i++) {
 		if (nfds[i])
 			continue;
-		ASSERT_EQ(0, read_call(&self->dev, &rr))
+		ASSERT_EQ(0, binder_read_call(&self->dev, &rr, EVENT_MS))
 			TH_LOG("call %u never came", i + 1);
 		EXPECT_EQ(i + 1, rr.tr.code);
 		EXPECT_TRUE(rr.tr.flags & TF_ONE_WAY);
@@ -1509,7 +1469,7 @@ TEST(death_notice_outlives_the_exit_of_the_thread_it_woke)
 	ASSERT_EQ(0, binder_become_context_mgr(dev.fd, NULL, 2000));
 	ASSERT_EQ(0, binder_cmd(dev.fd, BC_ENTER_LOOPER));
 	ASSERT_EQ(0, binder_child_go(&o, &go, sizeof(go)));
-	ASSERT_EQ(0, read_call(&dev, &rr));
+	ASSERT_EQ(0, binder_read_call(&dev, &rr, EVENT_MS));
 	ASSERT_EQ(sizeof(obj), rr.tr.data_size);
 	memcpy(&obj, (const void *)(uintptr_t)rr.tr.data.ptr.buffer,
 	       sizeof(obj));
@@ -1567,7 +1527,7 @@ static bool m_handle(void *ctx, void *reqp, void *repp)
 
 	switch (*op) {
 	case M_KEEP:
-		*ret = read_call(&m->dev, &rr);
+		*ret = binder_read_call(&m->dev, &rr, EVENT_MS);
 		if (*ret)
 			break;
 		m->kept = rr.tr.data.ptr.buffer;
@@ -1595,16 +1555,9 @@ static int m_main(void *arg)
 	__s32 rep;
 	int ret;
 
-	ret = binder_open_dev(&m.dev, ipckit_test_device, 0);
-	if (!ret)
-		ret = binder_become_context_mgr(m.dev.fd, NULL, 2000);
-	if (!ret)
-		ret = binder_cmd(m.dev.fd, BC_ENTER_LOOPER);
-	binder_child_ready(ret);
-	if (ret)
-		return 2;
-	return binder_puppet_loop(&op, sizeof(op), &rep, sizeof(rep),
-				  m_handle, &m);
+	ret = binder_open_manager(&m.dev, ipckit_test_device, NULL, 2000);
+	return binder_puppet_run(ret, &op, sizeof(op), &rep, sizeof(rep),
+				 m_handle, &m);
 }
 
 static int m_do(struct binder_child *m, __u32 op)

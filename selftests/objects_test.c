@@ -185,26 +185,6 @@ static int hold_handle(int fd, __u32 handle, bool strong)
 	return bc_send(fd, &c);
 }
 
-/* A memfd holding text (and its NUL); -errno on failure. */
-static int make_memfd(const char *text)
-{
-	size_t len = strlen(text) + 1;
-	int fd = memfd_create("objects_test", MFD_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, len) != (ssize_t)len) {
-		close(fd);
-		return -EIO;
-	}
-	return fd;
-}
-
-static bool fd_is_open(int fd)
-{
-	return fcntl(fd, F_GETFD) >= 0;
-}
-
 /* --- the peers ---------------------------------------------------------- */
 
 struct peer {
@@ -440,7 +420,7 @@ static int peer_reply_fd(struct peer *p, const struct binder_transaction_data *t
 	int fd, ret;
 
 	snprintf(text, sizeof(text), "peer %u file", p->id);
-	fd = make_memfd(text);
+	fd = binder_memfd("objects_test", text);
 	if (fd < 0)
 		return reply_status(&p->dev, tr, fd);
 	obj = obj_fd(fd, 0xfdfd);
@@ -1382,8 +1362,8 @@ TEST_F(objects, fd_arrives_as_a_new_fd_of_the_receiver)
 	struct peer_report rep;
 	int fd1, fd2;
 
-	fd1 = make_memfd("A file 1");
-	fd2 = make_memfd("A file 2");
+	fd1 = binder_memfd("objects_test", "A file 1");
+	fd2 = binder_memfd("objects_test", "A file 2");
 	ASSERT_LE(0, fd1);
 	ASSERT_LE(0, fd2);
 	objs[0] = obj_fd(fd1, 0xc00c1e);
@@ -1403,8 +1383,8 @@ TEST_F(objects, fd_arrives_as_a_new_fd_of_the_receiver)
 	EXPECT_EQ(FD_CLOEXEC, rep.fd_flags[1]);
 	EXPECT_STREQ("A file 2", rep.fd_text[1]);
 	EXPECT_NE(rep.fd_num[0], rep.fd_num[1]);
-	EXPECT_TRUE(fd_is_open(fd1));
-	EXPECT_TRUE(fd_is_open(fd2));
+	EXPECT_TRUE(binder_fd_is_open(fd1));
+	EXPECT_TRUE(binder_fd_is_open(fd2));
 
 	ASSERT_EQ(0, a_send(&self->dev, self->ctx.handle[PB][FDS], OP_REPORT,
 			    TF_ACCEPT_FDS, objs, 1, &res, &rep));
@@ -1427,7 +1407,7 @@ TEST_F(objects, fd_refused_unless_the_target_accepts_fds)
 	struct peer_report rep;
 	int fd, ret;
 
-	fd = make_memfd("A file");
+	fd = binder_memfd("objects_test", "A file");
 	ASSERT_LE(0, fd);
 	obj = obj_fd(fd, 0);
 	ret = a_send(&self->dev, self->ctx.handle[PB][NOFDS], OP_REPORT, 0,
@@ -1437,10 +1417,10 @@ TEST_F(objects, fd_refused_unless_the_target_accepts_fds)
 		     TF_ACCEPT_FDS, &obj, 1, &res, &rep);
 	EXPECT_REFUSED(ret, res, BR_FAILED_REPLY, -EPERM,
 		       "no ACCEPTS_FDS, TF_ACCEPT_FDS");
-	EXPECT_TRUE(fd_is_open(fd));
+	EXPECT_TRUE(binder_fd_is_open(fd));
 	close(fd);
 
-	ASSERT_FALSE(fd_is_open(999));
+	ASSERT_FALSE(binder_fd_is_open(999));
 	obj = obj_fd(999, 0);
 	ret = a_send(&self->dev, self->ctx.handle[PB][FDS], OP_REPORT, 0,
 		     &obj, 1, &res, &rep);
@@ -1526,10 +1506,10 @@ TEST_F(objects, fd_array_arrives_and_closes_with_its_buffer)
 	__u32 fds[2];
 	int ret;
 
-	ret = make_memfd("A fda 0");
+	ret = binder_memfd("objects_test", "A fda 0");
 	ASSERT_LE(0, ret);
 	fds[0] = ret;
-	ret = make_memfd("A fda 1");
+	ret = binder_memfd("objects_test", "A fda 1");
 	ASSERT_LE(0, ret);
 	fds[1] = ret;
 	memset(&m, 0, sizeof(m));
@@ -1573,8 +1553,8 @@ TEST_F(objects, fd_array_arrives_and_closes_with_its_buffer)
 						  &res, BINDER_WAIT_MS),
 		       &res, &rep);
 	EXPECT_REFUSED(ret, res, BR_FAILED_REPLY, -EPERM, "no ACCEPTS_FDS");
-	EXPECT_TRUE(fd_is_open(fds[0]));
-	EXPECT_TRUE(fd_is_open(fds[1]));
+	EXPECT_TRUE(binder_fd_is_open(fds[0]));
+	EXPECT_TRUE(binder_fd_is_open(fds[1]));
 	close(fds[0]);
 	close(fds[1]);
 	peers_quit(_metadata, self);

@@ -260,11 +260,8 @@ static int puppet_main(void *arg)
 		ret = binder_cmd(dev.fd, BC_ENTER_LOOPER);
 	if (!ret && manager)
 		ret = binder_become_context_mgr(dev.fd, NULL, MGR_MS);
-	binder_child_ready(ret);
-	if (ret)
-		return 2;
-	return binder_puppet_loop(&req, sizeof(req), &rep, sizeof(rep),
-				  puppet_handle, &dev);
+	return binder_puppet_run(ret, &req, sizeof(req), &rep, sizeof(rep),
+				 puppet_handle, &dev);
 }
 
 /* --- T: this process, the sender under test --------------------------- */

@@ -107,25 +107,15 @@ static int holder_main(void *arg)
 	struct binder_read_result rr;
 	struct binder_transaction_data tr;
 	struct binder_dev dev;
-	int ret, tries;
+	int ret;
 	char go;
 
-	ret = binder_open_dev(&dev, ipckit_test_device, 0);
-	if (!ret)
-		ret = binder_become_context_mgr(dev.fd, NULL, MGR_MS);
-	if (!ret)
-		ret = binder_cmd(dev.fd, BC_ENTER_LOOPER);
+	ret = binder_open_manager(&dev, ipckit_test_device, NULL, MGR_MS);
 	binder_child_ready(ret);
 	if (ret)
 		return 2;
-	for (tries = 0; ; tries++) {
-		if (tries == 8)
-			return 3;
-		if (binder_read_one(&dev, &rr, 20000))
-			return 3;
-		if (rr.has_tr && rr.cmds[rr.ncmds - 1] == BR_TRANSACTION)
-			break;
-	}
+	if (binder_read_call(&dev, &rr, 20000))
+		return 3;
 	tr = rr.tr;
 	ret = 0;
 	if (binder_child_send(&ret, sizeof(ret)))

@@ -83,17 +83,10 @@ static int set_my_nice(int nice)
 static int s_serve(struct binder_dev *dev, struct s_rep *rep)
 {
 	struct binder_read_result rr;
-	int ret, tries;
+	int ret = binder_read_call(dev, &rr, BINDER_WAIT_MS);
 
-	for (tries = 0; ; tries++) {
-		if (tries == 8)
-			return -EPROTO;
-		ret = binder_read_one(dev, &rr, BINDER_WAIT_MS);
-		if (ret)
-			return ret;
-		if (rr.has_tr && rr.cmds[rr.ncmds - 1] == BR_TRANSACTION)
-			break;
-	}
+	if (ret)
+		return ret;
 	rep->nice_in = my_nice();
 	rep->code = rr.tr.code;
 	rep->flags = rr.tr.flags;
@@ -152,23 +145,16 @@ static int s_main(void *arg)
 
 	ret = set_my_nice(o->default_nice);
 	if (!ret)
-		ret = binder_open_dev(&dev, ipckit_test_device, 0);
-	if (!ret)
-		ret = binder_become_context_mgr(dev.fd, o->use_ext ? &fbo : NULL,
-						MGR_MS);
-	if (!ret)
-		ret = binder_cmd(dev.fd, BC_ENTER_LOOPER);
+		ret = binder_open_manager(&dev, ipckit_test_device,
+					  o->use_ext ? &fbo : NULL, MGR_MS);
 	/* The manager's euid is root's (the first one was): drop after. */
 	if (!ret && o->drop && setrlimit(RLIMIT_NICE, &rl))
 		ret = -errno;
 	if (!ret && o->drop &&
 	    setresuid(OTHER_UID, OTHER_UID, OTHER_UID))
 		ret = -errno;
-	binder_child_ready(ret);
-	if (ret)
-		return 2;
-	return binder_puppet_loop(&req, sizeof(req), &rep, sizeof(rep),
-				  s_handle, &dev);
+	return binder_puppet_run(ret, &req, sizeof(req), &rep, sizeof(rep),
+				 s_handle, &dev);
 }
 
 /* --- T: this process --------------------------------------------------- */

@@ -105,19 +105,11 @@ struct b_state {
 static int b_next_call(struct b_state *b, struct binder_transaction_data *tr)
 {
 	struct binder_read_result rr;
-	int tries, ret;
+	int ret = binder_read_call(&b->dev, &rr, BINDER_WAIT_MS);
 
-	for (tries = 0; tries < 8; tries++) {
-		ret = binder_read_one(&b->dev, &rr, BINDER_WAIT_MS);
-		if (ret)
-			return ret;
-		if (rr.has_tr && rr.ncmds &&
-		    rr.cmds[rr.ncmds - 1] == BR_TRANSACTION) {
-			*tr = rr.tr;
-			return 0;
-		}
-	}
-	return -EPROTO;
+	if (!ret)
+		*tr = rr.tr;
+	return ret;
 }
 
 /* Write c, then read at once: our BC_REPLY's BR_TRANSACTION_COMPLETE. */
@@ -236,15 +228,12 @@ static int b_cycles(struct b_state *b, __u32 rounds, struct b_report *rep)
 static int b_write(struct b_state *b, const struct b_req *req,
 		   struct b_report *rep)
 {
-	struct binder_cmds c;
+	size_t n = req->n < ARRAY_SIZE(req->cmd) ? req->n : ARRAY_SIZE(req->cmd);
 	size_t consumed = 0;
-	__u32 i;
 	int ret;
 
-	bc_init(&c);
-	for (i = 0; i < req->n && i < ARRAY_SIZE(req->cmd); i++)
-		bc_handle(&c, req->cmd[i], req->handle[i]);
-	ret = binder_write(b->dev.fd, c.buf, c.len, &consumed);
+	ret = binder_write_handles(b->dev.fd, req->cmd, req->handle, n,
+				   &consumed);
 	rep->consumed = consumed;
 	return ret;
 }
@@ -302,18 +291,10 @@ static int b_main(void *arg)
 	struct b_state b = { };
 	struct b_report rep;
 	struct b_req req;
-	int ret;
+	int ret = binder_open_manager(&b.dev, ipckit_test_device, NULL, 2000);
 
-	ret = binder_open_dev(&b.dev, ipckit_test_device, 0);
-	if (!ret)
-		ret = binder_become_context_mgr(b.dev.fd, NULL, 2000);
-	if (!ret)
-		ret = binder_cmd(b.dev.fd, BC_ENTER_LOOPER);
-	binder_child_ready(ret);
-	if (ret)
-		return 2;
-	return binder_puppet_loop(&req, sizeof(req), &rep, sizeof(rep),
-				  b_handle, &b);
+	return binder_puppet_run(ret, &req, sizeof(req), &rep, sizeof(rep),
+				 b_handle, &b);
 }
 
 /* --- A: this process, the owner -------------------------------------- */
@@ -400,10 +381,9 @@ static int a_call(FIXTURE_DATA(ref) *self, __u32 code,
 	struct flat_binder_object data[MAX_OBJS];
 	binder_size_t offs[MAX_OBJS];
 	struct binder_transaction_data tr;
-	struct binder_read_result rr;
 	struct binder_cmds c;
-	size_t i, n;
-	int ret, reads;
+	size_t i;
+	int ret;
 
 	self->nev = 0;
 	for (i = 0; i < nobjs; i++) {
@@ -419,25 +399,8 @@ static int a_call(FIXTURE_DATA(ref) *self, __u32 code,
 	ret = bc_send(self->dev.fd, &c);
 	if (ret)
 		return ret;
-	for (reads = 0; reads < 8; reads++) {
-		ret = binder_read_one(&self->dev, &rr, EVENT_MS);
-		if (ret)
-			return ret;
-		n = br_events(rr.buf, rr.consumed, self->ev + self->nev,
-			      MAX_EV - self->nev);
-		self->nev += n;
-		if (!self->nev)
-			continue;
-		switch (self->ev[self->nev - 1].cmd) {
-		case BR_REPLY:
-			return binder_free_buffer(&self->dev,
-						  rr.tr.data.ptr.buffer);
-		case BR_DEAD_REPLY:
-		case BR_FAILED_REPLY:
-			return -EPROTO;
-		}
-	}
-	return -EPROTO;
+	return binder_read_call_end(&self->dev, self->ev, &self->nev, MAX_EV,
+				    EVENT_MS);
 }
 
 /* One of A's objects. */
@@ -485,35 +448,13 @@ static int a_read(FIXTURE_DATA(ref) *self, int timeout_ms)
 static int a_ack(FIXTURE_DATA(ref) *self, __u32 cmd, binder_uintptr_t ptr,
 		 binder_uintptr_t cookie)
 {
-	struct binder_cmds c;
-
-	bc_init(&c);
-	bc_ptr_cookie(&c, cmd, ptr, cookie);
-	return bc_send(self->dev.fd, &c);
+	return binder_node_done(self->dev.fd, cmd, ptr, cookie);
 }
 
 #define EV(c, p, k) { .cmd = (c), .ptr = (p), .cookie = (k) }
 
-/* self->ev must be exactly the events given. */
-#define ASSERT_EVENTS(...) do {						\
-	const struct binder_event __want[] = { __VA_ARGS__ };		\
-	ASSERT_TRUE(binder_events_eq(self->ev, self->nev, __want,	\
-				     ARRAY_SIZE(__want)))		\
-		TH_LOG("got [%s], want [%s]",				\
-		       binder_events_str(self->ev, self->nev,		\
-					 self->str[0], sizeof(self->str[0])), \
-		       binder_events_str(__want, ARRAY_SIZE(__want),	\
-					 self->str[1], sizeof(self->str[1]))); \
-} while (0)
-
 /* Nothing for A: a read times out. */
-#define ASSERT_A_QUIET() do {						\
-	int __ret = a_read(self, QUIET_MS);				\
-	ASSERT_EQ(-ETIMEDOUT, __ret)					\
-		TH_LOG("A read %d: [%s]", __ret,			\
-		       binder_events_str(self->ev, self->nev,		\
-					 self->str[0], sizeof(self->str[0]))); \
-} while (0)
+#define ASSERT_A_QUIET() ASSERT_NO_EVENTS(a_read(self, QUIET_MS))
 
 /* A's node of the lowest ptr above ptr must be as given (0: none). */
 #define ASSERT_NODE(above, _ptr, _cookie, _strong, _weak) do {		\

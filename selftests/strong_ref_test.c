@@ -175,9 +175,10 @@ static int keep_or_free(struct puppet *p, __u32 slot, binder_uintptr_t buf)
 	return 0;
 }
 
-/* Record the commands of one read but BR_NOOP. */
-static void p_seen(struct p_rep *rep, const struct binder_read_result *rr)
+/* Record the commands of one read but BR_NOOP (in the p_rep ctx). */
+static void p_seen(void *ctx, const struct binder_read_result *rr)
 {
+	struct p_rep *rep = ctx;
 	size_t i;
 
 	for (i = 0; i < rr->ncmds; i++)
@@ -192,18 +193,11 @@ static int p_recv(struct puppet *p, const struct p_req *req, struct p_rep *rep)
 	struct binder_transaction_data tr, reply;
 	struct binder_read_result rr;
 	struct binder_cmds c;
-	int tries, ret;
+	int ret;
 
-	for (tries = 0; ; tries++) {
-		if (tries == 8)
-			return -EPROTO;
-		ret = binder_read_one(&p->dev, &rr, BINDER_WAIT_MS);
-		if (ret)
-			return ret;
-		p_seen(rep, &rr);
-		if (rr.has_tr && rr.cmds[rr.ncmds - 1] == BR_TRANSACTION)
-			break;
-	}
+	ret = binder_read_call_seen(&p->dev, &rr, BINDER_WAIT_MS, p_seen, rep);
+	if (ret)
+		return ret;
 	tr = rr.tr;
 	rep->code = tr.code;
 	rep->target_ptr = tr.target.ptr;
@@ -256,15 +250,12 @@ static int p_call(struct puppet *p, const struct p_req *req, struct p_rep *rep)
 static int p_write(struct puppet *p, const struct p_req *req,
 		   struct p_rep *rep)
 {
-	struct binder_cmds c;
+	size_t n = req->ncmd < ARRAY_SIZE(req->cmd) ? req->ncmd :
+		   ARRAY_SIZE(req->cmd);
 	size_t consumed = 0;
-	__u32 i;
 	int ret;
 
-	bc_init(&c);
-	for (i = 0; i < req->ncmd && i < ARRAY_SIZE(req->cmd); i++)
-		bc_handle(&c, req->cmd[i], req->arg[i]);
-	ret = binder_write(p->dev.fd, c.buf, c.len, &consumed);
+	ret = binder_write_handles(p->dev.fd, req->cmd, req->arg, n, &consumed);
 	rep->consumed = consumed;
 	if (!ret)
 		ret = binder_get_extended_error(p->dev.fd, &rep->ee);
@@ -316,11 +307,8 @@ static int puppet_main(void *arg)
 		ret = binder_cmd(p.dev.fd, BC_ENTER_LOOPER);
 	if (!ret && manager)
 		ret = binder_become_context_mgr(p.dev.fd, NULL, MGR_MS);
-	binder_child_ready(ret);
-	if (ret)
-		return 2;
-	return binder_puppet_loop(&req, sizeof(req), &rep, sizeof(rep),
-				  puppet_handle, &p);
+	return binder_puppet_run(ret, &req, sizeof(req), &rep, sizeof(rep),
+				 puppet_handle, &p);
 }
 
 static int puppet_start(struct binder_child *c, bool manager)
@@ -396,10 +384,11 @@ FIXTURE_TEARDOWN(sref)
 	binder_close_dev(&self->dev);
 }
 
-/* Add the commands of one read but BR_NOOP to self->ev. */
-static void a_events(FIXTURE_DATA(sref) *self,
-		     const struct binder_read_result *rr)
+/* Add the commands of one read but BR_NOOP to self->ev (ctx: self). */
+static void a_events(void *ctx, const struct binder_read_result *rr)
 {
+	FIXTURE_DATA(sref) *self = ctx;
+
 	self->nev += br_events(rr->buf, rr->consumed, self->ev + self->nev,
 			       MAX_EV - self->nev);
 }
@@ -426,9 +415,8 @@ static int a_call(FIXTURE_DATA(sref) *self, const struct obj *objs, __u32 n)
 	struct flat_binder_object data[MAX_OBJS];
 	binder_size_t offs[MAX_OBJS];
 	struct binder_transaction_data tr;
-	struct binder_read_result rr;
 	struct binder_cmds c;
-	int ret, reads;
+	int ret;
 
 	self->nev = 0;
 	tr = objs_txn(0, CODE_GIVE, 0, objs, n, data, offs);
@@ -437,23 +425,8 @@ static int a_call(FIXTURE_DATA(sref) *self, const struct obj *objs, __u32 n)
 	ret = bc_send(self->dev.fd, &c);
 	if (ret)
 		return ret;
-	for (reads = 0; reads < 8; reads++) {
-		ret = binder_read_one(&self->dev, &rr, EVENT_MS);
-		if (ret)
-			return ret;
-		a_events(self, &rr);
-		if (!self->nev)
-			continue;
-		switch (self->ev[self->nev - 1].cmd) {
-		case BR_REPLY:
-			return binder_free_buffer(&self->dev,
-						  rr.tr.data.ptr.buffer);
-		case BR_DEAD_REPLY:
-		case BR_FAILED_REPLY:
-			return -EPROTO;
-		}
-	}
-	return -EPROTO;
+	return binder_read_call_end(&self->dev, self->ev, &self->nev, MAX_EV,
+				    EVENT_MS);
 }
 
 /*
@@ -479,11 +452,7 @@ static int a_give(FIXTURE_DATA(sref) *self, __u32 type, __u64 ptr,
 /* A answers BR_INCREFS/BR_ACQUIRE: BC_INCREFS_DONE/BC_ACQUIRE_DONE. */
 static int a_ack(FIXTURE_DATA(sref) *self, __u32 cmd, __u64 ptr, __u64 cookie)
 {
-	struct binder_cmds c;
-
-	bc_init(&c);
-	bc_ptr_cookie(&c, cmd, ptr, cookie);
-	return bc_send(self->dev.fd, &c);
+	return binder_node_done(self->dev.fd, cmd, ptr, cookie);
 }
 
 /*
@@ -494,19 +463,12 @@ static int a_ack(FIXTURE_DATA(sref) *self, __u32 cmd, __u64 ptr, __u64 cookie)
 static int a_serve(FIXTURE_DATA(sref) *self)
 {
 	struct binder_read_result rr;
-	int ret, reads;
+	int ret;
 
 	self->nev = 0;
-	for (reads = 0; ; reads++) {
-		if (reads == 8)
-			return -EPROTO;
-		ret = binder_read_one(&self->dev, &rr, EVENT_MS);
-		if (ret)
-			return ret;
-		a_events(self, &rr);
-		if (rr.has_tr && rr.cmds[rr.ncmds - 1] == BR_TRANSACTION)
-			break;
-	}
+	ret = binder_read_call_seen(&self->dev, &rr, EVENT_MS, a_events, self);
+	if (ret)
+		return ret;
 	self->tr = rr.tr;
 	self->nobj = txn_objs(&rr.tr, self->obj);
 	ret = binder_reply(&self->dev, &rr.tr, 0, NULL, 0);
@@ -521,26 +483,8 @@ static int a_serve(FIXTURE_DATA(sref) *self)
 
 #define EV(c, p, k) { .cmd = (c), .ptr = (p), .cookie = (k) }
 
-/* self->ev must be exactly the events given. */
-#define ASSERT_EVENTS(...) do {						\
-	const struct binder_event __want[] = { __VA_ARGS__ };		\
-	ASSERT_TRUE(binder_events_eq(self->ev, self->nev, __want,	\
-				     ARRAY_SIZE(__want)))		\
-		TH_LOG("got [%s], want [%s]",				\
-		       binder_events_str(self->ev, self->nev,		\
-					 self->str[0], sizeof(self->str[0])), \
-		       binder_events_str(__want, ARRAY_SIZE(__want),	\
-					 self->str[1], sizeof(self->str[1]))); \
-} while (0)
-
 /* Nothing for A: a read times out. */
-#define ASSERT_A_QUIET() do {						\
-	int __ret = a_read(self, QUIET_MS);				\
-	ASSERT_EQ(-ETIMEDOUT, __ret)					\
-		TH_LOG("A read %d: [%s]", __ret,			\
-		       binder_events_str(self->ev, self->nev,		\
-					 self->str[0], sizeof(self->str[0]))); \
-} while (0)
+#define ASSERT_A_QUIET() ASSERT_NO_EVENTS(a_read(self, QUIET_MS))
 
 /* A's node ptr must be as given: has_strong_ref, has_weak_ref. */
 #define ASSERT_NODE(_ptr, _cookie, _strong, _weak) do {		\
@@ -583,6 +527,22 @@ static int a_serve(FIXTURE_DATA(sref) *self)
 #define ASSERT_P_FREE(c, _slot) do {					\
 	struct p_req __r = { .op = P_FREE, .slot = (_slot) };		\
 	ASSERT_EQ(0, p_do(c, &__r, &self->crep));			\
+} while (0)
+
+/* Puppet c frees slot: A reads BR_RELEASE of N1, which stays weak. */
+#define ASSERT_N1_RELEASED(c, _slot) do {				\
+	ASSERT_P_FREE(c, _slot);					\
+	ASSERT_EQ(0, a_read(self, EVENT_MS));				\
+	ASSERT_EVENTS(EV(BR_RELEASE, N1_PTR, N1_COOKIE));		\
+	ASSERT_NODE(N1_PTR, N1_COOKIE, 0, 1);				\
+} while (0)
+
+/* Puppet c frees slot, the last reference: BR_DECREFS, N1 is gone. */
+#define ASSERT_N1_GONE(c, _slot) do {					\
+	ASSERT_P_FREE(c, _slot);					\
+	ASSERT_EQ(0, a_read(self, EVENT_MS));				\
+	ASSERT_EVENTS(EV(BR_DECREFS, N1_PTR, N1_COOKIE));		\
+	ASSERT_NO_NODE_AT(N1_PTR);					\
 } while (0)
 
 /*
@@ -666,10 +626,7 @@ TEST_F(sref, a_call_to_a_handle_held_only_weakly_is_refused)
 	ASSERT_CALL_DELIVERED(&self->b, h, N1_PTR, N1_COOKIE);
 
 	ASSERT_P_CMD(&self->b, BC_INCREFS, h);
-	ASSERT_P_FREE(&self->b, 0);
-	ASSERT_EQ(0, a_read(self, EVENT_MS));
-	ASSERT_EVENTS(EV(BR_RELEASE, N1_PTR, N1_COOKIE));
-	ASSERT_NODE(N1_PTR, N1_COOKIE, 0, 1);
+	ASSERT_N1_RELEASED(&self->b, 0);
 
 	ASSERT_CALL_REFUSED(&self->b, h, 0);
 	ASSERT_CALL_REFUSED(&self->b, h, TF_ONE_WAY);
@@ -701,10 +658,7 @@ TEST_F(sref, a_call_to_a_weak_handle_is_refused)
 	ASSERT_CALL_REFUSED(&self->b, h, TF_ONE_WAY);
 	ASSERT_NODE(N1_PTR, N1_COOKIE, 0, 1);
 
-	ASSERT_P_FREE(&self->b, 0);
-	ASSERT_EQ(0, a_read(self, EVENT_MS));
-	ASSERT_EVENTS(EV(BR_DECREFS, N1_PTR, N1_COOKIE));
-	ASSERT_NO_NODE_AT(N1_PTR);
+	ASSERT_N1_GONE(&self->b, 0);
 }
 
 /*
@@ -818,10 +772,7 @@ TEST_F(sref, acquire_on_a_weak_handle_nobody_holds_strongly_is_ignored)
 
 	ASSERT_P_CMD(&self->b, BC_RELEASE, h);
 	ASSERT_A_QUIET();
-	ASSERT_P_FREE(&self->b, 0);
-	ASSERT_EQ(0, a_read(self, EVENT_MS));
-	ASSERT_EVENTS(EV(BR_DECREFS, N1_PTR, N1_COOKIE));
-	ASSERT_NO_NODE_AT(N1_PTR);
+	ASSERT_N1_GONE(&self->b, 0);
 }
 
 /*
@@ -884,16 +835,10 @@ TEST_F(sref, a_weak_handle_becomes_strong_only_through_a_strong_holder)
 	ASSERT_NODE(N1_PTR, N1_COOKIE, 1, 1);
 	ASSERT_CALL_DELIVERED(&self->c, hc, N1_PTR, N1_COOKIE);
 
-	ASSERT_P_FREE(&self->c, 1);
-	ASSERT_EQ(0, a_read(self, EVENT_MS));
-	ASSERT_EVENTS(EV(BR_RELEASE, N1_PTR, N1_COOKIE));
-	ASSERT_NODE(N1_PTR, N1_COOKIE, 0, 1);
+	ASSERT_N1_RELEASED(&self->c, 1);
 	ASSERT_CALL_REFUSED(&self->c, hc, 0);
 
-	ASSERT_P_FREE(&self->c, 0);
-	ASSERT_EQ(0, a_read(self, EVENT_MS));
-	ASSERT_EVENTS(EV(BR_DECREFS, N1_PTR, N1_COOKIE));
-	ASSERT_NO_NODE_AT(N1_PTR);
+	ASSERT_N1_GONE(&self->c, 0);
 }
 
 /*
@@ -930,17 +875,11 @@ TEST_F(sref, a_strong_reference_from_zero_brings_acquire)
 		ASSERT_A_QUIET();
 		ASSERT_CALL_DELIVERED(&self->b, h, N1_PTR, N1_COOKIE);
 
-		ASSERT_P_FREE(&self->b, 1);
-		ASSERT_EQ(0, a_read(self, EVENT_MS));
-		ASSERT_EVENTS(EV(BR_RELEASE, N1_PTR, N1_COOKIE));
-		ASSERT_NODE(N1_PTR, N1_COOKIE, 0, 1);
+		ASSERT_N1_RELEASED(&self->b, 1);
 		ASSERT_CALL_REFUSED(&self->b, h, 0);
 	}
 
-	ASSERT_P_FREE(&self->b, 0);
-	ASSERT_EQ(0, a_read(self, EVENT_MS));
-	ASSERT_EVENTS(EV(BR_DECREFS, N1_PTR, N1_COOKIE));
-	ASSERT_NO_NODE_AT(N1_PTR);
+	ASSERT_N1_GONE(&self->b, 0);
 }
 
 IPCKIT_TEST_MAIN
