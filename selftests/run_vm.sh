@@ -40,9 +40,27 @@ refused_with() {
 	! loaded && since_mark | grep "ipckit: .*$2" > /dev/null
 }
 stat_of() { awk -v k="$2" '$1 == k { print $2 }' "$DEBUGFS/$1/stats"; }
+# Who still holds device $1 open, and where its threads sleep.
+holders() {
+	pids=$(for fd in /proc/[0-9]*/fd/*; do
+		[ "$(readlink "$fd" 2>/dev/null)" = "/dev/$1" ] || continue
+		pid=${fd#/proc/}; echo "${pid%%/*}"
+	done | sort -u)
+	for pid in $pids; do
+		echo "# $1 held by pid $pid: $(tr '\0' ' ' < /proc/$pid/cmdline)"
+		for task in /proc/$pid/task/*; do
+			echo "#  task ${task##*/} wchan $(cat $task/wchan 2>/dev/null)"
+			sed 's/^/#   /' $task/stack 2>/dev/null
+		done
+	done
+}
 no_leak() { # every open released; every object created was freed
-	[ "$(stat_of "$1" procs)" = 0 ] &&
-		[ "$(stat_of "$1" open)" = "$(stat_of "$1" release)" ] || return 1
+	if [ "$(stat_of "$1" procs)" != 0 ] ||
+		[ "$(stat_of "$1" open)" != "$(stat_of "$1" release)" ]; then
+		sed 's/^/# /' "$DEBUGFS/$1/stats"
+		holders "$1"
+		return 1
+	fi
 	for obj in proc thread node ref transaction; do
 		created=$(stat_of "$1" ${obj}_created)
 		deleted=$(stat_of "$1" ${obj}_deleted)
