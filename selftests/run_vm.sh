@@ -148,8 +148,16 @@ failslab_pass() {
 	done
 	insmod $MOD/ipckit.ko devices=ipckit-fi
 	for bin in "$TESTS"/*_test; do
+		# A failed allocation must come back as an error, not a
+		# wait forever: a test still running after 300 s is stuck.
 		sh -c 'echo 1 > /proc/self/make-it-fail; exec "$@"' \
-			- "$bin" -d /dev/ipckit-fi -k ipckit > /dev/null 2>&1
+			- timeout -s KILL 300 "$bin" -d /dev/ipckit-fi -k ipckit \
+			> /dev/null 2>&1
+		if [ $? -eq 137 ]; then
+			fail "failslab: ${bin##*/} finished under injection"
+			sed 's/^/# /' $DEBUGFS/ipckit-fi/state
+			holders ipckit-fi
+		fi
 	done
 	echo 0 > $FAILSLAB/probability
 	injected=$((budget - $(cat $FAILSLAB/times)))
