@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -402,8 +403,14 @@ pid_t Spawn(const char* role, int* stdoutFd = nullptr)
     int p[2] = {-1, -1};
     if (stdoutFd && pipe(p) != 0)
         return -1;
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
+        // A client that dies early (alarm, crash) must not leave its
+        // service holding the device: the leak checks count processes.
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(127);
         if (stdoutFd) {
             dup2(p[1], 1);
             close(p[0]);
