@@ -661,9 +661,16 @@ bool ProxyRefsReturnToZero(std::string& why)
         CHECK(obj && obj->IsProxyObject());
         sptr<IRemoteObject> copy = obj;
         CHECK(obj->GetObjectRefCount() == 2);
-        MessageParcel d2, r2;
-        CHECK(Call(IEcho::OBJECT_REFS, Tokened(d2), r2) == ERR_NONE);
-        refs = r2.ReadInt32();
+        // The stub counts the driver's BR_ACQUIRE when the service's
+        // looper reads it, which can be after our call returned and
+        // another looper answered OBJECT_REFS: wait for it, bounded.
+        for (int i = 0; i < 200 && refs != 1; i++) {
+            if (i)
+                std::this_thread::sleep_for(20ms);
+            MessageParcel d2, r2;
+            CHECK(Call(IEcho::OBJECT_REFS, Tokened(d2), r2) == ERR_NONE);
+            refs = r2.ReadInt32();
+        }
         CHECK(refs == 1);  // our proxy's one driver reference
     }
     // Both sptrs gone: the proxy released its handle; the service's stub
