@@ -25,7 +25,9 @@
 #include "ipckit/ashmem.h"
 #include "ipckit/ipc_object_proxy.h"
 #include "ipckit/ipc_object_stub.h"
+#include "ipckit/ipc_skeleton.h"
 #include "ipckit/message_parcel.h"
+#include "parcel_reader_ops.h"
 #include "received_transaction.h"
 #include "wire_model.h"
 
@@ -60,20 +62,6 @@ public:
     }
     int32_t number = 0;
     std::string text;
-};
-
-// The operations a script picks from, one byte each (modulo kOpCount).
-enum Op : uint8_t {
-    kBool, kInt8, kInt16, kInt32, kInt64, kUint8, kUint16, kUint32, kUint64, kFloat,
-    kDouble, kPointer, kInt32Value, kInt64Value, kBoolValue,
-    kString, kStringValue, kString16, kString16Value, kCString,
-    kBuffer, kUnpadBuffer,
-    kBoolVector, kInt8Vector, kInt16Vector, kInt32Vector, kInt64Vector, kUInt8Vector,
-    kUInt16Vector, kUInt32Vector, kUInt64Vector, kFloatVector, kDoubleVector,
-    kStringVector, kString16Vector,
-    kParcelable, kRemoteObject, kFileDescriptor, kInterfaceToken, kRawData, kAshmem,
-    kFlatObject, kRewindRead, kSkipBytes, kWrite,
-    kOpCount
 };
 
 class Reader {
@@ -449,6 +437,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***)
     // No driver: a proxy or stub must never reach a real /dev/binder.
     ::setenv("IPCKIT_DEVICE", "/nonexistent/ipckit-fuzz", 1);
     Stubs();
+    // The process's IPC state (its eventfd) is made once, on first use:
+    // made here, it is not taken for a leak of the first input.
+    ipckit::IPCSkeleton::GetContextObject();
     return 0;
 }
 
