@@ -16,6 +16,8 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 FUZZ_BUILD=${FUZZ_BUILD:-${BUILD:-$here/../../build}/fuzz-host}
 TARGETS_ALL="parcel_reader samgr_request"
+# Absolute: the fuzzers run in their work directory.
+case $FUZZ_BUILD in /*) ;; *) FUZZ_BUILD=$PWD/$FUZZ_BUILD ;; esac
 
 build() {
 	cxx=$(command -v clang++-14 || command -v clang++ || true)
