@@ -12,6 +12,8 @@
 #   make bench        ipckit vs the kernel's binder vs pipe/unix, one boot
 #   make scale        100 000 handles in one process, both drivers, one boot
 #   make checkpatch   checkpatch.pl --strict over kernel/
+#   make fuzz-host    libFuzzer on the parcel reader and samgr's decoder,
+#                     FUZZ_SECONDS (600) each, clang (fuzz/host/run.sh)
 #   make install      libipckit, headers, ipckit.pc, CMake package
 #                     (PREFIX=/usr/local, DESTDIR= for a staged install)
 #   make clean
@@ -74,6 +76,12 @@ scale: all
 
 checkpatch:
 	scripts/checkpatch.sh
+
+# Long host fuzzing runs; make check runs 30 s of each (CTest, host lane).
+FUZZ_SECONDS ?= 600
+.PHONY: fuzz-host
+fuzz-host:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/host/run.sh long
 
 PREFIX  ?= /usr/local
 

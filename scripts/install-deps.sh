@@ -30,6 +30,8 @@ PACKAGES="
 	googletest
 	libgtest-dev
 	libgmock-dev
+	clang-14
+	libclang-rt-14-dev
 "
 
 missing=""

@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: Apache-2.0
+#
+# libipckit's sources, in one list: the library build and the host fuzzers
+# (fuzz/host, which compile them again with clang's fuzz sanitizers) share it.
+set(IPCKIT_SOURCE_DIR ${CMAKE_CURRENT_LIST_DIR}/..)
+set(IPCKIT_SOURCES
+    ${IPCKIT_SOURCE_DIR}/src/binder_driver.cc
+    ${IPCKIT_SOURCE_DIR}/src/refbase.cc
+    ${IPCKIT_SOURCE_DIR}/src/ipc_errors.cc
+    ${IPCKIT_SOURCE_DIR}/src/message_parcel.cc
+    ${IPCKIT_SOURCE_DIR}/src/message_parcel_objects.cc
+    ${IPCKIT_SOURCE_DIR}/src/ashmem.cc
+    ${IPCKIT_SOURCE_DIR}/src/ipc_object_stub.cc
+    ${IPCKIT_SOURCE_DIR}/src/ipc_object_proxy.cc
+    ${IPCKIT_SOURCE_DIR}/src/iremote_broker.cc
+    ${IPCKIT_SOURCE_DIR}/src/ipc_skeleton.cc
+    ${IPCKIT_SOURCE_DIR}/src/ipc_process.cc
+    ${IPCKIT_SOURCE_DIR}/src/ipc_thread.cc
+    ${IPCKIT_SOURCE_DIR}/src/system_ability_manager_proxy.cc
+    ${IPCKIT_SOURCE_DIR}/src/system_ability_manager_stub.cc
+    ${IPCKIT_SOURCE_DIR}/src/system_ability_status_change.cc
+    ${IPCKIT_SOURCE_DIR}/src/utf.cc)
+set(IPCKIT_INCLUDE_DIRS ${IPCKIT_SOURCE_DIR}/include ${IPCKIT_SOURCE_DIR}/../uapi)
