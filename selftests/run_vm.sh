@@ -63,7 +63,7 @@ no_leak() { # every open released; every object created was freed
 		holders "$1"
 		return 1
 	fi
-	for obj in proc thread node ref transaction; do
+	for obj in proc thread node ref transaction buffer page; do
 		created=$(stat_of "$1" ${obj}_created)
 		deleted=$(stat_of "$1" ${obj}_deleted)
 		if [ "$created" != "$deleted" ]; then
@@ -230,8 +230,8 @@ check "second device saw none of the first's mmaps" \
 	test "$(stat_of ipckit-b mmap)" = "$b_mmap"
 
 echo "# teardown"
-check "every process, thread, node, ref and transaction of ipckit was freed" no_leak ipckit
-check "every process, thread, node, ref and transaction of ipckit-b was freed" no_leak ipckit-b
+check "every process, thread, node, ref, transaction, buffer and page of ipckit was freed" no_leak ipckit
+check "every process, thread, node, ref, transaction, buffer and page of ipckit-b was freed" no_leak ipckit-b
 sleep 600 3< /dev/ipckit &
 holder=$!
 sleep 1
