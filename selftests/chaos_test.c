@@ -55,7 +55,8 @@
 struct chaos_shm {
 	atomic_bool stop;		/* clients: the time is up */
 	atomic_long calls;		/* calls that got their answer */
-	atomic_long failed;		/* calls ending in BR_*_REPLY, or -errno */
+	atomic_long failed;		/* calls ending in BR_DEAD_REPLY, -errno */
+	atomic_long failed_reply;	/* ... in BR_FAILED_REPLY */
 	atomic_long bad;		/* wrong payloads, protocol errors */
 	atomic_long client_deaths;	/* BR_DEAD_BINDER read by clients */
 	atomic_long registry_deaths;	/* ... by the registry */
@@ -236,7 +237,9 @@ static void server_check_fd(int fd)
 		atomic_fetch_add(&shm->fds, 1);
 }
 
+/* The parent buffer must not be object 0: offset 0 means "no parent". */
 struct fda_msg {
+	__u64 arg;
 	struct binder_buffer_object parent;
 	struct binder_fd_array_object fda;
 };
@@ -403,8 +406,10 @@ static void client_count(struct binder_dev *dev, int ret,
 	} else if (oneway && (res->cmd == BR_TRANSACTION_COMPLETE ||
 			      res->cmd == BR_ONEWAY_SPAM_SUSPECT)) {
 		atomic_fetch_add(&shm->calls, 1);
+	} else if (res->cmd == BR_FAILED_REPLY) {
+		atomic_fetch_add(&shm->failed_reply, 1);
 	} else {
-		/* BR_DEAD_REPLY: the server was killed; BR_FAILED_REPLY. */
+		/* BR_DEAD_REPLY: the server was killed. */
 		atomic_fetch_add(&shm->failed, 1);
 	}
 }
@@ -770,8 +775,10 @@ TEST_F_TIMEOUT(chaos, kill_respawn_and_nothing_leaks, 280)
 		waitpid(members[i].pid, &status, 0);
 	}
 
-	printf("# chaos: %d processes spawned, %ld calls answered, %ld failed, %d kills (%d servers), %ld death notifications (%ld clients, %ld registry), %ld call-backs, %ld fds checked, %ld registrations\n",
-	       spawned, atomic_load(&shm->calls), atomic_load(&shm->failed),
+	printf("# chaos: %d processes spawned, %ld calls answered, %ld failed (%ld BR_FAILED_REPLY), %d kills (%d servers), %ld death notifications (%ld clients, %ld registry), %ld call-backs, %ld fds checked, %ld registrations\n",
+	       spawned, atomic_load(&shm->calls),
+	       atomic_load(&shm->failed) + atomic_load(&shm->failed_reply),
+	       atomic_load(&shm->failed_reply),
 	       killed, server_kills,
 	       atomic_load(&shm->client_deaths) +
 	       atomic_load(&shm->registry_deaths),
@@ -787,6 +794,7 @@ TEST_F_TIMEOUT(chaos, kill_respawn_and_nothing_leaks, 280)
 		EXPECT_EQ(0, atomic_load(&shm->bad))
 			TH_LOG("last problem %d", shm->last_bad);
 		EXPECT_EQ(0, early);
+		EXPECT_EQ(0, atomic_load(&shm->failed_reply));
 		EXPECT_LT(0, atomic_load(&shm->calls));
 		EXPECT_LT(0, atomic_load(&shm->nested));
 		EXPECT_LT(0, atomic_load(&shm->fds));
