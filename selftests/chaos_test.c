@@ -173,6 +173,9 @@ static int registry_handler(struct binder_dev *dev,
 			note_bad(1);
 			return binder_reply(dev, tr, TF_STATUS_CODE, NULL, 0);
 		}
+		/* Again, after a reply that failed: nothing new to watch. */
+		if (reg.handle[m.slot] == m.obj.handle)
+			return binder_reply(dev, tr, 0, NULL, 0);
 		bc_init(&c);
 		if (reg.handle[m.slot])
 			bc_handle(&c, BC_RELEASE, reg.handle[m.slot]);

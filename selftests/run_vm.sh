@@ -132,7 +132,7 @@ kunit_results() {
 # come back to userspace as an error, not a wait forever.
 #
 # failslab: kmalloc allocations of marked processes fail with probability
-# 10%. cache-filter keeps the injection to the kmalloc caches ipckit
+# 10% (FAULT_CHAOS_SLAB_PROBABILITY% during chaos). cache-filter keeps the injection to the kmalloc caches ipckit
 # allocates from (marked at boot with slub_debug=A,kmalloc-*): core paths
 # with caches of their own (vmap areas, task and vma structs) WARN on a
 # failed allocation by design, and that is not what this pass tests.
@@ -143,8 +143,9 @@ kunit_results() {
 # "times" counts each injector's failures down from the budget.
 FAIL_PAGE_ALLOC=/sys/kernel/debug/fail_page_alloc
 FAULT_BUDGET=1000000
-FAULT_PAGE_PROBABILITY=${FAULT_PAGE_PROBABILITY:-25}
-FAULT_CHAOS_SECONDS=${FAULT_CHAOS_SECONDS:-15}
+FAULT_CHAOS_SLAB_PROBABILITY=${FAULT_CHAOS_SLAB_PROBABILITY:-25}
+FAULT_PAGE_PROBABILITY=${FAULT_PAGE_PROBABILITY:-50}
+FAULT_CHAOS_SECONDS=${FAULT_CHAOS_SECONDS:-20}
 FAULT_MIN_INJECTED=5000
 fault_setup() { # fault_setup DIR PROBABILITY
 	echo N > "$1/ignore-gfp-wait"
@@ -190,6 +191,7 @@ fault_pass() {
 	done
 	# Chaos under both injectors: its processes mark themselves once
 	# they have the device open and mapped, and the killer does not.
+	echo "$FAULT_CHAOS_SLAB_PROBABILITY" > $FAILSLAB/probability
 	echo "$FAULT_PAGE_PROBABILITY" > $FAIL_PAGE_ALLOC/probability
 	fault_run chaos_test env CHAOS_SECONDS=$FAULT_CHAOS_SECONDS \
 		IPCKIT_MAKE_IT_FAIL=1 "$TESTS/chaos_test" -d /dev/ipckit-fi -k ipckit
