@@ -21,7 +21,8 @@
  *
  * Tunables (environment): CHAOS_SECONDS (default 8), CHAOS_KILLS (24),
  * CHAOS_SERVERS (4), CHAOS_CLIENTS (8), CHAOS_SEED (time). With
- * IPCKIT_MAKE_IT_FAIL=1 every child marks itself for fault injection
+ * IPCKIT_MAKE_IT_FAIL=1 every server and client (not the registry) marks
+ * itself for fault injection
  * (/proc/self/make-it-fail) once it has opened and mapped the device, so
  * injected allocation failures hit the driver's paths rather than process
  * startup (run_vm.sh's fault pass): calls may then fail, but nothing may
