@@ -106,14 +106,27 @@ static bool ipckit_alloc_has_area_locked(struct ipckit_alloc *alloc)
 	return state == IPCKIT_ALLOC_MAPPED || state == IPCKIT_ALLOC_VMA_GONE;
 }
 
+/* debugfs counters of the context, if any (atomics: any lock or none). */
+static void ipckit_alloc_count(struct ipckit_alloc *alloc, enum ipckit_obj obj,
+			       bool created, size_t n)
+{
+	if (!alloc->ctx || !n)
+		return;
+	if (created)
+		atomic64_add(n, &alloc->ctx->created[obj]);
+	else
+		atomic64_add(n, &alloc->ctx->deleted[obj]);
+}
+
 /**
  * ipckit_alloc_init() - initialise the receive area of a process
  * @alloc: the area, embedded in the caller's per-process state
+ * @ctx:   the context whose buffer_ and page_ counters to keep, or NULL
  *
  * Call from open(): records the caller's tgid for logs. Nothing is
  * allocated until ipckit_alloc_mmap().
  */
-void ipckit_alloc_init(struct ipckit_alloc *alloc)
+void ipckit_alloc_init(struct ipckit_alloc *alloc, struct ipckit_context *ctx)
 {
 	mutex_init(&alloc->lock);
 	alloc->state = IPCKIT_ALLOC_UNMAPPED;
@@ -125,6 +138,7 @@ void ipckit_alloc_init(struct ipckit_alloc *alloc)
 	alloc->mm = NULL;
 	alloc->vm_ops = NULL;
 	alloc->owner = NULL;
+	alloc->ctx = ctx;
 }
 
 /**
@@ -255,6 +269,7 @@ static void ipckit_alloc_drop_page_locked(struct ipckit_alloc *alloc,
 	p->page = NULL;
 	p->users = 0;
 	alloc->pages_in_use--;
+	ipckit_alloc_count(alloc, IPCKIT_OBJ_PAGE, false, 1);
 }
 
 /* One user fewer for page @index; the last one makes it idle. */
@@ -320,6 +335,7 @@ static int ipckit_alloc_get_page_locked(struct ipckit_alloc *alloc,
 	p->page = page;
 	p->users = 1;
 	alloc->pages_in_use++;
+	ipckit_alloc_count(alloc, IPCKIT_OBJ_PAGE, true, 1);
 	return 0;
 }
 
@@ -468,6 +484,7 @@ ipckit_alloc_new_buf_locked(struct ipckit_alloc *alloc, size_t data_size,
 		ipckit_range_release(&alloc->range, buf);
 		return ERR_PTR(err);
 	}
+	ipckit_alloc_count(alloc, IPCKIT_OBJ_BUFFER, true, 1);
 	return buf;
 }
 
@@ -564,6 +581,7 @@ void ipckit_alloc_free_buf(struct ipckit_alloc *alloc,
 				       ipckit_range_buffer_size(ra, buf));
 	ipckit_alloc_put_pages_locked(alloc, buf);
 	ipckit_range_release(ra, buf);
+	ipckit_alloc_count(alloc, IPCKIT_OBJ_BUFFER, false, 1);
 out:
 	mutex_unlock(&alloc->lock);
 }
@@ -766,6 +784,7 @@ size_t ipckit_alloc_release_all(struct ipckit_alloc *alloc,
 				release_buf(buf);
 		}
 		count = ra->nr_allocated;
+		ipckit_alloc_count(alloc, IPCKIT_OBJ_BUFFER, false, count);
 
 		mm = ipckit_alloc_lock_mm(alloc);
 		for (i = 0; i < alloc->nr_pages; i++)

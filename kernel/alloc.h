@@ -23,6 +23,7 @@
 #include <linux/rbtree.h>
 #include <linux/types.h>
 
+struct ipckit_context;
 struct mm_struct;
 struct page;
 struct seq_file;
@@ -174,6 +175,8 @@ struct ipckit_alloc_page {
  *                after mmap, dropped by ipckit_alloc_release_all()
  * @vm_ops:       vma->vm_ops at mmap time, to recognise our vma; invariant
  * @owner:        vma->vm_private_data at mmap time, likewise; invariant
+ * @ctx:          the context whose buffer and page counters this area
+ *                bumps (debugfs stats), or NULL; invariant
  */
 struct ipckit_alloc {
 	struct mutex lock; /* see kernel-doc above */
@@ -186,9 +189,10 @@ struct ipckit_alloc {
 	struct mm_struct *mm;
 	const struct vm_operations_struct *vm_ops;
 	void *owner;
+	struct ipckit_context *ctx;
 };
 
-void ipckit_alloc_init(struct ipckit_alloc *alloc);
+void ipckit_alloc_init(struct ipckit_alloc *alloc, struct ipckit_context *ctx);
 int ipckit_alloc_mmap(struct ipckit_alloc *alloc, struct vm_area_struct *vma,
 		      void *owner);
 void ipckit_alloc_vma_close(struct ipckit_alloc *alloc);

@@ -36,8 +36,11 @@ static void ipckit_death_queue_clear_ilocked(struct ipckit_thread *thread,
  *
  * A node already dead is reported at once.
  *
- * Return: 0, or -ENOMEM (a bad handle or a second request on the same
- * handle is logged and ignored, as the reference does).
+ * Return: 0. A bad handle or a second request on the same handle is
+ * logged and ignored, as the reference does; so is a notification that
+ * cannot be allocated, but the thread then reads BR_ERROR and the rest of
+ * its write is not processed (as the reference: the command is consumed
+ * and the ioctl succeeds, so userspace does not send it again).
  */
 int ipckit_death_request(struct ipckit_thread *thread, u32 handle,
 			 binder_uintptr_t cookie)
@@ -47,8 +50,10 @@ int ipckit_death_request(struct ipckit_thread *thread, u32 handle,
 	struct ipckit_ref *ref;
 
 	death = kzalloc(sizeof(*death), GFP_KERNEL);
-	if (!death)
-		return -ENOMEM;
+	if (!death) {
+		ipckit_queue_error(thread, &thread->return_error, BR_ERROR);
+		return 0;
+	}
 	INIT_LIST_HEAD(&death->work.entry);
 	death->work.type = IPCKIT_WORK_DEAD_BINDER;
 	death->cookie = cookie;

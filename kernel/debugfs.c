@@ -12,7 +12,10 @@
  *
  *	procs N                 processes not yet freed
  *	open N ... ioctl_unknown N   file-level events
- *	<obj>_created N, <obj>_deleted N   for proc, thread, node, transaction
+ *	<obj>_created N, <obj>_deleted N   for proc, thread, node, ref,
+ *			transaction, buffer (receive-area buffers) and page
+ *			(receive-area pages actually allocated and freed;
+ *			idle pages kept for reuse count as alive)
  *	BC_<NAME> N, BR_<NAME> N         commands seen and returned (non-zero)
  *
  * Locking: see internal.h. Counters are atomics read without locks; the
@@ -38,6 +41,8 @@ const char *const ipckit_obj_names[IPCKIT_OBJ_COUNT] = {
 	[IPCKIT_OBJ_NODE] = "node",
 	[IPCKIT_OBJ_REF] = "ref",
 	[IPCKIT_OBJ_TRANSACTION] = "transaction",
+	[IPCKIT_OBJ_BUFFER] = "buffer",
+	[IPCKIT_OBJ_PAGE] = "page",
 };
 
 static const char *const ipckit_bc_names[IPCKIT_BC_COUNT] = {

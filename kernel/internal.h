@@ -120,6 +120,8 @@ enum ipckit_obj {
 	IPCKIT_OBJ_NODE,
 	IPCKIT_OBJ_REF,
 	IPCKIT_OBJ_TRANSACTION,
+	IPCKIT_OBJ_BUFFER,	/* receive-area buffers (alloc.c) */
+	IPCKIT_OBJ_PAGE,	/* receive-area pages allocated (alloc.c) */
 	IPCKIT_OBJ_COUNT
 };
 

@@ -52,7 +52,7 @@ static int ipckit_open(struct inode *inode, struct file *file)
 	INIT_LIST_HEAD(&proc->delivered_death);
 	proc->default_priority = task_nice(current);
 	init_waitqueue_head(&proc->freeze_wait);
-	ipckit_alloc_init(&proc->alloc);
+	ipckit_alloc_init(&proc->alloc, ctx);
 
 	mutex_lock(&ctx->lock);
 	list_for_each_entry(other, &ctx->procs, ctx_link)

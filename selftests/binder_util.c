@@ -484,6 +484,12 @@ static int handle_cmd(struct binder_dev *dev, __u32 cmd, const void *payload,
 	case BR_ACQUIRE:
 		return binder_ack_node(dev, cmd, payload);
 	case BR_DEAD_BINDER:
+		if (dev->dead_binder) {
+			binder_uintptr_t cookie;
+
+			memcpy(&cookie, payload, sizeof(cookie));
+			dev->dead_binder(dev, cookie);
+		}
 		return ack_dead_binder(dev, payload);
 	case BR_TRANSACTION_COMPLETE:
 	case BR_ONEWAY_SPAM_SUSPECT:

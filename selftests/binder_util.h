@@ -50,6 +50,12 @@ struct binder_dev {
 	int (*handler)(struct binder_dev *dev,
 		       const struct binder_transaction_data *tr, void *arg);
 	void *handler_arg;
+	/*
+	 * Optional: told of every BR_DEAD_BINDER read while serving or
+	 * waiting (its cookie), before it is acknowledged with
+	 * BC_DEAD_BINDER_DONE.
+	 */
+	void (*dead_binder)(struct binder_dev *dev, binder_uintptr_t cookie);
 };
 
 int binder_open_dev(struct binder_dev *dev, const char *path, int flags);

@@ -912,4 +912,115 @@ TEST_F(death, idle_looper_is_notified_while_other_is_in_call)
 	ASSERT_P_QUIET(&self->r[1]);
 }
 
+/*
+ * Fault injection from inside a test (the debug lane's failslab; SKIP
+ * where there is none): failslab fails exactly one kmalloc of this
+ * process, and the first one BC_REQUEST_DEATH_NOTIFICATION makes is its
+ * notification (before it even looks the handle up). The reference
+ * consumes the command and returns 0 from the ioctl (it queues BR_ERROR
+ * for the thread, which stops the rest of the write); ipckit used to fail
+ * the whole ioctl with -ENOMEM and leave the command unconsumed, so a
+ * client that resends what was not consumed would repeat it.
+ */
+#define FAILSLAB "/sys/kernel/debug/failslab/"
+
+static const char *const failslab_knobs[] = {
+	"probability", "interval", "times", "space", "verbose",
+	"task-filter", "ignore-gfp-wait", "cache-filter",
+};
+
+static bool failslab_get(const char *knob, char *val, size_t size)
+{
+	char path[128];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), FAILSLAB "%s", knob);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, val, size - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	val[n] = '\0';
+	val[strcspn(val, "\n")] = '\0';
+	return true;
+}
+
+static bool failslab_set(const char *knob, const char *val)
+{
+	char path[128];
+	bool ok;
+	int fd;
+
+	snprintf(path, sizeof(path), FAILSLAB "%s", knob);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(fd);
+	return ok;
+}
+
+TEST(death_request_that_cannot_be_allocated_is_consumed)
+{
+	char saved[ARRAY_SIZE(failslab_knobs)][32], times[32] = "", mif0[8] = "";
+	struct binder_handle_cookie hc = { .handle = 12345, .cookie = 0xdead };
+	struct {
+		__u32 cmd;
+		struct binder_handle_cookie hc;
+	} __attribute__((packed)) w = { BC_REQUEST_DEATH_NOTIFICATION, hc };
+	struct binder_write_read bwr = {
+		.write_size = sizeof(w),
+		.write_buffer = (uintptr_t)&w,
+	};
+	struct binder_version version;
+	struct binder_dev dev;
+	int mif, ret, wr_errno = 0;
+	size_t i;
+
+	if (access(FAILSLAB "times", W_OK))
+		SKIP(return, "no failslab (" FAILSLAB ")");
+	for (i = 0; i < ARRAY_SIZE(failslab_knobs); i++) {
+		const char *knob = failslab_knobs[i];
+		bool got = failslab_get(knob, saved[i], sizeof(saved[i]));
+
+		ASSERT_TRUE(got) TH_LOG("%s", knob);
+	}
+	mif = open("/proc/self/make-it-fail", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, mif);
+	ASSERT_LT(0, read(mif, mif0, sizeof(mif0) - 1));
+
+	ASSERT_EQ(0, binder_open_dev(&dev, ipckit_test_device, 0));
+	/* This thread is known to the driver before the failing ioctl. */
+	ASSERT_EQ(0, binder_ioctl(dev.fd, BINDER_VERSION, &version));
+
+	failslab_set("probability", "100");
+	failslab_set("interval", "1");
+	failslab_set("space", "0");
+	failslab_set("verbose", "0");
+	failslab_set("task-filter", "Y");
+	failslab_set("ignore-gfp-wait", "N");
+	failslab_set("cache-filter", "N");
+	failslab_set("times", "1");
+	ASSERT_EQ(1, pwrite(mif, "1", 1, 0));
+	ret = ioctl(dev.fd, BINDER_WRITE_READ, &bwr);
+	if (ret)
+		wr_errno = errno;
+	pwrite(mif, mif0[0] == '1' ? "1" : "0", 1, 0);
+	failslab_get("times", times, sizeof(times));
+	for (i = ARRAY_SIZE(failslab_knobs); i--; )
+		failslab_set(failslab_knobs[i], saved[i]);
+	close(mif);
+
+	if (strcmp(times, "0")) {
+		binder_close_dev(&dev);
+		SKIP(return, "failslab injected nothing (times %s)", times);
+	}
+	EXPECT_EQ(0, ret) TH_LOG("BINDER_WRITE_READ: %s", strerror(wr_errno));
+	EXPECT_EQ(sizeof(w), bwr.write_consumed);
+	binder_close_dev(&dev);
+}
+
 IPCKIT_TEST_MAIN

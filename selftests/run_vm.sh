@@ -5,7 +5,8 @@
 # TAP line to $IPCKIT_RESULTS; scripts/vm-run.sh counts them on the host.
 #
 # On the debug lane (IPCKIT_LANE=debug) it also turns the KUnit suites'
-# KTAP into results, runs the suites again under failslab, and ends with a
+# KTAP into results, runs the suites again under failslab and a chaos run
+# under failslab and fail_page_alloc (fault_pass), and ends with a
 # kmemleak scan.
 set -o pipefail
 
@@ -63,7 +64,7 @@ no_leak() { # every open released; every object created was freed
 		holders "$1"
 		return 1
 	fi
-	for obj in proc thread node ref transaction; do
+	for obj in proc thread node ref transaction buffer page; do
 		created=$(stat_of "$1" ${obj}_created)
 		deleted=$(stat_of "$1" ${obj}_deleted)
 		if [ "$created" != "$deleted" ]; then
@@ -126,22 +127,50 @@ kunit_results() {
 	done < /tmp/kunit
 }
 
-# kmalloc allocations of the test processes fail with probability 10%;
-# the tests may fail, the kernel must not (checked by the log scan,
-# kmemleak and the watchdog). "times" counts the injections down.
-# cache-filter keeps the injection to the kmalloc caches ipckit allocates
-# from (marked at boot with slub_debug=A,kmalloc-*): core paths with caches
-# of their own (vmap areas, task and vma structs) WARN on a failed
-# allocation by design, and that is not what this pass tests.
-failslab_pass() {
-	budget=1000000
-	echo N > $FAILSLAB/ignore-gfp-wait
-	echo Y > $FAILSLAB/task-filter
+# Fault injection: the tests may fail, the kernel must not (checked by
+# the log scan, kmemleak, no_leak and the unload); a failed allocation must
+# come back to userspace as an error, not a wait forever.
+#
+# failslab: kmalloc allocations of marked processes fail with probability
+# 10% (FAULT_CHAOS_SLAB_PROBABILITY% during chaos). cache-filter keeps the injection to the kmalloc caches ipckit
+# allocates from (marked at boot with slub_debug=A,kmalloc-*): core paths
+# with caches of their own (vmap areas, task and vma structs) WARN on a
+# failed allocation by design, and that is not what this pass tests.
+# fail_page_alloc (chaos run only): page allocations of any order, sleeping
+# or not, highmem or not, of marked processes fail with probability
+# FAULT_PAGE_PROBABILITY%: ipckit's receive-area pages, and the pages the
+# chaos processes fault in or put in their memfds.
+# "times" counts each injector's failures down from the budget.
+FAIL_PAGE_ALLOC=/sys/kernel/debug/fail_page_alloc
+FAULT_BUDGET=1000000
+FAULT_CHAOS_SLAB_PROBABILITY=${FAULT_CHAOS_SLAB_PROBABILITY:-25}
+FAULT_PAGE_PROBABILITY=${FAULT_PAGE_PROBABILITY:-50}
+FAULT_CHAOS_SECONDS=${FAULT_CHAOS_SECONDS:-25}
+FAULT_MIN_INJECTED=5000
+fault_setup() { # fault_setup DIR PROBABILITY
+	echo N > "$1/ignore-gfp-wait"
+	echo Y > "$1/task-filter"
+	echo "$2" > "$1/probability"
+	echo 1 > "$1/interval"
+	echo 0 > "$1/verbose"
+	echo $FAULT_BUDGET > "$1/times"
+}
+# A test still running after 300 s is stuck: fail with the driver's state.
+fault_run() { # fault_run NAME command...
+	name=$1; shift
+	timeout -s KILL 300 "$@" > /tmp/fault.out 2>&1
+	if [ $? -eq 137 ]; then
+		fail "fault injection: $name finished under injection"
+		sed 's/^/# /' $DEBUGFS/ipckit-fi/state
+		holders ipckit-fi
+	fi
+}
+fault_pass() {
+	fault_setup $FAILSLAB 10
 	echo Y > $FAILSLAB/cache-filter
-	echo 10 > $FAILSLAB/probability
-	echo 1 > $FAILSLAB/interval
-	echo 0 > $FAILSLAB/verbose
-	echo $budget > $FAILSLAB/times
+	fault_setup $FAIL_PAGE_ALLOC 0
+	echo N > $FAIL_PAGE_ALLOC/ignore-gfp-highmem
+	echo 0 > $FAIL_PAGE_ALLOC/min-order
 	# Module init under injection: each attempt loads or fails cleanly.
 	for i in 1 2 3 4 5 6 7 8; do
 		sh -c 'echo 1 > /proc/self/make-it-fail; exec insmod "$@"' \
@@ -149,19 +178,28 @@ failslab_pass() {
 			rmmod ipckit
 	done
 	insmod $MOD/ipckit.ko devices=ipckit-fi
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	for bin in "$TESTS"/*_test; do
-		# A failed allocation must come back as an error, not a
-		# wait forever: a test still running after 300 s is stuck.
-		sh -c 'echo 1 > /proc/self/make-it-fail; exec "$@"' \
-			- timeout -s KILL 300 "$bin" -d /dev/ipckit-fi -k ipckit \
-			> /dev/null 2>&1
-		if [ $? -eq 137 ]; then
-			fail "failslab: ${bin##*/} finished under injection"
-			sed 's/^/# /' $DEBUGFS/ipckit-fi/state
-			holders ipckit-fi
-		fi
+		name=${bin##*/}
+		case ",${IPCKIT_TESTS:-$name}," in
+		*,"$name",*) ;;
+		*) continue ;;
+		esac
+		[ "$name" = chaos_test ] && continue	# below, on its own terms
+		fault_run "$name" sh -c 'echo 1 > /proc/self/make-it-fail; exec "$@"' \
+			- "$bin" -d /dev/ipckit-fi -k ipckit
 	done
+	# Chaos under both injectors: its processes mark themselves once
+	# they have the device open and mapped, and the killer does not.
+	echo "$FAULT_CHAOS_SLAB_PROBABILITY" > $FAILSLAB/probability
+	echo "$FAULT_PAGE_PROBABILITY" > $FAIL_PAGE_ALLOC/probability
+	fault_run chaos_test env CHAOS_SECONDS=$FAULT_CHAOS_SECONDS \
+		IPCKIT_MAKE_IT_FAIL=1 "$TESTS/chaos_test" -d /dev/ipckit-fi -k ipckit
+	grep '^# chaos:' /tmp/fault.out
+	echo 0 > $FAIL_PAGE_ALLOC/probability
 	echo 0 > $FAILSLAB/probability
+	echo "# fault injection took" \
+		"$(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime) s"
 	# A test's helper process that outlived its test (its test died
 	# early under injection) is not driver state: name it, end it, then
 	# require that the driver freed everything.
@@ -171,12 +209,15 @@ failslab_pass() {
 		kill -9 $pids
 		sleep 1
 	fi
-	injected=$((budget - $(cat $FAILSLAB/times)))
-	echo "# failslab: $injected allocation failures injected"
-	check "failslab: no process state left after injected failures" no_leak ipckit-fi
-	check "failslab: ipckit unloads after injected failures" rmmod ipckit
-	check "failslab: $injected injected allocation failures survived" \
-		test "$injected" -gt 0
+	slab=$((FAULT_BUDGET - $(cat $FAILSLAB/times)))
+	page=$((FAULT_BUDGET - $(cat $FAIL_PAGE_ALLOC/times)))
+	injected=$((slab + page))
+	echo "# fault injection: $slab failslab + $page fail_page_alloc failures injected"
+	check "fault injection: no process state left after injected failures" \
+		no_leak ipckit-fi
+	check "fault injection: ipckit unloads after injected failures" rmmod ipckit
+	check "fault injection: $injected injected allocation failures survived ($slab failslab, $page fail_page_alloc; at least $FAULT_MIN_INJECTED)" \
+		test "$injected" -ge $FAULT_MIN_INJECTED
 }
 
 # kmemleak ignores objects younger than 5 s; scan twice after that.
@@ -230,8 +271,8 @@ check "second device saw none of the first's mmaps" \
 	test "$(stat_of ipckit-b mmap)" = "$b_mmap"
 
 echo "# teardown"
-check "every process, thread, node, ref and transaction of ipckit was freed" no_leak ipckit
-check "every process, thread, node, ref and transaction of ipckit-b was freed" no_leak ipckit-b
+check "every process, thread, node, ref, transaction, buffer and page of ipckit was freed" no_leak ipckit
+check "every process, thread, node, ref, transaction, buffer and page of ipckit-b was freed" no_leak ipckit-b
 sleep 600 3< /dev/ipckit &
 holder=$!
 sleep 1
@@ -246,7 +287,7 @@ check "and unloads again" rmmod ipckit
 
 if [ "$lane" = debug ]; then
 	echo "# fault injection"
-	failslab_pass
+	fault_pass
 	kmemleak_check
 fi
 exit 0

@@ -39,7 +39,7 @@ stat_of() { awk -v k="$1" '$1 == k { print $2 }' "$STATS"; }
 # Every process closed the device; every object ipckit created was freed.
 no_leak() {
 	[ "$(stat_of procs)" = 0 ] || return 1
-	for obj in proc thread node ref transaction; do
+	for obj in proc thread node ref transaction buffer page; do
 		[ "$(stat_of ${obj}_created)" = "$(stat_of ${obj}_deleted)" ] || return 1
 	done
 }
@@ -131,7 +131,7 @@ step "rmmod ipckit"
 wait_for 5 no_leak
 status=$?
 [ $status -eq 0 ] || cat "$STATS"
-result "ipckit freed every process, thread, node, ref and transaction" $status
+result "ipckit freed every process, thread, node, ref, transaction, buffer and page" $status
 rmmod ipckit
 result "ipckit unloads" $?
 
