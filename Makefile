@@ -12,6 +12,12 @@
 #   make bench        ipckit vs the kernel's binder vs pipe/unix, one boot
 #   make scale        100 000 handles in one process, both drivers, one boot
 #   make checkpatch   checkpatch.pl --strict over kernel/
+#   make fuzz         ipckit-fuzz on the debug lane (KCOV-guided) for
+#                     FUZZ_SECONDS (1800), then the leak check; prints ops,
+#                     ops/s, edges, corpus, crashes; reproducers go to
+#                     build/fuzz/crashes/ (FUZZ_LANE=stock: blind, faster)
+#   make fuzz-repro FILE=prog  replay one fuzzer program on the debug VM
+#                     and say whether the kernel complained
 #   make install      libipckit, headers, ipckit.pc, CMake package
 #                     (PREFIX=/usr/local, DESTDIR= for a staged install)
 #   make clean
@@ -25,7 +31,8 @@ JOBS    ?= $(shell nproc)
 export BUILD
 
 .PHONY: all module shim selftests deps run check host-check stock-check \
-	debug-check debug-kernel bench scale checkpatch clean install
+	debug-check debug-kernel bench scale checkpatch clean install fuzz \
+	fuzz-repro
 
 all: module shim selftests
 
@@ -40,6 +47,7 @@ shim:
 selftests:
 	$(MAKE) -C selftests OUT=$(BUILD)/selftests \
 		KSFT_DIR=$$(scripts/linux-source.sh)/tools/testing/selftests
+	$(MAKE) -C fuzz/kernel OUT=$(BUILD)/fuzz
 
 deps:
 	scripts/install-deps.sh
@@ -74,6 +82,16 @@ scale: all
 
 checkpatch:
 	scripts/checkpatch.sh
+
+# The kernel fuzzer (Documentation/kernel-fuzzer.rst).
+FUZZ_SECONDS ?= 1800
+FUZZ_LANE    ?= debug
+
+fuzz: shim selftests $(if $(filter stock,$(FUZZ_LANE)),module)
+	scripts/fuzz-vm.sh -l $(FUZZ_LANE) fuzz $(FUZZ_SECONDS)
+
+fuzz-repro: shim selftests $(if $(filter stock,$(FUZZ_LANE)),module)
+	scripts/fuzz-vm.sh -l $(FUZZ_LANE) repro $(FILE)
 
 PREFIX  ?= /usr/local
 
