@@ -1081,8 +1081,10 @@ static long do_wr(struct tls *ts, const struct op *o)
 	int i;
 	long ret;
 
+	pthread_mutex_lock(&wk.lock);
 	for (i = 0; i < o->ncmd; i++)
 		w = put_cmd(ts, w, &o->cmds[i]);
+	pthread_mutex_unlock(&wk.lock);
 	bwr.write_buffer = (uintptr_t)ts->wbuf;
 	bwr.write_size = w;
 	bwr.read_buffer = (uintptr_t)ts->rbuf;
@@ -1108,9 +1110,11 @@ static long do_wr(struct tls *ts, const struct op *o)
 	ret = ioctl(wk.fd, BINDER_WRITE_READ, &bwr);
 	if (ret < 0)
 		ret = -errno;
+	pthread_mutex_lock(&wk.lock);
 	if (bwr.read_buffer == (uintptr_t)ts->rbuf &&
 	    bwr.read_consumed <= sizeof(ts->rbuf))
 		learn(ts->rbuf, bwr.read_consumed);
+	pthread_mutex_unlock(&wk.lock);
 	return ret;
 }
 
@@ -1310,13 +1314,17 @@ static void *thread_main(void *arg)
 		if (read(wk.cmd_fd[th->t], &idx, sizeof(idx)) != sizeof(idx))
 			_exit(0);
 		r.idx = idx;
-		pthread_mutex_lock(&wk.lock);
 		if (th->cover)
 			__atomic_store_n(&th->cover[0], 0, __ATOMIC_RELAXED);
-		if (idx < 0)
+		if (idx < 0) {
 			worker_reset();
-		else
+		} else if (sh->prog.ops[idx].kind == OP_WR) {
 			r.ret = run_op(ts, &sh->prog.ops[idx]);
+		} else {
+			pthread_mutex_lock(&wk.lock);
+			r.ret = run_op(ts, &sh->prog.ops[idx]);
+			pthread_mutex_unlock(&wk.lock);
+		}
 		if (th->cover) {
 			uint64_t n = __atomic_load_n(&th->cover[0], __ATOMIC_RELAXED);
 			uint64_t prev = 0, j;
@@ -1332,7 +1340,6 @@ static void *thread_main(void *arg)
 				prev = pc;
 			}
 		}
-		pthread_mutex_unlock(&wk.lock);
 		if (write(wk.res_fd, &r, sizeof(r)) != sizeof(r))
 			_exit(0);
 	}
@@ -1342,7 +1349,9 @@ static void *thread_main(void *arg)
 /*
  * The worker's threads wait for op indices; a blocking read blocks only
  * its thread. The lock keeps a late-returning op from racing the next one
- * over the pools; an op blocked in the kernel does not hold it.
+ * over the pools; an op blocked in the kernel does not hold it (a
+ * BINDER_WRITE_READ takes it to build its commands and to learn from what
+ * it read, not around the ioctl).
  */
 static void worker_main(int p, int *cmd_rd, int res_wr)
 {
