@@ -23,15 +23,15 @@ fuzz)
 	secs=${2:-1800}
 	out=$BUILD/vm/$lane-fuzz
 	# Boot, the run, a crash report and the leak check, with room to spare.
-	export IPCKIT_FUZZ_SECONDS=$secs
-	export IPCKIT_VM_TIMEOUT=${IPCKIT_VM_TIMEOUT:-$((secs + 900))}
+	export IPCKIT_FUZZ_SECONDS="$secs"
+	export IPCKIT_VM_TIMEOUT="${IPCKIT_VM_TIMEOUT:-$((secs + 900))}"
 	job=fuzz
 	;;
 repro)
 	file=${2:?usage: fuzz-vm.sh repro FILE}
 	[ -r "$file" ] || { echo "fuzz-vm: cannot read $file" >&2; exit 2; }
 	out=$BUILD/vm/$lane-fuzz-repro
-	export IPCKIT_FUZZ_REPRO=$file
+	export IPCKIT_FUZZ_REPRO="$file"
 	job=fuzz-repro
 	;;
 *)
@@ -65,4 +65,4 @@ for b in "$out"/repro-*.b64; do
 	echo "fuzz-vm: reproducer saved: $dest"
 	echo "fuzz-vm: replay it with: make fuzz-repro FILE=$dest"
 done
-exit $status
+exit "$status"
