@@ -14,6 +14,12 @@
 #   make checkpatch   checkpatch.pl --strict over kernel/
 #   make fuzz-host    libFuzzer on the parcel reader and samgr's decoder,
 #                     FUZZ_SECONDS (600) each, clang (fuzz/host/run.sh)
+#   make fuzz         ipckit-fuzz on the debug lane (KCOV-guided) for
+#                     FUZZ_SECONDS (1800), then the leak check; prints ops,
+#                     ops/s, edges, corpus, crashes; reproducers go to
+#                     build/fuzz/crashes/ (FUZZ_LANE=stock: blind, faster)
+#   make fuzz-repro FILE=prog  replay one fuzzer program on the debug VM
+#                     and say whether the kernel complained
 #   make install      libipckit, headers, ipckit.pc, CMake package
 #                     (PREFIX=/usr/local, DESTDIR= for a staged install)
 #   make clean
@@ -27,7 +33,8 @@ JOBS    ?= $(shell nproc)
 export BUILD
 
 .PHONY: all module shim selftests deps run check host-check stock-check \
-	debug-check debug-kernel bench scale checkpatch clean install
+	debug-check debug-kernel bench scale checkpatch clean install fuzz \
+	fuzz-repro fuzz-host
 
 all: module shim selftests
 
@@ -42,6 +49,7 @@ shim:
 selftests:
 	$(MAKE) -C selftests OUT=$(BUILD)/selftests \
 		KSFT_DIR=$$(scripts/linux-source.sh)/tools/testing/selftests
+	$(MAKE) -C fuzz/kernel OUT=$(BUILD)/fuzz
 
 deps:
 	scripts/install-deps.sh
@@ -77,11 +85,19 @@ scale: all
 checkpatch:
 	scripts/checkpatch.sh
 
-# Long host fuzzing runs; make check runs 30 s of each (CTest, host lane).
-FUZZ_SECONDS ?= 600
-.PHONY: fuzz-host
+# Long fuzzing runs: the kernel fuzzer (Documentation/kernel-fuzzer.rst)
+# and the host libFuzzer targets (Documentation/host-fuzzing.rst); make
+# check runs a bounded run of each.
+FUZZ_LANE    ?= debug
+
+fuzz: shim selftests $(if $(filter stock,$(FUZZ_LANE)),module)
+	scripts/fuzz-vm.sh -l $(FUZZ_LANE) fuzz $(or $(FUZZ_SECONDS),1800)
+
+fuzz-repro: shim selftests $(if $(filter stock,$(FUZZ_LANE)),module)
+	scripts/fuzz-vm.sh -l $(FUZZ_LANE) repro $(FILE)
+
 fuzz-host:
-	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/host/run.sh long
+	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),600) fuzz/host/run.sh long
 
 PREFIX  ?= /usr/local
 

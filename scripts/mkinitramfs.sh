@@ -39,6 +39,14 @@ cp scripts/vm/demo.sh "$root/ipckit/jobs/run.sh"
 cp scripts/vm/bench.sh "$root/ipckit/jobs/bench.sh"
 cp scripts/vm/scale.sh "$root/ipckit/jobs/scale.sh"
 cp scripts/vm/load.sh "$root/ipckit/jobs/load.sh"
+cp scripts/vm/fuzz.sh "$root/ipckit/jobs/fuzz.sh"
+cp scripts/vm/fuzz.sh "$root/ipckit/jobs/fuzz-repro.sh"
+# The driver fuzzer (when built), its regression programs (replayed by
+# the check job's fuzz pass) and the one program a fuzz-repro job replays.
+mkdir -p "$root/ipckit/fuzz/regressions"
+[ ! -x "$BUILD/fuzz/ipckit-fuzz" ] || cp "$BUILD/fuzz/ipckit-fuzz" "$root/ipckit/bin/"
+cp fuzz/kernel/regressions/*.prog "$root/ipckit/fuzz/regressions/" 2>/dev/null || :
+[ -z "${IPCKIT_FUZZ_REPRO:-}" ] || cp "$IPCKIT_FUZZ_REPRO" "$root/ipckit/fuzz/repro.prog"
 cp "$BUILD"/selftests/* "$root/ipckit/tests/"
 # libipckit's end-to-end test runs with the selftests, on both drivers.
 cp "$BUILD"/host/shim_test "$root/ipckit/tests/"

@@ -220,6 +220,48 @@ fault_pass() {
 		test "$injected" -ge $FAULT_MIN_INJECTED
 }
 
+# The kernel fuzzer (Documentation/kernel-fuzzer.rst), bounded: ipckit-fuzz
+# for IPCKIT_FUZZ_SECONDS (60), then every program in
+# fuzz/kernel/regressions/ replayed; the kernel log scan, kmemleak and the
+# leak check judge what the kernel did. A reproducer the run writes goes
+# to the results as '# ' lines (scripts/fuzz-vm.sh knows the format).
+fuzz_pass() {
+	fuzz=/ipckit/bin/ipckit-fuzz
+	if [ ! -x $fuzz ]; then
+		ok "fuzz: # SKIP ipckit-fuzz not built"
+		return
+	fi
+	if ! insmod $MOD/ipckit.ko devices=ipckit-fz; then
+		fail "fuzz: ipckit loads"
+		return
+	fi
+	# Rate-limited notices on the TCG console cost more than the ops.
+	level=$(cut -f1 /proc/sys/kernel/printk)
+	echo 4 > /proc/sys/kernel/printk
+	$fuzz -d /dev/ipckit-fz -t "${IPCKIT_FUZZ_SECONDS:-60}" -o /tmp/fuzz \
+		> /tmp/fuzz.out 2>&1
+	status=$?
+	sed -n '/^ipckit-fuzz: CRASH/,/^ipckit-fuzz: reproducer end/p' \
+		/tmp/fuzz.out | sed 's/^/# /' >> "$IPCKIT_RESULTS"
+	summary=$(sed -n 's/^ipckit-fuzz: done: //p' /tmp/fuzz.out)
+	echo "# fuzz: $summary"
+	ops=$(echo "$summary" | sed -n 's/^\([0-9]*\) ops in .* (\([0-9]*\) ops\/s).* \([0-9]*\) edges.*/\1 ops at \2 ops\/s reached \3 edges/p')
+	check "fuzz: ${ops:-ipckit-fuzz ran}, no kernel report" test $status -eq 0
+	$fuzz -d /dev/ipckit-fz -r /ipckit/fuzz/regressions/*.prog > /tmp/fuzz.out 2>&1
+	status=$?
+	sed 's/^/# /' /tmp/fuzz.out
+	check "fuzz: $(ls /ipckit/fuzz/regressions | wc -l) regression programs replay with no kernel report" \
+		test $status -eq 0
+	echo "$level" > /proc/sys/kernel/printk
+	# Closed processes are freed by deferred work.
+	i=0
+	while [ "$(stat_of ipckit-fz procs)" != 0 ] && [ $i -lt 20 ]; do
+		sleep 0.5; i=$((i + 1))
+	done
+	check "fuzz: no process state left after the fuzzer" no_leak ipckit-fz
+	check "fuzz: ipckit unloads after the fuzzer" rmmod ipckit
+}
+
 # kmemleak ignores objects younger than 5 s; scan twice after that.
 kmemleak_check() {
 	sleep 6
@@ -288,6 +330,9 @@ check "and unloads again" rmmod ipckit
 if [ "$lane" = debug ]; then
 	echo "# fault injection"
 	fault_pass
+	failslab_pass
+	echo "# kernel fuzzer"
+	fuzz_pass
 	kmemleak_check
 fi
 exit 0

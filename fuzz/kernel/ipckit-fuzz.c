@@ -1,0 +1,1974 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipckit-fuzz: a coverage-guided fuzzer for ipckit's Binder interface, in
+ * the spirit of syzkaller's binder descriptions. Documentation/
+ * kernel-fuzzer.rst has the design; in short:
+ *
+ *  - a program is a sequence of well-typed ops, each run by one thread
+ *    (NTHR per process) of one of NPROC worker processes; BINDER_WRITE_READ
+ *    ops carry a stream of BC_* commands, transactions carry objects;
+ *  - arguments that name live things (handles, buffers, node requests,
+ *    death cookies, fds) are indices into pools the worker fills from what
+ *    it reads back, so most ops are meaningful; a few are raw bad values;
+ *  - the executor (this process) hands one op at a time to the thread that
+ *    runs it over a pipe and waits for it, so a replay does the same thing;
+ *  - each worker thread has its own KCOV handle; PCs and edges are hashed
+ *    into bitmaps shared with the executor; a program that reaches a new
+ *    edge joins the corpus, which is mutated (insert, remove, change,
+ *    splice); without KCOV it runs blind (generation only);
+ *  - after each program /dev/kmsg is scanned for kernel reports, and an op
+ *    that does not return, or a worker that does not die, is a hang: the
+ *    program is written out as a reproducer and the run stops.
+ *
+ * usage: ipckit-fuzz [-d DEV] [-t SECONDS] [-n OPS] [-s SEED] [-o DIR] [-b]
+ *        ipckit-fuzz [-d DEV] -r PROGRAM...   replay, report kernel trouble
+ *        ipckit-fuzz -g smoke|random [-s SEED] write a program to stdout
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/ipckit.h>
+
+#define KCOV_INIT_TRACE		_IOR('c', 1, unsigned long)
+#define KCOV_ENABLE		_IO('c', 100)
+#define KCOV_TRACE_PC		0
+#define KCOV_WORDS		(64 << 10)
+
+#define NPROC		3
+#define NTHR		2
+#define MAX_OPS		48
+#define MAX_CMDS	5
+#define MAX_OBJS	5
+#define NARGS		6
+#define NOARGS		4
+#define POOL		32
+#define NODES		8
+#define MAP_GOOD	((1 << 20) - 2 * 4096)
+
+#define EDGE_BITS	22
+#define EDGE_BYTES	(1u << (EDGE_BITS - 3))
+
+/* A raw value, not a pool index: bit 32 set, value in the low 32 bits. */
+#define RAW		(1ULL << 32)
+
+/* ---- program model --------------------------------------------------- */
+
+enum op_kind {
+	OP_OPEN, OP_MMAP, OP_MUNMAP, OP_WR, OP_MAX_THREADS, OP_CTX_MGR,
+	OP_CTX_MGR_EXT, OP_THREAD_EXIT, OP_VERSION, OP_NODE_DEBUG,
+	OP_NODE_INFO, OP_FREEZE, OP_FROZEN_INFO, OP_SPAM, OP_EXT_ERROR,
+	OP_BAD_IOCTL, OP_CLOSE, OP_KILL, OP_COUNT
+};
+
+static const char *const op_names[OP_COUNT] = {
+	"open", "mmap", "munmap", "wr", "max_threads", "ctx_mgr",
+	"ctx_mgr_ext", "thread_exit", "version", "node_debug", "node_info",
+	"freeze", "frozen_info", "spam", "ext_error", "bad_ioctl", "close",
+	"kill",
+};
+
+static const int op_weight[OP_COUNT] = {
+	3, 3, 1, 60, 2, 3, 2, 2, 1, 2, 2, 3, 2, 2, 2, 1, 2, 1,
+};
+
+enum cmd_kind {
+	C_TXN, C_REPLY, C_TXN_SG, C_REPLY_SG, C_FREE, C_INCREFS, C_ACQUIRE,
+	C_RELEASE, C_DECREFS, C_INCREFS_DONE, C_ACQUIRE_DONE, C_REQ_DEATH,
+	C_CLEAR_DEATH, C_DEAD_DONE, C_ENTER_LOOPER, C_REGISTER_LOOPER,
+	C_EXIT_LOOPER, C_ACQUIRE_RESULT, C_ATTEMPT_ACQUIRE, C_BAD, C_COUNT
+};
+
+static const char *const cmd_names[C_COUNT] = {
+	"txn", "reply", "txn_sg", "reply_sg", "free", "increfs", "acquire",
+	"release", "decrefs", "increfs_done", "acquire_done", "req_death",
+	"clear_death", "dead_done", "enter_looper", "register_looper",
+	"exit_looper", "acquire_result", "attempt_acquire", "bad",
+};
+
+static const int cmd_weight[C_COUNT] = {
+	24, 10, 8, 5, 10, 4, 4, 4, 4, 3, 3, 4, 3, 3, 2, 2, 1, 1, 1, 1,
+};
+
+enum obj_kind {
+	O_BINDER, O_WEAK_BINDER, O_HANDLE, O_WEAK_HANDLE, O_FD, O_FDA, O_PTR,
+	O_BAD, O_COUNT
+};
+
+static const char *const obj_names[O_COUNT] = {
+	"binder", "weak_binder", "handle", "weak_handle", "fd", "fda", "ptr",
+	"badobj",
+};
+
+static const int obj_weight[O_COUNT] = { 5, 2, 5, 2, 3, 2, 4, 1 };
+
+struct obj {
+	uint8_t kind;
+	uint64_t a[NOARGS];
+};
+
+struct cmd {
+	uint8_t kind, nobj;
+	uint64_t a[NARGS];
+	struct obj objs[MAX_OBJS];
+};
+
+struct op {
+	uint8_t kind, p, t, ncmd;
+	uint64_t a[NARGS];
+	struct cmd cmds[MAX_CMDS];
+};
+
+struct prog {
+	int nops;
+	struct op ops[MAX_OPS];
+};
+
+/* ---- random numbers ---------------------------------------------------- */
+
+static uint64_t rng_state;
+
+static uint64_t rnd64(void)
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static uint64_t rnd(uint64_t n)
+{
+	return n ? rnd64() % n : 0;
+}
+
+static int pick(const int *w, int n)
+{
+	int total = 0, i, r;
+
+	for (i = 0; i < n; i++)
+		total += w[i];
+	r = rnd(total);
+	for (i = 0; i < n; i++) {
+		if (r < w[i])
+			return i;
+		r -= w[i];
+	}
+	return n - 1;
+}
+
+static uint64_t interesting(void)
+{
+	static const uint64_t v[] = {
+		0, 1, 2, 3, 7, 8, 16, 63, 64, 255, 4096, 0x7fffffff,
+		0x80000000, 0xffffffff, 0xfffffff8, 0x1000000,
+	};
+
+	return v[rnd(sizeof(v) / sizeof(v[0]))];
+}
+
+/* A pool index, now and then a raw (bad) value. */
+static uint64_t sel(void)
+{
+	if (rnd(12) == 0)
+		return RAW | (rnd(2) ? interesting() : (rnd64() & 0xffffffff));
+	return rnd(4) ? rnd(4) : rnd(POOL);
+}
+
+/* ---- generation -------------------------------------------------------- */
+
+static void gen_obj(struct obj *o, int nobj_before)
+{
+	o->kind = pick(obj_weight, O_COUNT);
+	memset(o->a, 0, sizeof(o->a));
+	switch (o->kind) {
+	case O_BINDER:
+	case O_WEAK_BINDER:
+		o->a[0] = rnd(10) ? rnd(NODES) : RAW | rnd64();
+		o->a[1] = rnd(3) ? FLAT_BINDER_FLAG_ACCEPTS_FDS | rnd(3) :
+			(rnd(2) ? FLAT_BINDER_FLAG_TXN_SECURITY_CTX :
+			 rnd64() & 0xffff);
+		break;
+	case O_HANDLE:
+	case O_WEAK_HANDLE:
+		o->a[0] = sel();
+		break;
+	case O_FD:
+		o->a[0] = sel();
+		o->a[1] = rnd(4) ? 0 : rnd64();
+		break;
+	case O_FDA:
+		o->a[0] = rnd(8) ? rnd(4) : interesting();	/* num_fds */
+		o->a[2] = nobj_before ? rnd(nobj_before) : rnd(3);
+		o->a[3] = rnd(4) ? rnd(4) * 4 : interesting();
+		break;
+	case O_PTR:
+		o->a[0] = rnd(8) ? rnd(64) + 1 : interesting();	/* length */
+		o->a[1] = nobj_before && rnd(2) ? BINDER_BUFFER_FLAG_HAS_PARENT : 0;
+		o->a[2] = nobj_before ? rnd(nobj_before) : rnd(3);
+		o->a[3] = rnd(4) ? rnd(8) * 8 : interesting();
+		break;
+	default:
+		o->a[0] = rnd64() & 0xffffffff;	/* type */
+		break;
+	}
+}
+
+static void gen_cmd(struct cmd *c)
+{
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	c->kind = pick(cmd_weight, C_COUNT);
+	switch (c->kind) {
+	case C_TXN:
+	case C_REPLY:
+	case C_TXN_SG:
+	case C_REPLY_SG:
+		c->a[0] = sel();			/* target handle */
+		c->a[1] = rnd(3) ? TF_ACCEPT_FDS | (rnd(3) ? 0 : TF_ONE_WAY) :
+			rnd64() & 0x7f;			/* flags */
+		c->a[2] = rnd(16);			/* code */
+		c->a[3] = rnd(4) ? rnd(3) * 8 : rnd(256);	/* extra data */
+		c->a[4] = rnd(6) ? 0 : 1 + rnd(6);	/* bad mode */
+		c->a[5] = rnd(6) ? 0 : interesting();	/* extra sg bytes */
+		c->nobj = rnd(3) ? rnd(MAX_OBJS + 1) : 0;
+		for (i = 0; i < c->nobj; i++)
+			gen_obj(&c->objs[i], i);
+		break;
+	case C_ATTEMPT_ACQUIRE:
+	case C_ACQUIRE_RESULT:
+	case C_BAD:
+		c->a[0] = rnd64();
+		c->a[1] = sel();
+		break;
+	default:
+		c->a[0] = sel();
+		c->a[1] = rnd(10) ? rnd(4) : rnd64();
+		break;
+	}
+}
+
+static void gen_args(struct op *o)
+{
+	int i;
+
+	memset(o->a, 0, sizeof(o->a));
+	o->ncmd = 0;
+	switch (o->kind) {
+	case OP_OPEN:
+		o->a[0] = rnd(12) == 0;		/* blocking reads */
+		break;
+	case OP_MMAP:
+		o->a[0] = rnd(5) ? 0 : 1 + rnd(5);	/* size class */
+		o->a[1] = rnd(10) ? 0 : 1 + rnd(2);	/* bad prot/flags */
+		break;
+	case OP_WR:
+		o->a[0] = rnd(5) ? 1 : rnd(5);		/* read size class */
+		o->a[1] = rnd(10) ? 0 : 1 + rnd(4);	/* bad mode */
+		o->a[2] = rnd(64);
+		o->ncmd = rnd(4) ? 1 + rnd(3) : rnd(MAX_CMDS + 1);
+		for (i = 0; i < o->ncmd; i++)
+			gen_cmd(&o->cmds[i]);
+		break;
+	case OP_FREEZE:
+		o->a[0] = rnd(10) ? rnd(NPROC) : RAW | interesting();
+		o->a[1] = rnd(8) ? rnd(2) : interesting();
+		o->a[2] = rnd(3) ? 0 : rnd(20);
+		break;
+	case OP_FROZEN_INFO:
+		o->a[0] = rnd(10) ? rnd(NPROC) : RAW | interesting();
+		break;
+	case OP_CTX_MGR_EXT:
+		o->a[0] = rnd(NODES);
+		o->a[1] = rnd(2) ? FLAT_BINDER_FLAG_TXN_SECURITY_CTX : rnd(0x200);
+		o->a[2] = rnd(8) == 0;			/* wrong type */
+		break;
+	case OP_NODE_DEBUG:
+		o->a[0] = rnd(3) ? 0 : rnd(NODES + 1);
+		break;
+	case OP_NODE_INFO:
+		o->a[0] = sel();
+		o->a[1] = rnd(8) == 0;			/* reserved set */
+		break;
+	case OP_BAD_IOCTL:
+		o->a[0] = rnd64();
+		break;
+	default:
+		o->a[0] = rnd(8) ? rnd(16) : interesting();
+		break;
+	}
+}
+
+static void gen_op(struct op *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->kind = pick(op_weight, OP_COUNT);
+	o->p = rnd(NPROC);
+	o->t = rnd(NTHR);
+	gen_args(o);
+}
+
+static void gen_prog(struct prog *pr)
+{
+	int p, n;
+
+	pr->nops = 0;
+	for (p = 0; p < NPROC; p++) {
+		if (rnd(12) == 0)
+			continue;
+		struct op *o = &pr->ops[pr->nops++];
+
+		memset(o, 0, sizeof(*o));
+		o->kind = OP_OPEN;
+		o->p = p;
+		o->a[0] = rnd(16) == 0;
+		if (rnd(12) == 0)
+			continue;
+		o = &pr->ops[pr->nops++];
+		memset(o, 0, sizeof(*o));
+		o->kind = OP_MMAP;
+		o->p = p;
+		o->a[0] = rnd(10) ? 0 : 1 + rnd(5);
+		if (p == 0 && rnd(3)) {
+			o = &pr->ops[pr->nops++];
+			memset(o, 0, sizeof(*o));
+			o->kind = OP_CTX_MGR;
+		}
+	}
+	n = 4 + rnd(MAX_OPS - pr->nops - 4);
+	while (n-- > 0 && pr->nops < MAX_OPS)
+		gen_op(&pr->ops[pr->nops++]);
+}
+
+/* ---- mutation ---------------------------------------------------------- */
+
+static void tweak(uint64_t *v)
+{
+	switch (rnd(4)) {
+	case 0:
+		*v ^= 1ULL << rnd(32);
+		break;
+	case 1:
+		*v += rnd(9) - 4;
+		break;
+	case 2:
+		*v = (*v & RAW) | interesting();
+		break;
+	default:
+		*v = sel();
+		break;
+	}
+}
+
+static void mutate(struct prog *pr, struct prog *const *corpus, int ncorpus)
+{
+	int n = 1 + rnd(3), i;
+
+	while (n--) {
+		struct op *o;
+		struct cmd *c;
+
+		if (pr->nops == 0) {
+			gen_op(&pr->ops[pr->nops++]);
+			continue;
+		}
+		i = rnd(pr->nops);
+		o = &pr->ops[i];
+		switch (rnd(8)) {
+		case 0:	/* insert */
+			if (pr->nops >= MAX_OPS)
+				break;
+			memmove(o + 1, o, (pr->nops - i) * sizeof(*o));
+			pr->nops++;
+			gen_op(o);
+			break;
+		case 1:	/* remove */
+			memmove(o, o + 1, (pr->nops - i - 1) * sizeof(*o));
+			pr->nops--;
+			break;
+		case 2:	/* change args */
+			if (rnd(2))
+				gen_args(o);
+			else
+				tweak(&o->a[rnd(NARGS)]);
+			if (rnd(4) == 0) {
+				o->p = rnd(NPROC);
+				o->t = rnd(NTHR);
+			}
+			break;
+		case 3:	/* splice */
+			if (ncorpus) {
+				const struct prog *q = corpus[rnd(ncorpus)];
+				int j = rnd(q->nops + 1), k = i;
+
+				while (j < q->nops && k < MAX_OPS)
+					pr->ops[k++] = q->ops[j++];
+				pr->nops = k;
+			}
+			break;
+		case 4:	/* duplicate */
+			if (pr->nops < MAX_OPS) {
+				int to = rnd(pr->nops + 1);
+				struct op copy = *o;
+
+				memmove(&pr->ops[to + 1], &pr->ops[to],
+					(pr->nops - to) * sizeof(*o));
+				pr->ops[to] = copy;
+				pr->nops++;
+			}
+			break;
+		default: /* commands and objects */
+			if (o->kind != OP_WR) {
+				tweak(&o->a[rnd(NARGS)]);
+				break;
+			}
+			if (o->ncmd == 0 || (rnd(4) == 0 && o->ncmd < MAX_CMDS)) {
+				gen_cmd(&o->cmds[o->ncmd++]);
+				break;
+			}
+			c = &o->cmds[rnd(o->ncmd)];
+			switch (rnd(5)) {
+			case 0:
+				gen_cmd(c);
+				break;
+			case 1:
+				tweak(&c->a[rnd(NARGS)]);
+				break;
+			case 2:
+				if (c->nobj < MAX_OBJS)
+					gen_obj(&c->objs[c->nobj], c->nobj), c->nobj++;
+				break;
+			case 3:
+				if (c->nobj)
+					tweak(&c->objs[rnd(c->nobj)].a[rnd(NOARGS)]);
+				break;
+			default:
+				if (c->nobj)
+					c->nobj--;
+				else
+					o->ncmd--;
+				break;
+			}
+			break;
+		}
+	}
+}
+
+/* ---- serialization ----------------------------------------------------- */
+
+static void write_prog(FILE *f, const struct prog *pr)
+{
+	int i, j, k, x;
+
+	fprintf(f, "# ipckit-fuzz program v1: %d ops\n", pr->nops);
+	for (i = 0; i < pr->nops; i++) {
+		const struct op *o = &pr->ops[i];
+
+		fprintf(f, "%s %u %u", op_names[o->kind], o->p, o->t);
+		for (x = 0; x < NARGS; x++)
+			fprintf(f, " %#llx", (unsigned long long)o->a[x]);
+		fputc('\n', f);
+		for (j = 0; j < o->ncmd; j++) {
+			const struct cmd *c = &o->cmds[j];
+
+			fprintf(f, " %s", cmd_names[c->kind]);
+			for (x = 0; x < NARGS; x++)
+				fprintf(f, " %#llx", (unsigned long long)c->a[x]);
+			fputc('\n', f);
+			for (k = 0; k < c->nobj; k++) {
+				const struct obj *ob = &c->objs[k];
+
+				fprintf(f, "  %s", obj_names[ob->kind]);
+				for (x = 0; x < NOARGS; x++)
+					fprintf(f, " %#llx",
+						(unsigned long long)ob->a[x]);
+				fputc('\n', f);
+			}
+		}
+	}
+}
+
+static int lookup(const char *const *names, int n, const char *s)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(names[i], s))
+			return i;
+	return -1;
+}
+
+static int parse_args(char *s, uint64_t *a, int n)
+{
+	char *end;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s || *s == '\n')
+			break;
+		a[i] = strtoull(s, &end, 0);
+		if (end == s)
+			return -1;
+		s = end;
+	}
+	return 0;
+}
+
+static int read_prog(FILE *f, struct prog *pr)
+{
+	char line[512], word[32];
+	int lineno = 0, depth, k, off;
+	struct op *o = NULL;
+	struct cmd *c = NULL;
+
+	memset(pr, 0, sizeof(*pr));
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		depth = strspn(line, " ");
+		if (line[depth] == '#' || line[depth] == '\n' || !line[depth])
+			continue;
+		if (sscanf(line + depth, "%31s%n", word, &off) != 1)
+			goto bad;
+		off += depth;
+		if (depth == 0) {
+			unsigned int p, t;
+			int n;
+
+			k = lookup(op_names, OP_COUNT, word);
+			if (k < 0 || pr->nops >= MAX_OPS)
+				goto bad;
+			o = &pr->ops[pr->nops++];
+			if (sscanf(line + off, "%u %u%n", &p, &t, &n) != 2 ||
+			    p >= NPROC || t >= NTHR)
+				goto bad;
+			o->kind = k;
+			o->p = p;
+			o->t = t;
+			if (parse_args(line + off + n, o->a, NARGS))
+				goto bad;
+			c = NULL;
+		} else if (depth == 1) {
+			k = lookup(cmd_names, C_COUNT, word);
+			if (k < 0 || !o || o->ncmd >= MAX_CMDS)
+				goto bad;
+			c = &o->cmds[o->ncmd++];
+			c->kind = k;
+			if (parse_args(line + off, c->a, NARGS))
+				goto bad;
+		} else {
+			k = lookup(obj_names, O_COUNT, word);
+			if (k < 0 || !c || c->nobj >= MAX_OBJS)
+				goto bad;
+			c->objs[c->nobj].kind = k;
+			if (parse_args(line + off, c->objs[c->nobj].a, NOARGS))
+				goto bad;
+			c->nobj++;
+		}
+	}
+	return 0;
+bad:
+	fprintf(stderr, "ipckit-fuzz: bad program line %d: %s", lineno, line);
+	return -1;
+}
+
+/* ---- shared state ------------------------------------------------------ */
+
+struct shared {
+	struct prog prog;
+	pid_t pid[NPROC];
+	int blocking[NPROC];
+	uint64_t edges, pcs, new_edges;
+	uint8_t edge_bits[EDGE_BYTES];
+	uint8_t pc_bits[EDGE_BYTES];
+};
+
+static struct shared *sh;
+static const char *dev_path = "/dev/ipckit";
+static bool use_kcov;
+
+static void cover_add(uint8_t *bits, uint64_t h, uint64_t *count, bool edge)
+{
+	uint32_t i = h & ((1u << EDGE_BITS) - 1);
+	uint8_t m = 1u << (i & 7);
+
+	if (bits[i >> 3] & m)
+		return;
+	bits[i >> 3] |= m;
+	__atomic_add_fetch(count, 1, __ATOMIC_RELAXED);
+	if (edge)
+		__atomic_add_fetch(&sh->new_edges, 1, __ATOMIC_RELAXED);
+}
+
+static uint64_t hash64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	return x ^ (x >> 33);
+}
+
+/* ---- worker: one process, NTHR threads --------------------------------- */
+
+struct pools {
+	uint64_t handles[POOL];
+	int nhandles;
+	uint64_t buffers[POOL];
+	int nbuffers;
+	uint64_t req_ptr[POOL], req_cookie[POOL];
+	int nreqs;
+	uint64_t dead[POOL];
+	int ndead;
+	int fds[POOL];
+	int nfds;
+};
+
+struct worker {
+	int p;
+	int fd;
+	void *map;
+	size_t map_size;
+	int null_fd, pipe_fd[2];
+	struct pools pl;
+	pthread_mutex_t lock;
+	int cmd_fd[NTHR];
+	int res_fd;
+};
+
+struct result {
+	int t, idx;
+	long ret;
+};
+
+static struct worker wk;
+
+static void pool_push(uint64_t *pool, int *n, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < *n && i < POOL; i++)
+		if (pool[i] == v)
+			return;
+	pool[*n % POOL] = v;
+	(*n)++;
+}
+
+static uint64_t pool_get(const uint64_t *pool, int n, uint64_t s, uint64_t dflt)
+{
+	if (s & RAW)
+		return s & 0xffffffff;
+	if (n == 0)
+		return dflt;
+	return pool[s % (n < POOL ? n : POOL)];
+}
+
+static int fd_get(uint64_t s)
+{
+	if (s & RAW)
+		return (int)(s & 0xffffffff);
+	switch (s % (3 + (wk.pl.nfds < POOL ? wk.pl.nfds : POOL))) {
+	case 0:
+		return wk.null_fd;
+	case 1:
+		return wk.pipe_fd[0];
+	case 2:
+		return wk.fd;
+	default:
+		return wk.pl.fds[(s % (3 + wk.pl.nfds)) - 3];
+	}
+}
+
+static uint64_t node_ptr(uint64_t k)
+{
+	return k & RAW ? k & ~RAW : 0x10000 + (k % NODES) * 0x100;
+}
+
+static uint64_t node_cookie(uint64_t k)
+{
+	return k & RAW ? k : 0xc0c0 + (k % NODES);
+}
+
+static bool in_map(uint64_t p, uint64_t len)
+{
+	uint64_t b = (uint64_t)(uintptr_t)wk.map;
+
+	return wk.map && p >= b && len <= wk.map_size && p - b <= wk.map_size - len;
+}
+
+static void learn_txn(const struct binder_transaction_data *tr)
+{
+	uint64_t data = tr->data.ptr.buffer, offs = tr->data.ptr.offsets;
+	uint64_t i, n = tr->offsets_size / sizeof(binder_size_t);
+
+	pool_push(wk.pl.buffers, &wk.pl.nbuffers, data);
+	if (!in_map(data, tr->data_size) ||
+	    !in_map(offs, n * sizeof(binder_size_t)))
+		return;
+	for (i = 0; i < n; i++) {
+		binder_size_t off = ((binder_size_t *)(uintptr_t)offs)[i];
+		const struct binder_object_header *hdr;
+
+		if (off + sizeof(struct flat_binder_object) > tr->data_size)
+			continue;
+		hdr = (void *)(uintptr_t)(data + off);
+		if (hdr->type == BINDER_TYPE_HANDLE ||
+		    hdr->type == BINDER_TYPE_WEAK_HANDLE) {
+			const struct flat_binder_object *fo = (const void *)hdr;
+
+			pool_push(wk.pl.handles, &wk.pl.nhandles, fo->handle);
+		} else if (hdr->type == BINDER_TYPE_FD) {
+			const struct binder_fd_object *fo = (const void *)hdr;
+
+			if (wk.pl.nfds >= POOL)
+				close(wk.pl.fds[wk.pl.nfds % POOL]);
+			wk.pl.fds[wk.pl.nfds % POOL] = fo->fd;
+			wk.pl.nfds++;
+		}
+	}
+}
+
+static void learn(const uint8_t *buf, size_t len)
+{
+	size_t pos = 0;
+
+	while (pos + 4 <= len) {
+		uint32_t code;
+		size_t sz;
+
+		memcpy(&code, buf + pos, 4);
+		pos += 4;
+		sz = _IOC_SIZE(code);
+		if (pos + sz > len)
+			break;
+		switch (code) {
+		case BR_TRANSACTION_SEC_CTX:
+		case BR_TRANSACTION:
+		case BR_REPLY: {
+			struct binder_transaction_data tr;
+
+			memcpy(&tr, buf + pos, sizeof(tr));
+			learn_txn(&tr);
+			break;
+		}
+		case BR_INCREFS:
+		case BR_ACQUIRE: {
+			struct binder_ptr_cookie pc;
+
+			memcpy(&pc, buf + pos, sizeof(pc));
+			if (wk.pl.nreqs < POOL) {
+				wk.pl.req_ptr[wk.pl.nreqs] = pc.ptr;
+				wk.pl.req_cookie[wk.pl.nreqs] = pc.cookie;
+				wk.pl.nreqs++;
+			} else {
+				wk.pl.req_ptr[wk.pl.nreqs % POOL] = pc.ptr;
+				wk.pl.req_cookie[wk.pl.nreqs++ % POOL] = pc.cookie;
+			}
+			break;
+		}
+		case BR_DEAD_BINDER: {
+			binder_uintptr_t cookie;
+
+			memcpy(&cookie, buf + pos, sizeof(cookie));
+			pool_push(wk.pl.dead, &wk.pl.ndead, cookie);
+			break;
+		}
+		default:
+			break;
+		}
+		pos += sz;
+	}
+}
+
+struct tls {
+	uint8_t data[2048];
+	binder_size_t offs[MAX_OBJS + 2];
+	uint8_t scratch[8192];
+	uint8_t wbuf[4096];
+	uint8_t rbuf[8192];
+};
+
+/* Lay out one transaction's objects; returns the data size. */
+static size_t build_objs(struct tls *ts, const struct cmd *c, size_t *noffs,
+			 size_t *sg)
+{
+	size_t pos = c->a[3] % 256, i;
+	uint64_t bad = c->a[4];
+
+	memset(ts->data, 0, pos);
+	pos = (pos + 7) & ~7UL;
+	*sg = 0;
+	for (i = 0; i < c->nobj; i++) {
+		const struct obj *o = &c->objs[i];
+		uint8_t *at = ts->data + pos;
+		size_t sz = sizeof(struct flat_binder_object);
+
+		ts->offs[i] = pos;
+		switch (o->kind) {
+		case O_BINDER:
+		case O_WEAK_BINDER: {
+			struct flat_binder_object fo = {
+				.hdr.type = o->kind == O_BINDER ? BINDER_TYPE_BINDER :
+					BINDER_TYPE_WEAK_BINDER,
+				.flags = o->a[1],
+				.binder = node_ptr(o->a[0]),
+				.cookie = node_cookie(o->a[0]),
+			};
+			memcpy(at, &fo, sz);
+			break;
+		}
+		case O_HANDLE:
+		case O_WEAK_HANDLE: {
+			struct flat_binder_object fo = {
+				.hdr.type = o->kind == O_HANDLE ? BINDER_TYPE_HANDLE :
+					BINDER_TYPE_WEAK_HANDLE,
+				.handle = pool_get(wk.pl.handles, wk.pl.nhandles,
+						   o->a[0], 0),
+			};
+			memcpy(at, &fo, sz);
+			break;
+		}
+		case O_FD: {
+			struct binder_fd_object fo = {
+				.hdr.type = BINDER_TYPE_FD,
+				.fd = fd_get(o->a[0]),
+				.cookie = o->a[1],
+			};
+			sz = sizeof(fo);
+			memcpy(at, &fo, sz);
+			break;
+		}
+		case O_FDA: {
+			struct binder_fd_array_object fo = {
+				.hdr.type = BINDER_TYPE_FDA,
+				.num_fds = o->a[0],
+				.parent = o->a[2],
+				.parent_offset = o->a[3],
+			};
+			sz = sizeof(fo);
+			memcpy(at, &fo, sz);
+			break;
+		}
+		case O_PTR: {
+			size_t len = o->a[0];
+			struct binder_buffer_object fo = {
+				.hdr.type = BINDER_TYPE_PTR,
+				.flags = o->a[1],
+				.buffer = (uintptr_t)(ts->scratch + (i * 512)),
+				.length = len,
+				.parent = o->a[2],
+				.parent_offset = o->a[3],
+			};
+			sz = sizeof(fo);
+			memcpy(at, &fo, sz);
+			if (len < 1 << 20)
+				*sg += (len + 7) & ~7UL;
+			break;
+		}
+		default: {
+			uint32_t type = o->a[0];
+
+			memcpy(at, &type, 4);
+			break;
+		}
+		}
+		pos += (sz + 7) & ~7UL;
+	}
+	*noffs = c->nobj;
+	switch (bad) {
+	case 1:	/* misaligned offset */
+		if (c->nobj)
+			ts->offs[0] += 4;
+		break;
+	case 2:	/* offset past the data */
+		if (c->nobj)
+			ts->offs[c->nobj - 1] = pos + 8;
+		else
+			ts->offs[(*noffs)++] = pos;
+		break;
+	case 3:	/* offsets out of order */
+		if (c->nobj >= 2) {
+			binder_size_t x = ts->offs[0];
+
+			ts->offs[0] = ts->offs[1];
+			ts->offs[1] = x;
+		}
+		break;
+	case 4:	/* object truncated by the data size */
+		if (pos >= 4)
+			pos -= 4;
+		break;
+	default:
+		break;
+	}
+	return pos;
+}
+
+static size_t put_cmd(struct tls *ts, size_t w, const struct cmd *c)
+{
+	uint8_t *b = ts->wbuf + w;
+	uint32_t code;
+	size_t n = 4;
+
+	if (w + 4 + sizeof(struct binder_transaction_data_sg) > sizeof(ts->wbuf))
+		return w;
+	switch (c->kind) {
+	case C_TXN:
+	case C_REPLY:
+	case C_TXN_SG:
+	case C_REPLY_SG: {
+		struct binder_transaction_data_sg sg;
+		struct binder_transaction_data *tr = &sg.transaction_data;
+		size_t noffs, sgsize;
+		size_t dsize = build_objs(ts, c, &noffs, &sgsize);
+
+		memset(&sg, 0, sizeof(sg));
+		code = c->kind == C_TXN ? BC_TRANSACTION :
+			c->kind == C_REPLY ? BC_REPLY :
+			c->kind == C_TXN_SG ? BC_TRANSACTION_SG : BC_REPLY_SG;
+		tr->target.handle = pool_get(wk.pl.handles, wk.pl.nhandles,
+					     c->a[0], 0);
+		tr->flags = c->a[1];
+		tr->code = c->a[2];
+		tr->data_size = dsize;
+		tr->offsets_size = noffs * sizeof(binder_size_t);
+		if (c->a[4] == 5)
+			tr->offsets_size += 3;
+		tr->data.ptr.buffer = (uintptr_t)ts->data;
+		tr->data.ptr.offsets = (uintptr_t)ts->offs;
+		if (c->a[4] == 6)
+			tr->data.ptr.buffer = 0x10;
+		sg.buffers_size = sgsize + c->a[5];
+		memcpy(b, &code, 4);
+		n = code == BC_TRANSACTION_SG || code == BC_REPLY_SG ?
+			sizeof(sg) : sizeof(*tr);
+		memcpy(b + 4, &sg, n);
+		n += 4;
+		break;
+	}
+	case C_FREE: {
+		uint64_t buf = pool_get(wk.pl.buffers, wk.pl.nbuffers, c->a[0], 0);
+
+		code = BC_FREE_BUFFER;
+		memcpy(b, &code, 4);
+		memcpy(b + 4, &buf, 8);
+		n = 12;
+		break;
+	}
+	case C_INCREFS:
+	case C_ACQUIRE:
+	case C_RELEASE:
+	case C_DECREFS: {
+		uint32_t h = pool_get(wk.pl.handles, wk.pl.nhandles, c->a[0], 0);
+
+		code = c->kind == C_INCREFS ? BC_INCREFS :
+			c->kind == C_ACQUIRE ? BC_ACQUIRE :
+			c->kind == C_RELEASE ? BC_RELEASE : BC_DECREFS;
+		memcpy(b, &code, 4);
+		memcpy(b + 4, &h, 4);
+		n = 8;
+		break;
+	}
+	case C_INCREFS_DONE:
+	case C_ACQUIRE_DONE: {
+		struct binder_ptr_cookie pc;
+		int k;
+
+		if (c->a[0] & RAW || wk.pl.nreqs == 0) {
+			pc.ptr = node_ptr(c->a[0]);
+			pc.cookie = node_cookie(c->a[0]);
+		} else {
+			k = c->a[0] % (wk.pl.nreqs < POOL ? wk.pl.nreqs : POOL);
+			pc.ptr = wk.pl.req_ptr[k];
+			pc.cookie = wk.pl.req_cookie[k];
+		}
+		code = c->kind == C_INCREFS_DONE ? BC_INCREFS_DONE : BC_ACQUIRE_DONE;
+		memcpy(b, &code, 4);
+		memcpy(b + 4, &pc, sizeof(pc));
+		n = 4 + sizeof(pc);
+		break;
+	}
+	case C_REQ_DEATH:
+	case C_CLEAR_DEATH: {
+		struct binder_handle_cookie hc = {
+			.handle = pool_get(wk.pl.handles, wk.pl.nhandles,
+					   c->a[0], 0),
+			.cookie = 0xdead0000 + c->a[1],
+		};
+
+		code = c->kind == C_REQ_DEATH ? BC_REQUEST_DEATH_NOTIFICATION :
+			BC_CLEAR_DEATH_NOTIFICATION;
+		memcpy(b, &code, 4);
+		memcpy(b + 4, &hc, sizeof(hc));
+		n = 4 + sizeof(hc);
+		break;
+	}
+	case C_DEAD_DONE: {
+		uint64_t ck = pool_get(wk.pl.dead, wk.pl.ndead, c->a[0],
+				       0xdead0000);
+
+		code = BC_DEAD_BINDER_DONE;
+		memcpy(b, &code, 4);
+		memcpy(b + 4, &ck, 8);
+		n = 12;
+		break;
+	}
+	case C_ENTER_LOOPER:
+	case C_REGISTER_LOOPER:
+	case C_EXIT_LOOPER:
+		code = c->kind == C_ENTER_LOOPER ? BC_ENTER_LOOPER :
+			c->kind == C_REGISTER_LOOPER ? BC_REGISTER_LOOPER :
+			BC_EXIT_LOOPER;
+		memcpy(b, &code, 4);
+		break;
+	case C_ACQUIRE_RESULT: {
+		int32_t v = c->a[0];
+
+		code = BC_ACQUIRE_RESULT;
+		memcpy(b, &code, 4);
+		memcpy(b + 4, &v, 4);
+		n = 8;
+		break;
+	}
+	case C_ATTEMPT_ACQUIRE: {
+		struct binder_pri_desc pd = {
+			.priority = c->a[0],
+			.desc = pool_get(wk.pl.handles, wk.pl.nhandles, c->a[1], 0),
+		};
+
+		code = BC_ATTEMPT_ACQUIRE;
+		memcpy(b, &code, 4);
+		memcpy(b + 4, &pd, sizeof(pd));
+		n = 4 + sizeof(pd);
+		break;
+	}
+	default: {	/* an unknown or mis-sized command word */
+		code = c->a[0];
+		if (rnd(2) == 0)
+			code = (code & ~0xffu) | ('c' << 8) | (code & 0x1f);
+		memcpy(b, &code, 4);
+		memset(b + 4, 0, 8);
+		n = 12;
+		break;
+	}
+	}
+	return w + n;
+}
+
+static long do_wr(struct tls *ts, const struct op *o)
+{
+	static const size_t rsizes[] = { 0, 256, 8, 2048, 48 };
+	struct binder_write_read bwr = { 0 };
+	size_t w = 0;
+	int i;
+	long ret;
+
+	pthread_mutex_lock(&wk.lock);
+	for (i = 0; i < o->ncmd; i++)
+		w = put_cmd(ts, w, &o->cmds[i]);
+	pthread_mutex_unlock(&wk.lock);
+	bwr.write_buffer = (uintptr_t)ts->wbuf;
+	bwr.write_size = w;
+	bwr.read_buffer = (uintptr_t)ts->rbuf;
+	bwr.read_size = rsizes[o->a[0] % 5];
+	switch (o->a[1]) {
+	case 1:
+		if (w)
+			bwr.write_size = w - (o->a[2] % w);
+		break;
+	case 2:
+		bwr.write_buffer = 0x1000;
+		break;
+	case 3:
+		bwr.read_buffer = 1;
+		break;
+	case 4:
+		if (w)
+			bwr.write_consumed = o->a[2] % w;
+		break;
+	default:
+		break;
+	}
+	ret = ioctl(wk.fd, BINDER_WRITE_READ, &bwr);
+	if (ret < 0)
+		ret = -errno;
+	pthread_mutex_lock(&wk.lock);
+	if (bwr.read_buffer == (uintptr_t)ts->rbuf &&
+	    bwr.read_consumed <= sizeof(ts->rbuf))
+		learn(ts->rbuf, bwr.read_consumed);
+	pthread_mutex_unlock(&wk.lock);
+	return ret;
+}
+
+static void worker_reset(void)
+{
+	int i;
+
+	if (wk.map)
+		munmap(wk.map, wk.map_size);
+	if (wk.fd >= 0)
+		close(wk.fd);
+	for (i = 0; i < wk.pl.nfds && i < POOL; i++)
+		close(wk.pl.fds[i]);
+	wk.map = NULL;
+	wk.fd = -1;
+	memset(&wk.pl, 0, sizeof(wk.pl));
+	sh->blocking[wk.p] = 0;
+}
+
+static long run_op(struct tls *ts, const struct op *o)
+{
+	static const size_t sizes[] = {
+		MAP_GOOD, 4096, 4 << 20, (4 << 20) + 4096, 0, 64 << 10,
+	};
+	long ret = 0;
+
+	switch (o->kind) {
+	case OP_OPEN:
+		if (wk.fd >= 0)
+			close(wk.fd);
+		wk.fd = open(dev_path, O_RDWR | O_CLOEXEC |
+			     (o->a[0] & 1 ? 0 : O_NONBLOCK));
+		sh->blocking[wk.p] = o->a[0] & 1;
+		ret = wk.fd < 0 ? -errno : 0;
+		break;
+	case OP_MMAP: {
+		size_t size = sizes[o->a[0] % 6];
+		int prot = o->a[1] == 1 ? PROT_READ | PROT_WRITE : PROT_READ;
+		int flags = o->a[1] == 2 ? MAP_SHARED : MAP_PRIVATE;
+		void *m = mmap(NULL, size, prot, flags, wk.fd, 0);
+
+		if (m == MAP_FAILED) {
+			ret = -errno;
+		} else if (wk.map) {
+			munmap(m, size);	/* keep the first mapping */
+		} else {
+			wk.map = m;
+			wk.map_size = size;
+		}
+		break;
+	}
+	case OP_MUNMAP:
+		if (wk.map)
+			munmap(wk.map, wk.map_size);
+		wk.map = NULL;
+		break;
+	case OP_WR:
+		ret = do_wr(ts, o);
+		break;
+	case OP_MAX_THREADS: {
+		uint32_t v = o->a[0];
+
+		ret = ioctl(wk.fd, BINDER_SET_MAX_THREADS, &v);
+		break;
+	}
+	case OP_CTX_MGR: {
+		int32_t v = o->a[0];
+
+		ret = ioctl(wk.fd, BINDER_SET_CONTEXT_MGR, &v);
+		break;
+	}
+	case OP_CTX_MGR_EXT: {
+		struct flat_binder_object fo = {
+			.hdr.type = o->a[2] ? BINDER_TYPE_HANDLE : BINDER_TYPE_BINDER,
+			.flags = o->a[1],
+			.binder = node_ptr(o->a[0]),
+			.cookie = node_cookie(o->a[0]),
+		};
+
+		ret = ioctl(wk.fd, BINDER_SET_CONTEXT_MGR_EXT, &fo);
+		break;
+	}
+	case OP_THREAD_EXIT: {
+		int32_t v = 0;
+
+		ret = ioctl(wk.fd, BINDER_THREAD_EXIT, &v);
+		break;
+	}
+	case OP_VERSION: {
+		struct binder_version v;
+
+		ret = ioctl(wk.fd, BINDER_VERSION, o->a[0] == 1 ? (void *)8 : &v);
+		break;
+	}
+	case OP_NODE_DEBUG: {
+		struct binder_node_debug_info ni = {
+			.ptr = o->a[0] ? node_ptr(o->a[0] - 1) : 0,
+		};
+
+		ret = ioctl(wk.fd, BINDER_GET_NODE_DEBUG_INFO, &ni);
+		break;
+	}
+	case OP_NODE_INFO: {
+		struct binder_node_info_for_ref ni = {
+			.handle = pool_get(wk.pl.handles, wk.pl.nhandles, o->a[0], 0),
+			.reserved1 = o->a[1] & 1,
+		};
+
+		ret = ioctl(wk.fd, BINDER_GET_NODE_INFO_FOR_REF, &ni);
+		break;
+	}
+	case OP_FREEZE: {
+		struct binder_freeze_info fi = {
+			.pid = o->a[0] & RAW ? (uint32_t)o->a[0] :
+				(uint32_t)sh->pid[o->a[0] % NPROC],
+			.enable = o->a[1],
+			.timeout_ms = o->a[2] % 20,
+		};
+
+		ret = ioctl(wk.fd, BINDER_FREEZE, &fi);
+		break;
+	}
+	case OP_FROZEN_INFO: {
+		struct binder_frozen_status_info fi = {
+			.pid = o->a[0] & RAW ? (uint32_t)o->a[0] :
+				(uint32_t)sh->pid[o->a[0] % NPROC],
+		};
+
+		ret = ioctl(wk.fd, BINDER_GET_FROZEN_INFO, &fi);
+		break;
+	}
+	case OP_SPAM: {
+		uint32_t v = o->a[0];
+
+		ret = ioctl(wk.fd, BINDER_ENABLE_ONEWAY_SPAM_DETECTION, &v);
+		break;
+	}
+	case OP_EXT_ERROR: {
+		struct binder_extended_error ee;
+
+		ret = ioctl(wk.fd, BINDER_GET_EXTENDED_ERROR, &ee);
+		break;
+	}
+	case OP_BAD_IOCTL: {
+		uint64_t junk[8] = { 0 };
+		unsigned long nr = (uint32_t)o->a[0];
+
+		if (!(o->a[0] >> 40 & 1))
+			nr = _IOC(_IOC_DIR(nr), 'b', nr & 0x1f, _IOC_SIZE(nr) & 0x3f);
+		if (nr == BINDER_WRITE_READ)
+			nr = BINDER_VERSION;
+		ret = ioctl(wk.fd, nr, junk);
+		break;
+	}
+	case OP_CLOSE:
+		if (wk.fd >= 0)
+			close(wk.fd);
+		wk.fd = -1;
+		break;
+	default:
+		break;
+	}
+	if (ret < 0 && ret != -1)
+		return ret;
+	return ret < 0 ? -errno : ret;
+}
+
+struct thr {
+	int t;
+	uint64_t *cover;
+};
+
+static void *thread_main(void *arg)
+{
+	struct thr *th = arg;
+	struct tls *ts = calloc(1, sizeof(*ts));
+	int kcov = -1, i;
+
+	th->cover = NULL;
+	if (use_kcov) {
+		kcov = open("/sys/kernel/debug/kcov", O_RDWR);
+		if (kcov >= 0 && ioctl(kcov, KCOV_INIT_TRACE, KCOV_WORDS) == 0) {
+			th->cover = mmap(NULL, KCOV_WORDS * 8, PROT_READ | PROT_WRITE,
+					 MAP_SHARED, kcov, 0);
+			if (th->cover == MAP_FAILED ||
+			    ioctl(kcov, KCOV_ENABLE, KCOV_TRACE_PC))
+				th->cover = NULL;
+		}
+	}
+	/* The scratch buffers of PTR objects: fds FDA objects can point at. */
+	for (i = 0; i + 4 <= (int)sizeof(ts->scratch); i += 4)
+		memcpy(ts->scratch + i, i % 8 ? &wk.pipe_fd[0] : &wk.null_fd, 4);
+	for (;;) {
+		struct result r = { .t = th->t };
+		int idx;
+
+		if (read(wk.cmd_fd[th->t], &idx, sizeof(idx)) != sizeof(idx))
+			_exit(0);
+		r.idx = idx;
+		if (th->cover)
+			__atomic_store_n(&th->cover[0], 0, __ATOMIC_RELAXED);
+		if (idx < 0) {
+			worker_reset();
+		} else if (sh->prog.ops[idx].kind == OP_WR) {
+			r.ret = run_op(ts, &sh->prog.ops[idx]);
+		} else {
+			pthread_mutex_lock(&wk.lock);
+			r.ret = run_op(ts, &sh->prog.ops[idx]);
+			pthread_mutex_unlock(&wk.lock);
+		}
+		if (th->cover) {
+			uint64_t n = __atomic_load_n(&th->cover[0], __ATOMIC_RELAXED);
+			uint64_t prev = 0, j;
+
+			if (n >= KCOV_WORDS)
+				n = KCOV_WORDS - 1;
+			for (j = 1; j <= n; j++) {
+				uint64_t pc = th->cover[j];
+
+				cover_add(sh->pc_bits, hash64(pc), &sh->pcs, false);
+				cover_add(sh->edge_bits, hash64(pc ^ (prev << 1)),
+					  &sh->edges, true);
+				prev = pc;
+			}
+		}
+		if (write(wk.res_fd, &r, sizeof(r)) != sizeof(r))
+			_exit(0);
+	}
+	return NULL;
+}
+
+/*
+ * The worker's threads wait for op indices; a blocking read blocks only
+ * its thread. The lock keeps a late-returning op from racing the next one
+ * over the pools; an op blocked in the kernel does not hold it (a
+ * BINDER_WRITE_READ takes it to build its commands and to learn from what
+ * it read, not around the ioctl).
+ */
+static void worker_main(int p, int *cmd_rd, int res_wr)
+{
+	static struct thr th[NTHR];
+	pthread_t tid;
+	int t;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	memset(&wk, 0, sizeof(wk));
+	wk.p = p;
+	wk.fd = -1;
+	wk.res_fd = res_wr;
+	pthread_mutex_init(&wk.lock, NULL);
+	wk.null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (pipe(wk.pipe_fd))
+		_exit(1);
+	for (t = 0; t < NTHR; t++) {
+		wk.cmd_fd[t] = cmd_rd[t];
+		th[t].t = t;
+	}
+	for (t = 1; t < NTHR; t++)
+		pthread_create(&tid, NULL, thread_main, &th[t]);
+	thread_main(&th[0]);
+	_exit(0);
+}
+
+/* ---- executor ----------------------------------------------------------- */
+
+struct slot {
+	pid_t pid;
+	int cmd_wr[NTHR];
+	int res_rd;
+	bool busy[NTHR];
+};
+
+static struct slot slots[NPROC];
+static int kmsg_fd = -1;
+static uint64_t total_ops, total_progs, skipped_ops, dead_workers;
+static char crash_title[256];
+static char crash_log[8192];
+static size_t crash_log_len;
+static const char *out_dir = "/tmp/ipckit-fuzz";
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void spawn(int p)
+{
+	int cmd[NTHR][2], res[2], t;
+	pid_t pid;
+
+	for (t = 0; t < NTHR; t++)
+		if (pipe2(cmd[t], O_CLOEXEC))
+			exit(2);
+	if (pipe2(res, O_CLOEXEC))
+		exit(2);
+	pid = fork();
+	if (pid < 0) {
+		perror("ipckit-fuzz: fork");
+		exit(2);
+	}
+	if (pid == 0) {
+		int rd[NTHR];
+
+		for (t = 0; t < NTHR; t++)
+			rd[t] = cmd[t][0];
+		worker_main(p, rd, res[1]);
+	}
+	for (t = 0; t < NTHR; t++) {
+		close(cmd[t][0]);
+		slots[p].cmd_wr[t] = cmd[t][1];
+		slots[p].busy[t] = false;
+	}
+	close(res[1]);
+	slots[p].res_rd = res[0];
+	slots[p].pid = pid;
+	sh->pid[p] = pid;
+	sh->blocking[p] = 0;
+}
+
+static void set_crash(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (crash_title[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(crash_title, sizeof(crash_title), fmt, ap);
+	va_end(ap);
+}
+
+/* SIGKILL a worker and reap it; one that does not die is a hang. */
+static void reap(int p)
+{
+	double t0 = now();
+	int t;
+
+	kill(slots[p].pid, SIGKILL);
+	while (waitpid(slots[p].pid, NULL, WNOHANG) == 0) {
+		if (now() - t0 > 30) {
+			set_crash("hang: worker %d (pid %d) did not die within 30 s of SIGKILL",
+				  p, slots[p].pid);
+			return;
+		}
+		usleep(1000);
+	}
+	for (t = 0; t < NTHR; t++)
+		close(slots[p].cmd_wr[t]);
+	close(slots[p].res_rd);
+}
+
+/*
+ * Wait for thread t of worker p to finish an op: 1 when it did, 0 on
+ * timeout, -1 if the worker died (a fuzzer bug, not the kernel's).
+ */
+static int wait_result(int p, int t, int timeout_ms)
+{
+	double deadline = now() + timeout_ms / 1000.0;
+
+	for (;;) {
+		struct pollfd pfd = { .fd = slots[p].res_rd, .events = POLLIN };
+		struct result r;
+		int left = (deadline - now()) * 1000, n;
+
+		if (left < 0)
+			left = 0;
+		n = poll(&pfd, 1, left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return 0;
+		if (read(slots[p].res_rd, &r, sizeof(r)) != sizeof(r))
+			return -1;
+		slots[p].busy[r.t] = false;
+		if (r.t == t)
+			return 1;
+	}
+}
+
+static void drain(int p)
+{
+	struct pollfd pfd = { .fd = slots[p].res_rd, .events = POLLIN };
+	struct result r;
+
+	while (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN) &&
+	       read(slots[p].res_rd, &r, sizeof(r)) == sizeof(r))
+		slots[p].busy[r.t] = false;
+}
+
+static void exec_op(int idx)
+{
+	const struct op *o = &sh->prog.ops[idx];
+	int p = o->p, t = o->t, blocking, done;
+
+	total_ops++;
+	if (o->kind == OP_KILL) {
+		reap(p);
+		if (!crash_title[0])
+			spawn(p);
+		return;
+	}
+	drain(p);
+	if (slots[p].busy[t]) {
+		skipped_ops++;
+		return;
+	}
+	if (write(slots[p].cmd_wr[t], &idx, sizeof(idx)) != sizeof(idx))
+		return;
+	slots[p].busy[t] = true;
+	/* Only a blocking read may wait; anything else must return. */
+	blocking = sh->blocking[p] && o->kind == OP_WR;
+	done = wait_result(p, t, blocking ? 50 : 20000);
+	if (done < 0) {
+		fprintf(stderr, "ipckit-fuzz: worker %d died\n", p);
+		dead_workers++;
+		reap(p);
+		spawn(p);
+	} else if (!done && !blocking)
+		set_crash("hang: op %d (%s) of worker %d thread %d did not return within 20 s",
+			  idx, op_names[o->kind], p, t);
+}
+
+static void end_prog(void)
+{
+	int p, t, idx = -1;
+
+	for (p = 0; p < NPROC; p++) {
+		bool busy = false;
+
+		drain(p);
+		for (t = 0; t < NTHR; t++)
+			busy |= slots[p].busy[t];
+		if (busy || write(slots[p].cmd_wr[0], &idx, sizeof(idx)) !=
+		    sizeof(idx) || wait_result(p, 0, 20000) != 1) {
+			reap(p);
+			if (crash_title[0])
+				return;
+			spawn(p);
+		}
+	}
+}
+
+static const char *const bad_words[] = {
+	"BUG:", "WARNING:", "KASAN:", "UBSAN:", "Oops", "kernel BUG at",
+	"general protection fault", "possible circular locking",
+	"possible recursive locking", "inconsistent lock state",
+	"refcount_t:", "list_add corruption", "list_del corruption",
+	"INFO: task", "INFO: rcu", "Kernel panic", "unreferenced object",
+	"BUG kmalloc", "Unable to handle", "suspicious RCU usage",
+	"sleeping function called",
+};
+
+/* Read new kernel log records; true if one of them is a kernel report. */
+static bool scan_kmsg(void)
+{
+	char rec[2048];
+	bool found = false;
+	ssize_t n;
+
+	if (kmsg_fd < 0)
+		return false;
+	for (;;) {
+		n = read(kmsg_fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;
+		if (n <= 0)
+			break;
+		rec[n] = 0;
+		char *msg = strchr(rec, ';');
+
+		msg = msg ? msg + 1 : rec;
+		if (!found) {
+			size_t i;
+
+			for (i = 0; i < sizeof(bad_words) / sizeof(bad_words[0]); i++)
+				if (strstr(msg, bad_words[i]))
+					break;
+			if (i < sizeof(bad_words) / sizeof(bad_words[0])) {
+				char *nl = strchr(msg, '\n');
+
+				if (nl)
+					*nl = 0;
+				set_crash("kernel: %s", msg);
+				found = true;
+				if (nl)
+					*nl = '\n';
+			}
+		}
+		if (found || crash_title[0]) {
+			size_t l = strlen(msg);
+
+			if (crash_log_len + l < sizeof(crash_log)) {
+				memcpy(crash_log + crash_log_len, msg, l);
+				crash_log_len += l;
+			}
+		}
+	}
+	return found;
+}
+
+static void run_prog(const struct prog *pr)
+{
+	int i;
+
+	memcpy(&sh->prog, pr, sizeof(*pr));
+	__atomic_store_n(&sh->new_edges, 0, __ATOMIC_RELAXED);
+	for (i = 0; i < pr->nops && !crash_title[0]; i++) {
+		exec_op(i);
+		if (pr->ops[i].kind == OP_FREEZE || pr->ops[i].kind == OP_KILL)
+			scan_kmsg();
+	}
+	if (!crash_title[0])
+		end_prog();
+	total_progs++;
+	scan_kmsg();
+}
+
+static void base64_out(FILE *f, const uint8_t *s, size_t n)
+{
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i, col = 0;
+
+	for (i = 0; i < n; i += 3) {
+		uint32_t v = s[i] << 16 | (i + 1 < n ? s[i + 1] << 8 : 0) |
+			(i + 2 < n ? s[i + 2] : 0);
+
+		fputc(tab[v >> 18 & 63], f);
+		fputc(tab[v >> 12 & 63], f);
+		fputc(i + 1 < n ? tab[v >> 6 & 63] : '=', f);
+		fputc(i + 2 < n ? tab[v & 63] : '=', f);
+		col += 4;
+		if (col >= 76) {
+			fputc('\n', f);
+			col = 0;
+		}
+	}
+	if (col)
+		fputc('\n', f);
+}
+
+/* The reproducer: a file in out_dir and base64 on stdout for the host. */
+static void report_crash(const struct prog *pr)
+{
+	char path[512], *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	usleep(500000);
+	scan_kmsg();	/* the rest of the report */
+	mkdir(out_dir, 0755);
+	snprintf(path, sizeof(path), "%s/crash.prog", out_dir);
+	f = fopen(path, "w");
+	if (f) {
+		fprintf(f, "# %s\n", crash_title);
+		write_prog(f, pr);
+		fclose(f);
+	}
+	f = open_memstream(&text, &len);
+	fprintf(f, "# %s\n", crash_title);
+	write_prog(f, pr);
+	fclose(f);
+	printf("ipckit-fuzz: CRASH %s\n", crash_title);
+	if (crash_log_len)
+		printf("ipckit-fuzz: kernel log of the report:\n%.*s",
+		       (int)crash_log_len, crash_log);
+	printf("ipckit-fuzz: reproducer begin\n");
+	base64_out(stdout, (const uint8_t *)text, len);
+	printf("ipckit-fuzz: reproducer end\n");
+	printf("ipckit-fuzz: reproducer written to %s\n", path);
+	fflush(stdout);
+	free(text);
+}
+
+static void setup(bool blind)
+{
+	int p;
+
+	signal(SIGPIPE, SIG_IGN);
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED) {
+		perror("ipckit-fuzz: mmap");
+		exit(2);
+	}
+	use_kcov = !blind && access("/sys/kernel/debug/kcov", R_OK | W_OK) == 0;
+	kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	if (kmsg_fd >= 0)
+		lseek(kmsg_fd, 0, SEEK_END);
+	for (p = 0; p < NPROC; p++)
+		spawn(p);
+}
+
+static void teardown(void)
+{
+	int p;
+
+	for (p = 0; p < NPROC; p++)
+		if (slots[p].pid > 0)
+			reap(p);
+}
+
+static int replay(int argc, char **argv)
+{
+	int i, bad = 0;
+
+	setup(false);
+	for (i = 0; i < argc; i++) {
+		static struct prog pr;
+		FILE *f = fopen(argv[i], "r");
+		int ok;
+
+		if (!f) {
+			fprintf(stderr, "ipckit-fuzz: %s: %s\n", argv[i], strerror(errno));
+			bad++;
+			continue;
+		}
+		ok = read_prog(f, &pr) == 0;
+		fclose(f);
+		if (!ok) {
+			bad++;
+			continue;
+		}
+		run_prog(&pr);
+		usleep(200000);
+		scan_kmsg();
+		if (crash_title[0]) {
+			printf("ipckit-fuzz: replay %s: %d ops: KERNEL REPORT: %s\n%.*s",
+			       argv[i], pr.nops, crash_title, (int)crash_log_len,
+			       crash_log);
+			teardown();
+			return 1;
+		}
+		printf("ipckit-fuzz: replay %s: %d ops, %llu edges: no kernel report\n",
+		       argv[i], pr.nops, (unsigned long long)sh->edges);
+	}
+	teardown();
+	return bad ? 2 : 0;
+}
+
+static struct op *add_op(struct prog *pr, int kind, int p, int t)
+{
+	struct op *o = &pr->ops[pr->nops++];
+
+	memset(o, 0, sizeof(*o));
+	o->kind = kind;
+	o->p = p;
+	o->t = t;
+	return o;
+}
+
+/* Every op kind, command kind and object type at least once. */
+static void smoke(struct prog *pr)
+{
+	struct op *o;
+	int p;
+
+#define OP(kind_, p_, t_) (o = add_op(pr, kind_, p_, t_))
+	pr->nops = 0;
+	for (p = 0; p < NPROC; p++) {
+		OP(OP_OPEN, p, 0);
+		OP(OP_MMAP, p, 0);
+	}
+	OP(OP_CTX_MGR, 0, 0);
+	OP(OP_VERSION, 1, 0);
+	OP(OP_MAX_THREADS, 0, 0)->a[0] = 4;
+	OP(OP_SPAM, 0, 0)->a[0] = 1;
+	/* 1 calls the manager with every object type; 0 serves it. */
+	OP(OP_WR, 1, 0)->a[0] = 1;
+	o->ncmd = 2;
+	o->cmds[0].kind = C_TXN_SG;
+	o->cmds[0].a[1] = TF_ACCEPT_FDS;
+	o->cmds[0].nobj = MAX_OBJS;
+	o->cmds[0].objs[0].kind = O_BINDER;
+	o->cmds[0].objs[1].kind = O_WEAK_BINDER;
+	o->cmds[0].objs[1].a[0] = 1;
+	o->cmds[0].objs[2].kind = O_FD;
+	o->cmds[0].objs[3].kind = O_PTR;
+	o->cmds[0].objs[3].a[0] = 16;
+	o->cmds[0].objs[4].kind = O_FDA;
+	o->cmds[0].objs[4].a[0] = 2;
+	o->cmds[0].objs[4].a[2] = 3;
+	o->cmds[0].objs[4].a[3] = 0;
+	o->cmds[1].kind = C_TXN;
+	o->cmds[1].a[1] = TF_ONE_WAY | TF_ACCEPT_FDS;
+	o->cmds[1].nobj = 4;
+	o->cmds[1].objs[0].kind = O_HANDLE;
+	o->cmds[1].objs[1].kind = O_WEAK_HANDLE;
+	o->cmds[1].objs[2].kind = O_PTR;
+	o->cmds[1].objs[2].a[0] = 24;
+	o->cmds[1].objs[3].kind = O_PTR;
+	o->cmds[1].objs[3].a[0] = 8;
+	o->cmds[1].objs[3].a[1] = BINDER_BUFFER_FLAG_HAS_PARENT;
+	o->cmds[1].objs[3].a[2] = 2;
+	o->cmds[1].objs[3].a[3] = 8;
+	OP(OP_WR, 0, 0)->a[0] = 3;
+	o->ncmd = 2;
+	o->cmds[0].kind = C_ENTER_LOOPER;
+	o->cmds[1].kind = C_INCREFS_DONE;
+	OP(OP_WR, 0, 0)->a[0] = 3;
+	o->ncmd = 3;
+	o->cmds[0].kind = C_ACQUIRE_DONE;
+	o->cmds[1].kind = C_REPLY_SG;
+	o->cmds[1].nobj = 2;
+	o->cmds[1].objs[0].kind = O_BINDER;
+	o->cmds[1].objs[0].a[0] = 2;
+	o->cmds[1].objs[1].kind = O_BAD;
+	o->cmds[2].kind = C_FREE;
+	OP(OP_WR, 1, 0)->a[0] = 3;
+	o->ncmd = 1;
+	o->cmds[0].kind = C_FREE;
+	/* 1 now holds handles: reference commands and death notices. */
+	OP(OP_WR, 1, 1)->a[0] = 1;
+	o->ncmd = 5;
+	o->cmds[0].kind = C_INCREFS;
+	o->cmds[0].a[0] = 1;
+	o->cmds[1].kind = C_ACQUIRE;
+	o->cmds[1].a[0] = 1;
+	o->cmds[2].kind = C_RELEASE;
+	o->cmds[2].a[0] = 1;
+	o->cmds[3].kind = C_DECREFS;
+	o->cmds[3].a[0] = 1;
+	o->cmds[4].kind = C_REQ_DEATH;
+	o->cmds[4].a[0] = 1;
+	OP(OP_WR, 0, 1)->a[0] = 1;
+	o->ncmd = 4;
+	o->cmds[0].kind = C_REGISTER_LOOPER;
+	o->cmds[1].kind = C_REPLY;
+	o->cmds[2].kind = C_ACQUIRE_RESULT;
+	o->cmds[3].kind = C_ATTEMPT_ACQUIRE;
+	OP(OP_WR, 0, 1)->a[0] = 1;
+	o->ncmd = 2;
+	o->cmds[0].kind = C_EXIT_LOOPER;
+	o->cmds[1].kind = C_BAD;
+	o->cmds[1].a[0] = 0x40046399;
+	OP(OP_NODE_DEBUG, 0, 0);
+	OP(OP_NODE_INFO, 0, 0)->a[0] = 1;
+	OP(OP_FREEZE, 2, 0)->a[0] = 0;
+	o->a[1] = 1;
+	o->a[2] = 10;
+	OP(OP_FROZEN_INFO, 2, 1)->a[0] = 0;
+	OP(OP_FREEZE, 2, 0)->a[0] = 0;
+	OP(OP_EXT_ERROR, 1, 0);
+	OP(OP_CTX_MGR_EXT, 2, 0)->a[1] = FLAT_BINDER_FLAG_TXN_SECURITY_CTX;
+	OP(OP_BAD_IOCTL, 2, 1)->a[0] = 0x4004620a;
+	OP(OP_THREAD_EXIT, 1, 1);
+	OP(OP_KILL, 0, 0);
+	OP(OP_WR, 1, 0)->a[0] = 1;
+	o->ncmd = 3;
+	o->cmds[0].kind = C_DEAD_DONE;
+	o->cmds[1].kind = C_CLEAR_DEATH;
+	o->cmds[1].a[0] = 1;
+	o->cmds[2].kind = C_TXN;
+	OP(OP_MUNMAP, 2, 0);
+	OP(OP_CLOSE, 2, 0);
+	OP(OP_CLOSE, 1, 0);
+#undef OP
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: ipckit-fuzz [-d DEV] [-t SECONDS] [-n OPS] [-s SEED] [-o DIR] [-i SECS] [-b]\n"
+		"       ipckit-fuzz [-d DEV] -r PROGRAM...\n"
+		"       ipckit-fuzz -g smoke|random [-s SEED]\n");
+	exit(2);
+}
+
+#define MAX_CORPUS 1024
+
+int main(int argc, char **argv)
+{
+	static struct prog cur;
+	struct prog **corpus = calloc(MAX_CORPUS, sizeof(*corpus));
+	double seconds = 60, interval = 10, t0, last, elapsed;
+	uint64_t max_ops = 0, seed = 0;
+	const char *gen = NULL;
+	bool do_replay = false, blind = false;
+	int ncorpus = 0, c;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while ((c = getopt(argc, argv, "d:t:n:s:o:i:g:rb")) != -1) {
+		switch (c) {
+		case 'd': dev_path = optarg; break;
+		case 't': seconds = atof(optarg); break;
+		case 'n': max_ops = strtoull(optarg, NULL, 0); break;
+		case 's': seed = strtoull(optarg, NULL, 0); break;
+		case 'o': out_dir = optarg; break;
+		case 'i': interval = atof(optarg); break;
+		case 'g': gen = optarg; break;
+		case 'r': do_replay = true; break;
+		case 'b': blind = true; break;
+		default: usage();
+		}
+	}
+	if (!seed)
+		seed = time(NULL) ^ getpid();
+	rng_state = seed;
+	if (gen) {
+		if (!strcmp(gen, "smoke"))
+			smoke(&cur);
+		else
+			gen_prog(&cur);
+		write_prog(stdout, &cur);
+		return 0;
+	}
+	if (do_replay)
+		return replay(argc - optind, argv + optind);
+
+	setup(blind);
+	printf("ipckit-fuzz: %s, %d processes x %d threads, seed %#llx, %s%.0f s\n",
+	       dev_path, NPROC, NTHR, (unsigned long long)seed,
+	       use_kcov ? "KCOV coverage, " :
+	       "no KCOV: running blind (random generation only), ", seconds);
+	t0 = last = now();
+	for (;;) {
+		elapsed = now() - t0;
+		if (elapsed >= seconds || (max_ops && total_ops >= max_ops))
+			break;
+		if (!use_kcov || ncorpus == 0 || rnd(4) == 0) {
+			gen_prog(&cur);
+		} else {
+			cur = *corpus[rnd(ncorpus)];
+			mutate(&cur, corpus, ncorpus);
+		}
+		run_prog(&cur);
+		if (crash_title[0])
+			break;
+		if (use_kcov && sh->new_edges && ncorpus < MAX_CORPUS) {
+			corpus[ncorpus] = malloc(sizeof(cur));
+			*corpus[ncorpus++] = cur;
+		}
+		if (now() - last >= interval) {
+			last = now();
+			elapsed = last - t0;
+			printf("ipckit-fuzz: %5.0f s: %llu ops (%.0f ops/s), %llu programs, %llu edges, %llu pcs, corpus %d, crashes 0\n",
+			       elapsed, (unsigned long long)total_ops,
+			       total_ops / elapsed, (unsigned long long)total_progs,
+			       (unsigned long long)sh->edges,
+			       (unsigned long long)sh->pcs, ncorpus);
+		}
+	}
+	elapsed = now() - t0;
+	if (crash_title[0])
+		report_crash(&cur);
+	teardown();
+	printf("ipckit-fuzz: done: %llu ops in %.0f s (%.0f ops/s), %llu programs, %llu skipped ops, %llu lost workers, %llu edges, %llu pcs, corpus %d, crashes %d, %s\n",
+	       (unsigned long long)total_ops, elapsed,
+	       elapsed > 0 ? total_ops / elapsed : 0.0,
+	       (unsigned long long)total_progs, (unsigned long long)skipped_ops,
+	       (unsigned long long)dead_workers,
+	       (unsigned long long)sh->edges, (unsigned long long)sh->pcs,
+	       ncorpus, crash_title[0] ? 1 : 0, use_kcov ? "kcov" : "blind");
+	return crash_title[0] ? 1 : 0;
+}
