@@ -330,7 +330,6 @@ check "and unloads again" rmmod ipckit
 if [ "$lane" = debug ]; then
 	echo "# fault injection"
 	fault_pass
-	failslab_pass
 	echo "# kernel fuzzer"
 	fuzz_pass
 	kmemleak_check
