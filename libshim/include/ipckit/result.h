@@ -36,4 +36,8 @@ private:
     std::variant<T, Error> v_;
 };
 
+// The value of a Result that has nothing to return but success.
+struct Ok {};
+using Status = Result<Ok>;
+
 }  // namespace ipckit

@@ -1,0 +1,1 @@
+// placeholder: being written (softbus/wire/frame.h)
