@@ -19,5 +19,9 @@ set(IPCKIT_SOURCES
     ${IPCKIT_SOURCE_DIR}/src/system_ability_manager_proxy.cc
     ${IPCKIT_SOURCE_DIR}/src/system_ability_manager_stub.cc
     ${IPCKIT_SOURCE_DIR}/src/system_ability_status_change.cc
-    ${IPCKIT_SOURCE_DIR}/src/utf.cc)
-set(IPCKIT_INCLUDE_DIRS ${IPCKIT_SOURCE_DIR}/include ${IPCKIT_SOURCE_DIR}/../uapi)
+    ${IPCKIT_SOURCE_DIR}/src/utf.cc
+    ${IPCKIT_SOURCE_DIR}/src/softbus_client.cc
+    ${IPCKIT_SOURCE_DIR}/../softbus/wire/frame.cc)
+# softbus/wire: the frame codec the client shares with softbusd.
+set(IPCKIT_INCLUDE_DIRS ${IPCKIT_SOURCE_DIR}/include ${IPCKIT_SOURCE_DIR}/../uapi
+    ${IPCKIT_SOURCE_DIR}/../softbus)
