@@ -19,20 +19,29 @@ cp /bin/busybox "$root/bin/busybox"
 cp scripts/vm/init "$root/init"
 chmod +x "$root/init"
 
+# copy_ko SRC DEST: a module of the kernel's tree, compressed or not.
+copy_ko() {
+	for ext in "" .xz .zst; do
+		[ -f "$1$ext" ] || continue
+		case "$ext" in
+		"")   cp "$1" "$2" ;;
+		.xz)  xz -dc "$1$ext" > "$2" ;;
+		.zst) zstd -qdc "$1$ext" > "$2" ;;
+		esac
+	done
+}
 # The reference driver of the same kernel, for differential tests.
-for ext in "" .xz .zst; do
-	[ -f "$ref$ext" ] || continue
-	case "$ext" in
-	"")   cp "$ref" "$root/lib/modules/binder_linux.ko" ;;
-	.xz)  xz -dc "$ref$ext" > "$root/lib/modules/binder_linux.ko" ;;
-	.zst) zstd -qdc "$ref$ext" > "$root/lib/modules/binder_linux.ko" ;;
-	esac
-done
+copy_ko "$ref" "$root/lib/modules/binder_linux.ko"
 if [ ! -f "$root/lib/modules/binder_linux.ko" ]; then
 	echo "mkinitramfs: no reference driver $ref (CONFIG_ANDROID_BINDER_IPC=m)" >&2
 	exit 1
 fi
 cp "$module" "$root/lib/modules/ipckit.ko"
+# The NIC QEMU gives the two-device lane's VMs (scripts/vm-pair.sh), from
+# the same tree as the reference driver; a kernel without it as a module
+# has it built in or cannot run that lane.
+copy_ko "${ref%/drivers/android/binder_linux.ko}/drivers/net/ethernet/intel/e1000/e1000.ko" \
+	"$root/lib/modules/e1000.ko"
 
 cp selftests/run_vm.sh "$root/ipckit/jobs/check.sh"
 cp scripts/vm/demo.sh "$root/ipckit/jobs/run.sh"
@@ -58,6 +67,20 @@ cp "$BUILD"/host/samgr/samgr "$BUILD"/host/cli/ipckit \
 	"$BUILD"/host/demo/kv_service "$BUILD"/host/demo/kv_client "$root/ipckit/bin/"
 cp "$BUILD"/host/samgr/samgr_test cli/tests/ipckit_cli_test "$root/ipckit/tests/"
 cp demo/samgr.conf "$root/ipckit/etc/"
+# The soft bus and the two-device lane's jobs (scripts/vm-pair.sh): the
+# daemon and its test client when built, the guest scripts, and the
+# group secret the launcher made for this run (IPCKIT_PAIR_KEY).
+for bin in softbusd sbtest; do
+	[ ! -x "$BUILD/host/softbus/$bin" ] || cp "$BUILD/host/softbus/$bin" "$root/ipckit/bin/"
+done
+mkdir -p "$root/ipckit/lib"
+cp scripts/vm/pair-a.sh scripts/vm/pair-b.sh "$root/ipckit/jobs/"
+cp scripts/vm/pair-lib.sh "$root/ipckit/lib/pair.sh"
+cp scripts/vm/pair-agent "$root/ipckit/bin/pair-agent"
+chmod +x "$root/ipckit/bin/pair-agent"
+if [ -n "${IPCKIT_PAIR_KEY:-}" ]; then
+	(umask 077 && echo "$IPCKIT_PAIR_KEY" > "$root/ipckit/etc/pair.key")
+fi
 chmod +x "$root"/ipckit/jobs/*.sh
 
 (cd "$root" && find . | cpio -o -H newc --quiet) > "$out"
