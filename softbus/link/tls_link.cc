@@ -264,8 +264,12 @@ std::string Explain(const SslErrors& errors, int sslError, bool client, bool han
                  "or it is not the device we meant to reach"
                : "the peer's key does not match ours — it holds a different group secret "
                  "(or it meant to reach another device)";
+    // A server whose binder check fails answers with an alert: OpenSSL
+    // 3.0 sends illegal_parameter, RFC 8446 says decrypt_error. From our
+    // own kind of server, during the handshake, either means the binder.
     if (HasSslReason(errors, SSL_R_BINDER_DOES_NOT_VERIFY) ||
-        HasSslReason(errors, SSL_R_TLSV1_ALERT_DECRYPT_ERROR))
+        HasSslReason(errors, SSL_R_TLSV1_ALERT_DECRYPT_ERROR) ||
+        (client && handshake && HasSslReason(errors, SSL_R_SSLV3_ALERT_ILLEGAL_PARAMETER)))
         return mismatch;
     if (HasSslReason(errors, SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE))
         return "the peer refused the handshake (it did not accept our PSK identity; is it an "
