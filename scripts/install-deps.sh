@@ -18,6 +18,8 @@ PACKAGES="
 	cmake
 	libelf-dev
 	libssl-dev
+	libcoap3-dev
+	nlohmann-json3-dev
 	linux-image-amd64
 	linux-headers-amd64
 	linux-libc-dev

@@ -15,7 +15,7 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 FUZZ_BUILD=${FUZZ_BUILD:-${BUILD:-$here/../../build}/fuzz-host}
-TARGETS_ALL="parcel_reader samgr_request"
+TARGETS_ALL="parcel_reader samgr_request discovery_payload"
 # Absolute: the fuzzers run in their work directory.
 case $FUZZ_BUILD in /*) ;; *) FUZZ_BUILD=$PWD/$FUZZ_BUILD ;; esac
 
@@ -33,9 +33,12 @@ build() {
 run() {
 	t=$1 secs=$2 corpus=$3
 	log=$work/$t.log
+	# A target's own dictionary (TARGET.dict) if it has one.
+	dict=$here/parcel.dict
+	[ -f "$here/$t.dict" ] && dict=$here/$t.dict
 	set +e
 	(cd "$work" && "$FUZZ_BUILD/${t}_fuzzer" -max_total_time="$secs" -print_final_stats=1 \
-		-timeout=10 -rss_limit_mb=2048 -dict="$here/parcel.dict" \
+		-timeout=10 -rss_limit_mb=2048 -dict="$dict" \
 		"$corpus" "$here/corpus/$t" >"$log" 2>&1)
 	rc=$?
 	set -e
@@ -77,7 +80,9 @@ build)
 	;;
 seeds)
 	build
-	rm -rf "$here/corpus"
+	# discovery_payload's seeds are hand-written JSON: they stay.
+	mkdir -p "$here/corpus"
+	find "$here/corpus" -mindepth 1 -maxdepth 1 ! -name discovery_payload -exec rm -rf {} +
 	"$FUZZ_BUILD/make_seeds" "$here/corpus"
 	ls "$here/corpus"/*
 	;;
