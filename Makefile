@@ -11,6 +11,9 @@
 #   make debug-kernel build (or reuse) the cached debug kernel
 #   make bench        ipckit vs the kernel's binder vs pipe/unix, one boot
 #   make scale        100 000 handles in one process, both drivers, one boot
+#   make pair-check   two VMs on a private link: the soft bus's two-device
+#                     tests (scripts/vm-pair.sh check)
+#   make softbus-bench  two VMs: the soft bus against plain TCP, one table
 #   make checkpatch   checkpatch.pl --strict over kernel/
 #   make fuzz-host    libFuzzer on the parcel reader and samgr's decoder,
 #                     FUZZ_SECONDS (600) each, clang (fuzz/host/run.sh)
@@ -34,7 +37,7 @@ export BUILD
 
 .PHONY: all module shim selftests deps run check host-check stock-check \
 	debug-check debug-kernel bench scale checkpatch clean install fuzz \
-	fuzz-repro fuzz-host
+	fuzz-repro fuzz-host pair-check softbus-bench
 
 all: module shim selftests
 
@@ -81,6 +84,14 @@ bench: all
 # reference allocates handle numbers in O(n)); not part of make check.
 scale: all
 	IPCKIT_VM_TIMEOUT=$${IPCKIT_VM_TIMEOUT:-5400} scripts/vm-run.sh -l stock scale
+
+# Two devices (scripts/vm-pair.sh): the soft bus's lane of make check, and
+# its benchmark (never asserts; prints medians).
+pair-check: all
+	scripts/vm-pair.sh check
+
+softbus-bench: all
+	scripts/vm-pair.sh bench
 
 checkpatch:
 	scripts/checkpatch.sh

@@ -8,6 +8,8 @@
 #   host           CTest: GoogleTest cases and scripts, no kernel needed
 #   stock          QEMU, Debian kernel: module rules + selftests against
 #                  both drivers
+#   pair           two QEMU VMs on a private link: the soft bus between
+#                  two devices (scripts/vm-pair.sh check)
 #   harness-stock  the stock lane fails a module that WARNs
 #   debug          QEMU, debug kernel (KASAN, lockdep, kmemleak, failslab):
 #                  the same job plus KUnit, fault injection and a leak scan
@@ -17,7 +19,7 @@ set -u
 
 BUILD=${BUILD:-$PWD/build}
 export BUILD
-lanes=${IPCKIT_LANES:-lint host stock harness-stock debug harness-debug}
+lanes=${IPCKIT_LANES:-lint host stock pair harness-stock debug harness-debug}
 
 lint() {
 	mkdir -p "$BUILD/lint"
@@ -38,6 +40,8 @@ for lane in $lanes; do
 	host)          dir=host; rm -f "$BUILD/$dir/counts"; scripts/host-check.sh ;;
 	stock|debug)   dir=vm/$lane-check; rm -f "$BUILD/$dir/counts"
 	               scripts/vm-run.sh -l "$lane" check ;;
+	pair)          dir=vm/pair-check; rm -f "$BUILD/$dir/counts"
+	               scripts/vm-pair.sh check ;;
 	harness-*)     dir=$lane; rm -f "$BUILD/$dir/counts"
 	               scripts/harness-selftest.sh "${lane#harness-}" ;;
 	*)             echo "check: unknown lane $lane" >&2; dir=none ;;

@@ -121,6 +121,8 @@ for role in a b; do
 		awk '/^=== results/ { on = 1; next } /^=== / { on = 0 } on' |
 		grep -E '^not ok ' | sed "s/^/$role: /" || :
 done
+# What A's job printed for the host to see (make softbus-bench's table).
+grep '^# bench:' "$out/a/results.clean" 2>/dev/null | sed 's/^# //' || :
 read -r pa fa sa _ < "$out/a/counts"
 read -r pb fb sb _ < "$out/b/counts"
 passed=$((pa + pb)) failed=$((fa + fb)) skipped=$((sa + sb))
