@@ -90,7 +90,7 @@ start_samgr() {
 # `ipckit bind --import` when the tool has it, else written as softbusd
 # reads it (64 hex characters and a newline, mode 0600).
 install_key() {
-	mkdir -p "$1"
+	mkdir -p "$1" && chmod 700 "$1"
 	if ipckit help bind > /dev/null 2>&1; then
 		ipckit bind --state "$1" --import "$2" && return 0
 		echo "pair: ipckit bind --import failed; writing $1/group.key" >&2
