@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// softbusd's state and its event loop.
+//
+// One thread runs everything below (epoll, level-triggered): discovery,
+// the TLS links to other devices, the channels of local processes and
+// their session sockets. Binder requests arrive on libipckit's threads
+// and touch only `shared_` (under its mutex): a snapshot of the devices
+// for queries, and new channels handed to the loop through an eventfd.
+//
+// Objects refer to each other by id, never by pointer, so a closed link
+// or channel cannot be reached through a stale reference; epoll's data is
+// (kind << 56 | id).
+//
+// Limits (nothing grows with what a peer or a process sends):
+//   - a frame is checked by its header before its body is read;
+//   - a session's receive window (SESSION_WINDOW) bounds what a peer may
+//     send before we took it; a peer that sends more loses its link;
+//   - a process's pending bytes (queued towards it) above
+//     --max-pending-bytes stop our credit grants: its peers wait;
+//   - a link's outgoing buffer above LINK_HIGH_WATER stops reading the
+//     session sockets that feed it: their processes' Send blocks;
+//   - --max-sessions per process, MAX_LISTENS and MAX_CHANNELS per process,
+//     MAX_HANDSHAKES unauthenticated connections, MAX_DEVICES known.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <ipckit/softbus.h>
+#include <ipckit/unique_fd.h>
+
+#include "daemon/identity.h"
+#include "discovery/coap_discovery.h"
+#include "link/tls_link.h"
+#include "wire/frame.h"
+
+namespace ipckit::softbus {
+
+using Clock = std::chrono::steady_clock;
+
+struct DaemonOptions {
+    std::string stateDir = "/var/lib/ipckit/softbus";
+    std::string name;  // "" keeps the stored one
+    std::string iface;
+    uint16_t port = 5685;
+    uint16_t discoveryPort = 5684;
+    std::vector<std::string> discoveryTargets;  // tests: unicast targets
+    std::string bindAddress;                    // tests: 127.0.0.x
+    int announceMs = 1000;
+    int ttlMs = 5000;
+    int keepaliveMs = 1000;
+    int keepaliveTimeoutMs = 5000;
+    std::size_t maxSessions = 64;
+    std::size_t maxPendingBytes = 16u << 20;
+};
+
+inline constexpr uint32_t SESSION_WINDOW = 1u << 20;
+inline constexpr std::size_t LINK_HIGH_WATER = 1u << 20;
+inline constexpr std::size_t CHANNEL_OUT_LIMIT = 1u << 20;
+inline constexpr std::size_t MAX_LISTENS = 16;
+inline constexpr std::size_t MAX_CHANNELS = 4;
+inline constexpr std::size_t MAX_HANDSHAKES = 16;
+inline constexpr std::size_t MAX_DEVICES = 256;
+inline constexpr int HANDSHAKE_TIMEOUT_MS = 10000;
+
+struct Device {
+    std::string networkId;
+    std::string name;
+    std::string address;
+    uint16_t port = 0;
+    bool heard = false;
+    Clock::time_point lastHeard;
+    uint64_t link = 0;  // the established link's id, 0 when none
+    bool trusted = false;
+    std::string state = "discovered";
+    int64_t rttUs = -1;
+    Clock::time_point nextDial;
+    int backoffMs = 0;
+    bool reportedOnline = false;
+};
+
+struct Link {
+    uint64_t id = 0;
+    std::unique_ptr<TlsLink> tls;
+    UniqueFd sock;  // the socket until the TLS object owns it (dialer)
+    uint16_t port = 0;
+    std::string address;
+    bool dialer = false;
+    bool connecting = false;  // TCP connect in progress (dialer)
+    bool handshaken = false;
+    bool established = false;  // HELLO received
+    std::string peerId;        // the dialled device, or the PSK's after the handshake
+    Clock::time_point started;
+    Clock::time_point lastRx;
+    Clock::time_point pingSent;
+    uint64_t pingToken = 0;
+    bool pingOutstanding = false;
+    FrameDecoder decoder;
+    std::vector<uint8_t> out;
+    std::size_t outOff = 0;
+    bool high = false;  // out above LINK_HIGH_WATER
+    std::map<uint32_t, uint64_t> sessions;  // wire id -> session id
+    uint32_t nextWireId = 0;
+    std::size_t OutSize() const { return out.size() - outOff; }
+    int fd() const { return tls ? tls->fd() : sock.get(); }
+};
+
+struct ChannelOut {
+    std::vector<uint8_t> bytes;
+    std::size_t off = 0;
+    UniqueFd fd;  // sent with the entry's first byte
+};
+
+struct Channel {
+    uint64_t id = 0;
+    UniqueFd fd;
+    pid_t pid = 0;
+    uid_t uid = 0;
+    FrameDecoder decoder;
+    std::deque<ChannelOut> out;
+    std::size_t outBytes = 0;
+    bool subscribed = false;
+    std::set<std::string> listens;
+    std::set<uint64_t> sessions;
+    std::size_t pendingBytes = 0;  // queued towards this process
+};
+
+enum class SessionState { Binding, Open };
+
+struct PendingChunk {
+    std::vector<uint8_t> bytes;
+    std::size_t off = 0;
+    bool counts = true;  // message bytes (credit), not a length word
+};
+
+struct Session {
+    uint64_t id = 0;
+    std::string name;
+    std::string peerId;
+    uint64_t channel = 0;
+    uint64_t link = 0;  // 0 while binding without a link
+    uint32_t wireId = 0;
+    bool server = false;
+    SessionState state = SessionState::Binding;
+    uint32_t bindRequest = 0;  // the process's BIND request id
+    Clock::time_point deadline;
+    UniqueFd fd;     // our end of the session socket
+    UniqueFd theirs;  // the process's end, until handed over
+    // process -> peer
+    uint32_t credit = 0;
+    uint8_t lenBuf[4] = {};
+    std::size_t lenHave = 0;
+    bool inMessage = false;
+    bool firstChunk = false;
+    uint32_t msgTotal = 0;
+    uint32_t msgLeft = 0;
+    // peer -> process
+    std::deque<PendingChunk> toProcess;
+    std::size_t toProcessBytes = 0;
+    uint32_t allowance = 0;  // bytes the peer may still send
+    uint32_t consumed = 0;   // written to the process, not yet credited
+    bool rxInMessage = false;
+    uint32_t rxLeft = 0;
+    bool closing = false;  // close the fd once toProcess is written
+    uint32_t events = 0;   // current epoll interest
+};
+
+struct DeviceSnapshot {
+    DeviceInfo local;
+    std::vector<DeviceInfo> devices;
+};
+
+class Daemon {
+public:
+    explicit Daemon(DaemonOptions options);
+    ~Daemon();
+
+    // Identity, discovery, the session port; fails with a message.
+    Status Start();
+    // Runs until Stop() (a signal handler may call it).
+    void Run();
+    void Stop();
+
+    const Identity& identity() const { return identity_; }
+
+    // --- for the binder service (any thread) ---
+    DeviceSnapshot Snapshot();
+    // A new channel for process (pid, uid): the process's end, or an error.
+    Result<UniqueFd> OpenChannel(pid_t pid, uid_t uid);
+
+private:
+    enum Kind : uint64_t { WAKE = 1, DISCOVERY, LISTENER, LINK, CHANNEL, SESSION, SIGNAL };
+    static uint64_t Tag(Kind kind, uint64_t id) { return (uint64_t{kind} << 56) | id; }
+
+    void Watch(int fd, uint32_t events, Kind kind, uint64_t id);
+    void Rewatch(int fd, uint32_t events, Kind kind, uint64_t id);
+    void Unwatch(int fd);
+
+    // daemon.cc: discovery, devices, timers
+    void Tick();
+    void Announce();
+    void Heard(const struct DiscoveryPayload& payload, const std::string& address);
+    Device* FindDevice(const std::string& id);
+    bool Online(const Device& device) const;
+    void ReportDevices();
+    void PublishSnapshot();
+    DeviceInfo Describe(const Device& device) const;
+
+    // links.cc
+    Status OpenListener();
+    void Accept();
+    void Dial(Device& device);
+    void OnLinkEvent(uint64_t id, uint32_t events);
+    void LinkHandshake(Link& link);
+    void LinkRead(Link& link);
+    void LinkFlush(Link& link);
+    void LinkUpdateInterest(Link& link);
+    void LinkEstablished(Link& link, const nlohmann::json& hello);
+    void LinkFrame(Link& link, Frame& frame);
+    void CloseLink(uint64_t id, ShutdownReason reason, const std::string& why);
+    void SendLink(Link& link, FrameType type, uint32_t wire, std::span<const uint8_t> body,
+                  uint8_t flags = 0);
+    void SendLinkJson(Link& link, FrameType type, uint32_t wire, const nlohmann::json& body);
+    Link* FindLink(uint64_t id);
+    void Goodbye();
+
+    // channels.cc
+    void AdoptChannels();
+    void OnChannelEvent(uint64_t id, uint32_t events);
+    void ChannelFrame(Channel& channel, const Frame& frame);
+    void ChannelResult(Channel& channel, uint32_t request, int code, const std::string& message,
+                       nlohmann::json extra = nlohmann::json::object(), UniqueFd fd = {});
+    void ChannelSend(Channel& channel, FrameType type, uint32_t id, const nlohmann::json& body,
+                     UniqueFd fd = {});
+    void ChannelFlush(Channel& channel);
+    void CloseChannel(uint64_t id, const std::string& why);
+    Channel* FindChannel(uint64_t id);
+    void DoBind(Channel& channel, uint32_t request, const nlohmann::json& body);
+    void DeviceEvent(const Device& device, bool online);
+
+    // sessions.cc
+    Session* FindSession(uint64_t id);
+    Result<uint64_t> NewSession(Channel& channel, const std::string& name,
+                                const std::string& peer, bool server);
+    void StartOpen(Session& session, Link& link);
+    void LinkUp(Device& device, Link& link);
+    void PeerOpen(Link& link, uint32_t wire, const nlohmann::json& body);
+    void PeerOpenResult(Link& link, const Frame& frame);
+    void PeerData(Link& link, Frame& frame);
+    void PeerCredit(Link& link, const Frame& frame);
+    void PeerClose(Link& link, const Frame& frame);
+    void OnSessionEvent(uint64_t id, uint32_t events);
+    void SessionReadProcess(Session& session);
+    void SessionWriteProcess(Session& session);
+    void MaybeGrantCredit(Session& session);
+    void SessionUpdateInterest(Session& session);
+    void FailBind(Session& session, int code, const std::string& message);
+    // Ends a session: tells the process (reason) and the peer (if `tellPeer`).
+    void EndSession(uint64_t id, ShutdownReason reason, bool tellPeer);
+    void LinkSessionsInterest(Link& link);
+    void ExpireBinds();
+
+    DaemonOptions options_;
+    Identity identity_;
+    UniqueFd epoll_;
+    UniqueFd wake_;
+    UniqueFd listener_;
+    std::unique_ptr<CoapDiscovery> discovery_;
+    bool running_ = false;
+    volatile bool stopRequested_ = false;
+
+    uint64_t nextId_ = 1;
+    uint64_t announceSeq_ = 0;
+    Clock::time_point nextAnnounce_;
+    std::map<std::string, Device> devices_;
+    std::map<uint64_t, std::unique_ptr<Link>> links_;
+    std::map<uint64_t, std::unique_ptr<Channel>> channels_;
+    std::map<uint64_t, std::unique_ptr<Session>> sessions_;
+    std::map<std::string, uint64_t> listens_;  // name -> channel
+    std::size_t handshakes_ = 0;
+    bool snapshotDirty_ = true;
+
+    // Shared with binder threads.
+    struct NewChannel {
+        UniqueFd fd;
+        pid_t pid;
+        uid_t uid;
+    };
+    std::mutex sharedLock_;
+    DeviceSnapshot snapshot_;
+    std::deque<NewChannel> newChannels_;
+    std::map<pid_t, std::size_t> channelsPerPid_;
+};
+
+}  // namespace ipckit::softbus
