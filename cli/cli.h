@@ -2,7 +2,8 @@
 //
 // What the commands of `ipckit` share: the global options, exit codes,
 // error output, the device check, and the entry point of each command
-// (main.cc dispatches; commands_samgr.cc and commands_stats.cc hold them).
+// (main.cc dispatches; commands_samgr.cc, commands_stats.cc and
+// commands_softbus.cc hold them).
 #pragma once
 
 #include <optional>
@@ -38,5 +39,8 @@ int RunCall(const Options& options, const Args& args);
 int RunDump(const Options& options, const Args& args);
 int RunStats(const Options& options, const Args& args);
 int RunWatch(const Options& options, const Args& args);
+// commands_softbus.cc
+int RunBind(const Options& options, const Args& args);
+int RunDevices(const Options& options, const Args& args);
 
 }  // namespace ipckit::cli

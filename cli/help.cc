@@ -9,7 +9,7 @@
 namespace ipckit::cli {
 namespace {
 
-constexpr std::array<CommandInfo, 7> kCommands{{
+constexpr std::array<CommandInfo, 9> kCommands{{
     {"list", "list", "every registered system ability: id, owner, descriptor",
      R"~(Asks samgr for every registered system ability (SA) and prints one line
 each, by id:
@@ -81,6 +81,44 @@ options:
   --interval SEC  seconds between samples, fractions allowed (default 1)
   --count N       stop after N samples
 )~"},
+    {"bind", "bind [--state DIR] [--new | --import HEX | --import-file FILE] [--force]",
+     "join this device to a soft bus group (its group secret)",
+     R"~(Devices whose softbusd holds the same group secret trust each other
+(TLS 1.3, a key per device pair derived from the secret). The secret is
+32 random bytes in DIR/group.key (64 hex digits, mode 0600). Without an
+option, bind makes one if there is none, else keeps the one there; it
+prints the file and the secret's fingerprint, the same on every device
+of the group:
+  ipckit: group secret /var/lib/ipckit/softbus/group.key (fingerprint 1a2b3c4d5e6f7a8b)
+To join a second device, copy the first one's group.key over a trusted
+channel and import it there. softbusd reads the secret for each new
+link: no restart is needed, links already up stay up.
+
+options:
+  --state DIR         softbusd's state directory (default /var/lib/ipckit/softbus)
+  --new               make a new random secret (a new group)
+  --import HEX        take the secret given as 64 hex digits (it shows in
+                      the shell's history: prefer --import-file)
+  --import-file FILE  take the secret from FILE ("-": standard input)
+  --force             replace an existing secret (with --new or an import)
+)~"},
+    {"devices", "devices [--all] [--wide]", "the devices the soft bus knows of, this one first",
+     R"~(Asks softbusd for the devices discovery found and prints one line each,
+this device first:
+  NETWORK-ID  the device's id (its first 16 of 64 hex digits; --wide: all)
+  NAME        its name; "(this device)" marks this one
+  ADDRESS     where discovery heard it
+  TRUSTED     "yes" once a link with it authenticated (the same group
+              secret), "no" if not (see STATE)
+  ONLINE      "yes" if discovery heard it recently
+  RTT(µs)     the last keepalive round trip, "-" before the first
+  STATE       "connected", "untrusted: WHY", "discovered", ...
+Devices gone offline are left out unless --all.
+
+options:
+  --all   every device discovery knows of, online or not
+  --wide  whole network ids
+)~"},
     {"help", "help [COMMAND]", "this list, or the help of COMMAND",
      R"~(Without COMMAND: the list of commands. With COMMAND: its help, as
 "ipckit COMMAND --help" prints it.
@@ -116,7 +154,8 @@ std::string MainHelp()
         "usage: ipckit [-d DEVICE] COMMAND [ARG...]\n"
         "\n"
         "Lists, pings, calls and dumps the system abilities samgr serves on a\n"
-        "binder device, and shows the ipckit driver's counters.\n"
+        "binder device, shows the ipckit driver's counters, and joins this\n"
+        "device to a soft bus group and lists the devices it sees.\n"
         "\n"
         "commands:\n";
     for (const auto& c : kCommands) {

@@ -22,6 +22,7 @@ struct Entry {
 constexpr Entry kEntries[] = {
     {"list", RunList},   {"ping", RunPing},   {"call", RunCall},
     {"dump", RunDump},   {"stats", RunStats}, {"watch", RunWatch},
+    {"bind", RunBind},   {"devices", RunDevices},
 };
 
 int Help(const Args& args)

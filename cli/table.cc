@@ -6,6 +6,16 @@
 #include <algorithm>
 
 namespace ipckit::cli {
+namespace {
+
+// Columns on a terminal: UTF-8 characters, not bytes ("…", "µs").
+std::size_t Width(const std::string& text)
+{
+    return static_cast<std::size_t>(std::count_if(
+        text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+}  // namespace
 
 std::string FormatTable(const std::vector<Column>& columns,
                         const std::vector<std::vector<std::string>>& rows,
@@ -13,16 +23,16 @@ std::string FormatTable(const std::vector<Column>& columns,
 {
     std::vector<std::size_t> width(columns.size());
     for (std::size_t c = 0; c < columns.size(); c++) {
-        width[c] = columns[c].name.size();
+        width[c] = Width(columns[c].name);
         for (const auto& row : rows)
             if (c < row.size())
-                width[c] = std::max(width[c], row[c].size());
+                width[c] = std::max(width[c], Width(row[c]));
     }
     auto line = [&](auto cell) {
         std::string out = indent;
         for (std::size_t c = 0; c < columns.size(); c++) {
             const std::string text = cell(c);
-            const std::string pad(width[c] - text.size(), ' ');
+            const std::string pad(width[c] - Width(text), ' ');
             if (c > 0)
                 out += "  ";
             const bool last = c + 1 == columns.size();

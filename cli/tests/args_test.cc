@@ -344,6 +344,10 @@ TEST(Table, AlignsColumnsWithoutTrailingBlanks)
               FormatTable({{"ID", true}, {"NAME"}, {"FLAGS"}},
                           {{"7", "a", "-"}, {"4801", "long", "distributed"}}, "  "));
     EXPECT_EQ("A  B\n1\n", FormatTable({{"A"}, {"B"}}, {{"1"}}));
+    // Widths count characters: "…" is one column, not three bytes.
+    EXPECT_EQ("ID   RTT(µs)  X\n"
+              "ab…       12  y\n",
+              FormatTable({{"ID"}, {"RTT(µs)", true}, {"X"}}, {{"ab…", "12", "y"}}));
 }
 
 TEST(Help, ListsEveryCommandAndTheManualPageDocumentsThem)
@@ -353,7 +357,7 @@ TEST(Help, ListsEveryCommandAndTheManualPageDocumentsThem)
     ASSERT_TRUE(in) << "cannot read " << IPCKIT_MANPAGE;
     std::stringstream manpage;
     manpage << in.rdbuf();
-    ASSERT_EQ(7u, Commands().size());
+    ASSERT_EQ(9u, Commands().size());
     for (const auto& c : Commands()) {
         EXPECT_NE(std::string::npos, help.find("\n  " + std::string(c.name) + " ")) << c.name;
         EXPECT_EQ(&c, FindCommand(c.name));
@@ -364,7 +368,7 @@ TEST(Help, ListsEveryCommandAndTheManualPageDocumentsThem)
             << c.name << " is not in the SYNOPSIS of " << IPCKIT_MANPAGE;
     }
     EXPECT_EQ(nullptr, FindCommand("nope"));
-    EXPECT_EQ("list, ping, call, dump, stats, watch, help", CommandNames());
+    EXPECT_EQ("list, ping, call, dump, stats, watch, bind, devices, help", CommandNames());
 }
 
 }  // namespace
