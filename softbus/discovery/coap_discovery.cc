@@ -119,8 +119,6 @@ Result<Endpoint> ParseEndpoint(const std::string& text, int family, uint16_t* po
         host = text.substr(1, close - 1);
         if (close + 1 < text.size())
             portText = text.substr(close + 2);
-        else if (close + 1 != text.size())
-            return Fail(EINVAL, "bad address '" + text + "'");
     } else if (std::count(text.begin(), text.end(), ':') == 1) {
         std::size_t colon = text.find(':');
         host = text.substr(0, colon);
@@ -235,8 +233,10 @@ Result<std::unique_ptr<CoapDiscovery>> CoapDiscovery::Create(const Options& opti
                      std::to_string(options.port));
 
     std::vector<std::string> targets = options.targets;
+    bool v6only = d->family_ == AF_INET6 && !options.bindAddress.empty();
     if (targets.empty()) {
-        targets.push_back("255.255.255.255:" + std::to_string(options.port));
+        if (!v6only)
+            targets.push_back("255.255.255.255:" + std::to_string(options.port));
         if (!options.iface.empty() && d->family_ == AF_INET6)
             targets.push_back("[ff02::1%" + options.iface + "]:" + std::to_string(options.port));
     }
