@@ -554,10 +554,16 @@ bool ReadAll(int fd, void* p, std::size_t n)
 }
 
 // Plain TCP with the soft bus's framing idea: a 4-byte length, the bytes.
+// One write per message: a length written apart from its bytes is the
+// write-write-read pattern that delayed ACKs stall by 40 ms.
 bool SendMsg(int fd, const std::vector<uint8_t>& m)
 {
+    std::vector<uint8_t> buf(4 + m.size());
     uint32_t len = htonl(uint32_t(m.size()));
-    return WriteAll(fd, &len, 4) && WriteAll(fd, m.data(), m.size());
+    std::memcpy(buf.data(), &len, 4);
+    if (!m.empty())
+        std::memcpy(buf.data() + 4, m.data(), m.size());
+    return WriteAll(fd, buf.data(), buf.size());
 }
 
 bool RecvMsg(int fd, std::vector<uint8_t>& m)
