@@ -558,11 +558,10 @@ bool ReadAll(int fd, void* p, std::size_t n)
 // write-write-read pattern that delayed ACKs stall by 40 ms.
 bool SendMsg(int fd, const std::vector<uint8_t>& m)
 {
-    std::vector<uint8_t> buf(4 + m.size());
     uint32_t len = htonl(uint32_t(m.size()));
-    std::memcpy(buf.data(), &len, 4);
-    if (!m.empty())
-        std::memcpy(buf.data() + 4, m.data(), m.size());
+    auto* l = reinterpret_cast<const uint8_t*>(&len);
+    std::vector<uint8_t> buf(l, l + 4);
+    buf.insert(buf.end(), m.begin(), m.end());
     return WriteAll(fd, buf.data(), buf.size());
 }
 
