@@ -84,7 +84,8 @@ job_check() {
 	result "B discovered by A and trusted within 30 s" $? "# $(($(now_ms) - t0)) ms"
 	if ipckit help devices > /dev/null 2>&1; then
 		ipckit devices | tee /tmp/devices.out
-		grep "$NAME_B_RE" /tmp/devices.out | grep -v -e untrusted -e offline | grep -q .
+		# Columns: id, name, address, trusted, online, rtt, state.
+		grep "$NAME_B_RE" /tmp/devices.out | grep -Eq ' yes +yes '
 		result "ipckit devices on A lists B as trusted and online" $?
 	else
 		skip "ipckit devices on A lists B as trusted and online" "no ipckit devices yet"
