@@ -284,8 +284,12 @@ std::string Explain(const SslErrors& errors, int sslError, bool client, bool han
     if (!client && (HasSslReason(errors, SSL_R_NO_SHARED_CIPHER) ||
                     HasSslReason(errors, SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM)))
         return "the peer offered no PSK (it is not an ipckit soft bus device of this version)";
-    if (HasSslReason(errors, SSL_R_UNEXPECTED_EOF_WHILE_READING) ||
-        (sslError == SSL_ERROR_SYSCALL && savedErrno == 0))
+    // A peer that refuses before TLS (softbusd without a secret) closes
+    // with our ClientHello unread: a reset rather than an EOF.
+    bool hungUp = sslError == SSL_ERROR_SYSCALL &&
+                  (savedErrno == 0 ||
+                   (handshake && (savedErrno == ECONNRESET || savedErrno == EPIPE)));
+    if (HasSslReason(errors, SSL_R_UNEXPECTED_EOF_WHILE_READING) || hungUp)
         return handshake ? "the peer closed the connection during the handshake (it may have no "
                            "group secret, or refused us)"
                          : "the peer closed the connection without a TLS close_notify";

@@ -453,6 +453,34 @@ TEST(TlsLink, NoSecretFailsAtCreate)
         << link.error().message;
 }
 
+TEST(TlsLink, APeerThatHangsUpMidHandshakeIsNamed)
+{
+    // What a softbusd without a secret does: accept, then close.
+    auto [c, s] = SocketPair();
+    auto client =
+        MakeLink(std::move(c), TlsLink::Role::Client, kIdA, kIdB, Fixed(MakeSecret(8)), kAddrB);
+    std::unique_ptr<TlsLink> none;
+    EXPECT_EQ(client->Handshake(), TlsIo::WantRead);
+    s.reset();
+    auto [oc, os] = Drive(client, none);
+    ASSERT_EQ(oc.result, TlsIo::Error);
+    EXPECT_TRUE(Contains(oc.error, "TLS handshake with " + kAddrB +
+                                       " (device 01234567…) failed: the peer closed the "
+                                       "connection during the handshake"))
+        << oc.error;
+}
+
+TEST(TlsLink, StaleOpenSslErrorsDoNotSpillIntoALink)
+{
+    ERR_raise(ERR_LIB_SSL, SSL_R_BINDER_DOES_NOT_VERIFY);  // left by someone else
+    GroupSecret secret = MakeSecret(9);
+    LinkPair p = Connect(secret, secret);
+    auto [c, s] = Drive(p.client, p.server);
+    EXPECT_EQ(c.result, TlsIo::Done) << c.error;
+    EXPECT_EQ(s.result, TlsIo::Done) << s.error;
+    EXPECT_EQ(ERR_peek_error(), 0u);
+}
+
 TEST(TlsLink, CreateChecksTheIds)
 {
     GroupSecret secret = MakeSecret(6);
