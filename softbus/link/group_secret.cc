@@ -224,6 +224,12 @@ Result<GroupSecret> ImportGroupSecret(const std::string& path, const std::string
     auto secret = ParseHex(hex, "the imported group secret");
     if (!secret)
         return secret;
+    // Importing the secret that is already there is no conflict.
+    if (!force) {
+        auto existing = LoadGroupSecret(path);
+        if (existing && existing->bytes == secret->bytes)
+            return secret;
+    }
     Status written = WriteSecretFile(path, *secret, force);
     if (!written)
         return written.error();

@@ -36,7 +36,8 @@ Result<GroupSecret> LoadGroupSecret(const std::string& path);
 // existing file unless force. Creates the directory (0700) if needed.
 Result<GroupSecret> CreateGroupSecret(const std::string& path, bool force = false);
 // The secret another device of the group shows (`ipckit bind` there
-// prints the path; its content is the hex). Same rules as Create.
+// prints the path; its content is the hex). Same rules as Create, but
+// importing the very secret already there succeeds without force.
 Result<GroupSecret> ImportGroupSecret(const std::string& path, const std::string& hex,
                                       bool force = false);
 

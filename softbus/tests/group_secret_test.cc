@@ -97,8 +97,15 @@ TEST_F(GroupSecretTest, ImportWritesTheGivenSecret)
     std::ifstream in(path_);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     EXPECT_EQ(text, std::string(kSecretHex) + "\n");
-    EXPECT_FALSE(ImportGroupSecret(path_, kSecretHex));  // exists
-    EXPECT_TRUE(ImportGroupSecret(path_, kSecretHex, true));
+    EXPECT_TRUE(ImportGroupSecret(path_, kSecretHex));  // the same: no conflict
+    std::string other(kSecretHex);
+    other[0] = 'f';
+    auto conflict = ImportGroupSecret(path_, other);
+    ASSERT_FALSE(conflict);
+    EXPECT_EQ(conflict.error().code, EEXIST);
+    EXPECT_EQ(LoadGroupSecret(path_)->bytes, Secret(kSecretHex).bytes);
+    EXPECT_TRUE(ImportGroupSecret(path_, other, true));
+    EXPECT_EQ(LoadGroupSecret(path_)->bytes, Secret(other.c_str()).bytes);
     // No temporary file is left behind.
     EXPECT_NE(::access((path_ + ".tmp." + std::to_string(::getpid())).c_str(), F_OK), 0);
 }
