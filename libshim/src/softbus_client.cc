@@ -40,6 +40,7 @@
 #include <ipckit/message_parcel.h>
 #include <ipckit/unique_fd.h>
 
+#include "softbus_client.h"
 #include "wire/frame.h"
 #include "wire/service.h"
 
@@ -140,8 +141,8 @@ struct Session {
 
 class SoftBusClient final : public SoftBus {
 public:
-    SoftBusClient(sptr<IRemoteObject> service, UniqueFd channel, UniqueFd wake)
-        : service_(std::move(service)), channel_(std::move(channel)), wake_(std::move(wake))
+    SoftBusClient(ServiceQuery query, UniqueFd channel, UniqueFd wake)
+        : query_(std::move(query)), channel_(std::move(channel)), wake_(std::move(wake))
     {
         loop_ = std::thread([this] { Loop(); });
     }
@@ -342,11 +343,7 @@ public:
 private:
     Status Query(uint32_t code, MessageParcel& reply)
     {
-        MessageParcel data;
-        MessageOption option;
-        if (!data.WriteInterfaceToken(SERVICE_DESCRIPTOR))
-            return Error{ERR_INVALID_DATA, "cannot write the request"};
-        int err = service_->SendRequest(code, data, reply, option);
+        int err = query_(code, reply);
         if (err != ERR_NONE)
             return Error{err == ERR_DEAD_OBJECT ? SOFTBUS_ERR_NOT_RUNNING : err,
                          std::string("softbusd did not answer: ") + ErrorString(err)};
@@ -674,7 +671,7 @@ private:
             MaybeClosed(session);
     }
 
-    sptr<IRemoteObject> service_;
+    ServiceQuery query_;
     UniqueFd channel_;
     UniqueFd wake_;
     std::thread loop_;
@@ -696,6 +693,14 @@ private:
 };
 
 }  // namespace
+
+std::shared_ptr<SoftBus> MakeSoftBusClient(ServiceQuery query, UniqueFd channel)
+{
+    UniqueFd wake(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+    if (!wake.valid())
+        return nullptr;
+    return std::make_shared<SoftBusClient>(std::move(query), std::move(channel), std::move(wake));
+}
 
 Result<std::shared_ptr<SoftBus>> SoftBus::Connect()
 {
@@ -723,11 +728,17 @@ Result<std::shared_ptr<SoftBus>> SoftBus::Connect()
     UniqueFd channel(reply.ReadFileDescriptor());
     if (!channel.valid())
         return Error{ERR_INVALID_REPLY, "softbusd's OPEN_CHANNEL reply has no socket"};
-    UniqueFd wake(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-    if (!wake.valid())
+    auto query = [service](uint32_t code, MessageParcel& reply) {
+        MessageParcel request;
+        MessageOption sync;
+        if (!request.WriteInterfaceToken(SERVICE_DESCRIPTOR))
+            return static_cast<int>(ERR_INVALID_DATA);
+        return service->SendRequest(code, request, reply, sync);
+    };
+    auto bus = MakeSoftBusClient(std::move(query), std::move(channel));
+    if (!bus)
         return Errno(errno, "eventfd");
-    return std::shared_ptr<SoftBus>(
-        std::make_shared<SoftBusClient>(std::move(service), std::move(channel), std::move(wake)));
+    return bus;
 }
 
 }  // namespace ipckit::softbus

@@ -239,7 +239,10 @@ void Daemon::ChannelFlush(Channel& channel)
         if (n < 0 && errno == EAGAIN)
             break;
         if (n < 0) {
-            CloseChannel(channel.id, std::string("write: ") + std::strerror(errno));
+            // EPIPE: the process is gone, which its EOF tells us anyway.
+            CloseChannel(channel.id, errno == EPIPE || errno == ECONNRESET
+                                         ? "the process closed it"
+                                         : std::string("write: ") + std::strerror(errno));
             return;
         }
         entry.fd.reset();  // sent with the first byte

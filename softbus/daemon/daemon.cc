@@ -101,7 +101,7 @@ void Daemon::Run()
     running_ = true;
     epoll_event events[64];
     while (!stopRequested_) {
-        int n = ::epoll_wait(epoll_.get(), events, 64, 100);
+        int n = ::epoll_wait(epoll_.get(), events, 64, readAgain_.empty() ? 100 : 0);
         if (n < 0 && errno != EINTR) {
             Log("epoll_wait: %s", std::strerror(errno));
             break;
@@ -137,8 +137,14 @@ void Daemon::Run()
                 break;
             }
         }
+        std::set<uint64_t> again;
+        again.swap(readAgain_);
+        for (uint64_t id : again)
+            if (Link* link = FindLink(id); link && link->established)
+                LinkRead(*link);
         Tick();
-        if (snapshotDirty_)
+        if (snapshotDirty_ || publishedCounts_ != std::array<std::size_t, 3>{
+                                  sessions_.size(), links_.size(), channels_.size()})
             PublishSnapshot();
     }
     Goodbye();
@@ -301,6 +307,10 @@ void Daemon::PublishSnapshot()
     snapshot.local.state = "this device";
     for (auto& [id, device] : devices_)
         snapshot.devices.push_back(Describe(device));
+    snapshot.sessions = sessions_.size();
+    snapshot.links = links_.size();
+    snapshot.channels = channels_.size();
+    publishedCounts_ = {snapshot.sessions, snapshot.links, snapshot.channels};
     std::lock_guard<std::mutex> guard(sharedLock_);
     snapshot_ = std::move(snapshot);
     snapshotDirty_ = false;

@@ -26,6 +26,7 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -179,6 +180,9 @@ struct Session {
 struct DeviceSnapshot {
     DeviceInfo local;
     std::vector<DeviceInfo> devices;
+    std::size_t sessions = 0;
+    std::size_t links = 0;
+    std::size_t channels = 0;
 };
 
 class Daemon {
@@ -193,6 +197,8 @@ public:
     void Stop();
 
     const Identity& identity() const { return identity_; }
+    // The session port (the one the kernel picked when asked for 0).
+    uint16_t port() const { return options_.port; }
 
     // --- for the binder service (any thread) ---
     DeviceSnapshot Snapshot();
@@ -289,7 +295,9 @@ private:
     std::map<uint64_t, std::unique_ptr<Session>> sessions_;
     std::map<std::string, uint64_t> listens_;  // name -> channel
     std::size_t handshakes_ = 0;
+    std::set<uint64_t> readAgain_;  // links with decrypted bytes left
     bool snapshotDirty_ = true;
+    std::array<std::size_t, 3> publishedCounts_{};
 
     // Shared with binder threads.
     struct NewChannel {

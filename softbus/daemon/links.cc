@@ -82,6 +82,11 @@ Status Daemon::OpenListener()
                                 ": " + std::strerror(errno)};
     if (::listen(fd.get(), 16) != 0)
         return Error{errno, std::string("listen: ") + std::strerror(errno)};
+    // Port 0 (tests): announce the one the kernel picked.
+    if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+        options_.port = ntohs(family == AF_INET6
+                                  ? reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port
+                                  : reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
     listener_ = std::move(fd);
     Watch(listener_.get(), EPOLLIN, LISTENER, 0);
     return Ok{};
@@ -271,7 +276,9 @@ void Daemon::LinkRead(Link& link)
 {
     uint64_t id = link.id;
     uint8_t buf[65536];
-    // A bounded number of reads per wake keeps the loop fair.
+    // A bounded number of reads per wake keeps the loop fair; what TLS
+    // already decrypted is not on the socket any more, so a link left
+    // with Pending() bytes is read again on the next pass (readAgain_).
     for (int round = 0; round < 16; round++) {
         std::size_t want = std::min(sizeof(buf), link.decoder.Wanted());
         if (want == 0)
@@ -304,6 +311,8 @@ void Daemon::LinkRead(Link& link)
             }
         }
     }
+    if (link.tls->Pending())
+        readAgain_.insert(id);
 }
 
 void Daemon::LinkFlush(Link& link)

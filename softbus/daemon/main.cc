@@ -165,7 +165,7 @@ int main(int argc, char** argv)
 
     std::printf("softbusd: ready, device %s \"%s\", sessions on port %u\n",
                 daemon.identity().networkId.c_str(), daemon.identity().name.c_str(),
-                options.port);
+                daemon.port());
     std::fflush(stdout);
     daemon.Run();
     std::fprintf(stderr, "softbusd: stopped\n");

@@ -73,7 +73,9 @@ int SoftBusService::Dump(int fd, const std::vector<std::u16string>&)
     DeviceSnapshot snapshot = daemon_.Snapshot();
     std::string text = "softbusd: device " + snapshot.local.networkId + " \"" +
                        snapshot.local.name + "\", " + std::to_string(snapshot.devices.size()) +
-                       " devices known\n";
+                       " devices known\n" + "  sessions: " + std::to_string(snapshot.sessions) +
+                       "\n  links: " + std::to_string(snapshot.links) +
+                       "\n  channels: " + std::to_string(snapshot.channels) + "\n";
     for (const auto& d : snapshot.devices)
         text += "  " + d.networkId.substr(0, 16) + " \"" + d.name + "\" " + d.address +
                 (d.online ? " online" : " offline") + (d.trusted ? " trusted " : " untrusted ") +
