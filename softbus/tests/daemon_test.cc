@@ -473,6 +473,46 @@ TEST_F(SoftBusPair, GarbageOnBothPortsLeavesTheDaemonWorking)
 namespace ipckit::softbus {
 namespace {
 
+// Device events: what is online at subscription, then off and on again.
+struct DeviceRecorder : DeviceListener {
+    std::mutex lock;
+    std::condition_variable cv;
+    std::vector<std::pair<std::string, bool>> events;  // networkId, online
+    void OnDeviceOnline(const DeviceInfo& d) override { Add(d.networkId, true); }
+    void OnDeviceOffline(const DeviceInfo& d) override { Add(d.networkId, false); }
+    void Add(const std::string& id, bool online)
+    {
+        std::lock_guard<std::mutex> g(lock);
+        events.emplace_back(id, online);
+        cv.notify_all();
+    }
+    bool WaitFor(std::size_t n)
+    {
+        std::unique_lock<std::mutex> g(lock);
+        return cv.wait_for(g, 20s, [&] { return events.size() >= n; });
+    }
+};
+
+TEST_F(SoftBusPair, DeviceSubscribersHearOfflineAndOnline)
+{
+    auto heard = std::make_shared<DeviceRecorder>();
+    ASSERT_TRUE(busA->SubscribeDevices(heard).ok());
+    ASSERT_TRUE(heard->WaitFor(1));
+    EXPECT_EQ(heard->events[0], std::make_pair(b->id(), true));
+    std::string idB = b->id();
+    b->Stop();
+    ASSERT_TRUE(heard->WaitFor(2));
+    EXPECT_EQ(heard->events[1], std::make_pair(idB, false));
+    b->Start({});
+    ASSERT_TRUE(heard->WaitFor(3));
+    EXPECT_EQ(heard->events[2], std::make_pair(idB, true));
+    ASSERT_TRUE(busA->UnsubscribeDevices(heard).ok());
+    b->Stop();
+    std::this_thread::sleep_for(1s);
+    std::lock_guard<std::mutex> g(heard->lock);
+    EXPECT_EQ(heard->events.size(), 3u) << "an unsubscribed listener still hears events";
+}
+
 // Not a timing assertion: prints the median 64-byte round trip so a
 // regression in the data path shows in the log.
 TEST_F(SoftBusPair, ReportsTheRoundTrip)
