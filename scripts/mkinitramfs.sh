@@ -82,5 +82,12 @@ if [ -n "${IPCKIT_PAIR_KEY:-}" ]; then
 	(umask 077 && echo "$IPCKIT_PAIR_KEY" > "$root/ipckit/etc/pair.key")
 fi
 chmod +x "$root"/ipckit/jobs/*.sh
+# Debug info is most of a static binary's size (softbusd: 28 MB of which
+# 7 MB code) and the guest never reads it: a smaller image boots faster.
+for f in "$root"/ipckit/bin/* "$root"/ipckit/tests/*; do
+	case "$(head -c 4 "$f" 2>/dev/null | od -An -c | tr -d ' ')" in
+	177ELF) strip --strip-debug "$f" ;;
+	esac
+done
 
 (cd "$root" && find . | cpio -o -H newc --quiet) > "$out"
