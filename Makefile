@@ -15,8 +15,9 @@
 #                     tests (scripts/vm-pair.sh check)
 #   make softbus-bench  two VMs: the soft bus against plain TCP, one table
 #   make checkpatch   checkpatch.pl --strict over kernel/
-#   make fuzz-host    libFuzzer on the parcel reader and samgr's decoder,
-#                     FUZZ_SECONDS (600) each, clang (fuzz/host/run.sh)
+#   make fuzz-host    libFuzzer on the parcel reader, samgr's decoder,
+#                     softbusd's discovery payload and the soft bus frame
+#                     codec, FUZZ_SECONDS (600) each, clang (fuzz/host/run.sh)
 #   make fuzz         ipckit-fuzz on the debug lane (KCOV-guided) for
 #                     FUZZ_SECONDS (1800), then the leak check; prints ops,
 #                     ops/s, edges, corpus, crashes; reproducers go to

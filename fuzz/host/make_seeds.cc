@@ -2,7 +2,8 @@
 //
 // Writes the seed corpora: real parcels made with the library's writers,
 // encoded as received transactions (received_transaction.h), each with a
-// script that reads them back. Usage: make_seeds CORPUS_DIR
+// script that reads them back; and soft bus frame streams made with the
+// frame codec's writers. Usage: make_seeds CORPUS_DIR
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -18,6 +19,7 @@
 #include "ipckit/message_parcel.h"
 #include "parcel_reader_ops.h"
 #include "received_transaction.h"
+#include "wire/frame.h"
 
 namespace {
 
@@ -149,6 +151,113 @@ void SamgrSeeds(const std::filesystem::path& dir)
     }
 }
 
+// softbus_frame: byte 0 counts the split bytes that follow (0: the
+// daemon's own read sizes), then the frame stream.
+void SoftbusFrameSeeds(const std::filesystem::path& dir)
+{
+    using namespace ipckit::softbus;
+    using nlohmann::json;
+    const std::string peer = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    auto seed = [&](const std::string& name, std::initializer_list<uint8_t> splits,
+                    auto&& frames) {
+        Bytes out{static_cast<uint8_t>(splits.size())};
+        out.insert(out.end(), splits.begin(), splits.end());
+        frames(out);
+        Save(dir, name, out);
+    };
+    auto u32 = [](uint32_t v) {
+        Bytes b(4);
+        PutU32(b.data(), v);
+        return b;
+    };
+    auto u64 = [](uint64_t v) {
+        Bytes b(8);
+        PutU64(b.data(), v);
+        return b;
+    };
+    auto hello = [&](Bytes& o) {
+        AppendJsonFrame(o, FrameType::HELLO, 0,
+                        {{"version", PROTOCOL_VERSION}, {"networkId", peer}, {"name", "dev-a"}});
+    };
+    auto open = [&](Bytes& o) {
+        AppendJsonFrame(o, FrameType::OPEN, 7, {{"name", "com.example.echo"}, {"window", 1u << 20}});
+    };
+    auto data = [&](Bytes& o) {  // one message, one chunk: its length, then it
+        Bytes body = u32(5);
+        body.insert(body.end(), {'h', 'e', 'l', 'l', 'o'});
+        AppendFrame(o, FrameType::DATA, 7, body, FLAG_FIRST | FLAG_LAST);
+    };
+    seed("hello", {}, hello);
+    seed("open", {}, open);
+    seed("open_ok", {}, [&](Bytes& o) { AppendJsonFrame(o, FrameType::OPEN_OK, 7, {{"window", 1u << 20}}); });
+    seed("open_fail", {}, [&](Bytes& o) {
+        AppendJsonFrame(o, FrameType::OPEN_FAIL, 7, {{"code", 111}, {"message", "no such server"}});
+    });
+    seed("data_first_last", {}, data);
+    seed("data_chunks", {}, [&](Bytes& o) {  // 12 bytes in three chunks
+        Bytes first = u32(12);
+        first.insert(first.end(), 4, 'x');
+        AppendFrame(o, FrameType::DATA, 7, first, FLAG_FIRST);
+        AppendFrame(o, FrameType::DATA, 7, Bytes(4, 'y'), 0);
+        AppendFrame(o, FrameType::DATA, 7, Bytes(4, 'z'), FLAG_LAST);
+    });
+    seed("credit", {}, [&](Bytes& o) { AppendFrame(o, FrameType::CREDIT, 7, u32(65536)); });
+    seed("ping", {}, [&](Bytes& o) { AppendFrame(o, FrameType::PING, 0, u64(0x0123456789abcdefULL)); });
+    seed("pong", {}, [&](Bytes& o) { AppendFrame(o, FrameType::PONG, 0, u64(42)); });
+    seed("close_goodbye", {}, [&](Bytes& o) {
+        AppendJsonFrame(o, FrameType::CLOSE, 7, {{"reason", "peer closed"}});
+        AppendJsonFrame(o, FrameType::GOODBYE, 0, {{"reason", "softbusd stopping"}});
+    });
+    // A link's life, read in pieces of 1, 5 and 36 KiB (TLS short reads).
+    seed("link_session", {1, 5, 200}, [&](Bytes& o) {
+        hello(o);
+        open(o);
+        AppendJsonFrame(o, FrameType::OPEN_OK, 7, {{"window", 1u << 20}});
+        data(o);
+        AppendFrame(o, FrameType::CREDIT, 7, u32(9));
+        AppendFrame(o, FrameType::PING, 0, u64(1));
+        AppendFrame(o, FrameType::PONG, 0, u64(1));
+        AppendJsonFrame(o, FrameType::CLOSE, 7, {{"reason", "peer closed"}});
+    });
+    // The largest DATA chunk, split in 512-byte reads.
+    seed("data_max", {128}, [&](Bytes& o) {
+        Bytes body = u32(MAX_CHUNK);
+        body.resize(MAX_FRAME_BODY, 'm');
+        AppendFrame(o, FrameType::DATA, 1, body, FLAG_FIRST | FLAG_LAST);
+    });
+    seed("bind", {}, [&](Bytes& o) {
+        AppendJsonFrame(o, FrameType::BIND, 1,
+                        {{"networkId", peer}, {"name", "com.example.echo"}, {"timeoutMs", 5000}});
+    });
+    // A process's channel: both directions' frames, one after the other.
+    seed("channel_session", {3, 7}, [&](Bytes& o) {
+        AppendJsonFrame(o, FrameType::LISTEN, 1, {{"name", "com.example.echo"}});
+        AppendJsonFrame(o, FrameType::RESULT, 1, {{"code", 0}, {"message", ""}});
+        AppendJsonFrame(o, FrameType::SUBSCRIBE, 2, {{"on", true}});
+        AppendJsonFrame(o, FrameType::SESSION_OPENED, 0,
+                        {{"session", 3}, {"name", "com.example.echo"}, {"peer", peer}, {"fd", true}});
+        AppendJsonFrame(o, FrameType::DEVICE_EVENT, 0,
+                        {{"online", true},
+                         {"device", {{"networkId", peer}, {"name", "dev-b"}, {"address", "10.0.0.2"},
+                                     {"state", "online"}, {"online", true}, {"trusted", true}}}});
+        AppendJsonFrame(o, FrameType::SHUTDOWN, 3, {{"session", 3}});
+        AppendJsonFrame(o, FrameType::SESSION_CLOSED, 0, {{"session", 3}, {"reason", "peer closed"}});
+        AppendJsonFrame(o, FrameType::UNLISTEN, 4, {{"name", "com.example.echo"}});
+    });
+    // A good frame, then a header with a reserved bit set: the decoder fails.
+    seed("bad_reserved", {}, [&](Bytes& o) {
+        hello(o);
+        std::size_t at = o.size();
+        AppendFrame(o, FrameType::PING, 0, u64(1));
+        o[at + 6] = 1;
+    });
+    // A frame cut short: the decoder still wants the rest.
+    seed("partial", {2}, [&](Bytes& o) {
+        open(o);
+        o.resize(o.size() - 3);
+    });
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -161,5 +270,6 @@ int main(int argc, char** argv)
     const std::filesystem::path root = argv[1];
     ParcelSeeds(root / "parcel_reader");
     SamgrSeeds(root / "samgr_request");
+    SoftbusFrameSeeds(root / "softbus_frame");
     return 0;
 }
