@@ -21,6 +21,7 @@ LOSS_BOUND_MS=$((3000 + 12000))
 # `sbtest hold`; hold_wait SECONDS waits for its end. The output (reason,
 # when) is in /tmp/hold.out.
 hold_start() {
+	: > /tmp/hold.out  # no stale "session open" from the last hold
 	sbtest hold "$BID" echo 120 > /tmp/hold.out 2>&1 &
 	hold=$!
 	wait_for 30 grep -q '^sbtest: session open' /tmp/hold.out
@@ -241,9 +242,28 @@ job_run() {
 	stop_a
 }
 
+# softbusd stopped and started again and again on A: every start must
+# reach ready (registered with samgr) in time; prints how long each took.
+job_restarts() {
+	i=0 slow=0
+	while [ $i -lt 15 ]; do
+		i=$((i + 1))
+		stop_softbusd TERM
+		t0=$(now_ms)
+		start_softbusd "$STATE" > /dev/null
+		r=$?
+		echo "restart $i: ready after $(($(now_ms) - t0)) ms (status $r)"
+		[ $r -eq 0 ] || slow=$((slow + 1))
+	done
+	result "15 softbusd restarts each reach ready within 20 s" $slow
+	echo "--- samgr's log"; cat "$SAMGR_LOG"
+	finish_b
+	stop_a
+}
+
 NAME_B_RE=device-b
 case "$PAIR_JOB" in
-check | bench | run) "job_$PAIR_JOB" ;;
+check | bench | run | restarts) "job_$PAIR_JOB" ;;
 *)
 	result "A: no pair job '$PAIR_JOB'" 1
 	finish_b

@@ -111,6 +111,9 @@ device_id() {
 # (the agent's stdout is A's connection) and wait for its ready line.
 start_softbusd() {
 	echo "=== softbusd start $(now_ms) ms: --state ${1:-$STATE} $SBD_OPTS ${SBD_EXTRA:-}" >> "$SBD_LOG"
+	# Emptied here, not by the child's redirection: until the child runs,
+	# the last start's ready line would still be there to find.
+	: > "$SBD_OUT"
 	# shellcheck disable=SC2086 # option words
 	softbusd --state "${1:-$STATE}" --name "$NAME" --iface eth0 $SBD_OPTS ${SBD_EXTRA:-} \
 		< /dev/null > "$SBD_OUT" 2>> "$SBD_LOG" &
@@ -119,6 +122,12 @@ start_softbusd() {
 	if ! sbd_ready; then
 		echo "pair: softbusd did not start; its log:" >&2
 		tail -n 20 "$SBD_LOG" >&2
+		# Where it waits, if it still runs, and what samgr saw.
+		p=$(sbd_pid)
+		for t in /proc/"$p"/task/*; do
+			[ -r "$t/wchan" ] && echo "pair: softbusd thread ${t##*/} waits in $(cat "$t/wchan")" >&2
+		done
+		tail -n 10 /tmp/samgr.log >&2 2>/dev/null
 		return 1
 	fi
 	cat "$SBD_OUT"
@@ -144,6 +153,7 @@ echo_ready() { grep -q '^sbtest: listening on echo' /tmp/echo-server.out; }
 start_echo_server() {
 	p=$(cat "$ECHO_PID" 2>/dev/null)
 	[ -z "$p" ] || kill -KILL "$p" 2>/dev/null
+	: > /tmp/echo-server.out  # as in start_softbusd: no stale ready line
 	sbtest echo-server echo < /dev/null > /tmp/echo-server.out 2>> /tmp/echo-server.log &
 	echo $! > "$ECHO_PID"
 	wait_for 10 echo_ready

@@ -145,6 +145,14 @@ int main(int argc, char** argv)
                      ipckit::DefaultDevicePath().c_str());
         return 1;
     }
+    std::fprintf(stderr, "softbusd: device %.16s… \"%s\", registering with samgr as SA %d\n",
+                 daemon.identity().networkId.c_str(), daemon.identity().name.c_str(),
+                 ipckit::softbus::SOFTBUS_SA_ID);
+    // A looper first: samgr asks the new object for its descriptor while
+    // it adds it, and a process with no looper can only answer that on
+    // the thread that is itself waiting for samgr.
+    std::thread binder([] { ipckit::IPCSkeleton::JoinWorkThread(); });
+    binder.detach();
     auto service = ipckit::MakeSptr<ipckit::softbus::SoftBusService>(daemon);
     int err = samgr->AddSystemAbility(ipckit::softbus::SOFTBUS_SA_ID, ipckit::sptr<ipckit::IRemoteObject>(service));
     if (err != ipckit::ERR_NONE) {
@@ -154,8 +162,6 @@ int main(int argc, char** argv)
                      why.empty() ? "" : ": ", why.c_str());
         return 1;
     }
-    std::thread binder([] { ipckit::IPCSkeleton::JoinWorkThread(); });
-    binder.detach();
 
     g_daemon = &daemon;
     struct sigaction sa{};
