@@ -244,6 +244,14 @@ void SoftbusFrameSeeds(const std::filesystem::path& dir)
         AppendJsonFrame(o, FrameType::SESSION_CLOSED, 0, {{"session", 3}, {"reason", "peer closed"}});
         AppendJsonFrame(o, FrameType::UNLISTEN, 4, {{"name", "com.example.echo"}});
     });
+    // Control bodies at the nesting limit (three containers) and one past it.
+    seed("nested_limit", {}, [&](Bytes& o) {
+        AppendJsonFrame(o, FrameType::DEVICE_EVENT, 0,
+                        {{"online", false}, {"device", {{"name", "dev-b"}, {"tags", {1, 2}}}}});
+    });
+    seed("nested_deep", {}, [&](Bytes& o) {
+        AppendJsonFrame(o, FrameType::RESULT, 1, {{"code", 0}, {"a", {{"b", {{"c", json::object()}}}}}});
+    });
     // A good frame, then a header with a reserved bit set: the decoder fails.
     seed("bad_reserved", {}, [&](Bytes& o) {
         hello(o);
