@@ -295,7 +295,11 @@ public:
             std::lock_guard<std::mutex> guard(session->sendLock);
             session->closed = true;
         }
-        auto result = Call(FrameType::SHUTDOWN, {{"session", id}}, 5000, nullptr);
+        Result<json> result = json::object();
+        if (OnLoopThread())
+            Post(FrameType::SHUTDOWN, {{"session", id}});
+        else
+            result = Call(FrameType::SHUTDOWN, {{"session", id}}, 5000, nullptr);
         {
             std::lock_guard<std::mutex> guard(lock_);
             sessions_.erase(id);
@@ -370,9 +374,24 @@ private:
         (void)n;  // a full counter already means "wake up"
     }
 
+    bool OnLoopThread() const { return std::this_thread::get_id() == loop_.get_id(); }
+
+    // A request without waiting for its RESULT (which the loop drops).
+    void Post(FrameType type, const json& body)
+    {
+        std::vector<uint8_t> frame;
+        AppendJsonFrame(frame, type, 0, body);
+        std::lock_guard<std::mutex> guard(writeLock_);
+        SendAll(channel_.get(), frame.data(), frame.size());
+    }
+
     // A request on the channel and its RESULT: {code, message, ...}.
     Result<json> Call(FrameType type, const json& body, int timeoutMs, UniqueFd* fd)
     {
+        if (OnLoopThread())
+            return Error{EDEADLK, std::string(ToString(type)) +
+                                      " cannot wait for softbusd in a SoftBus callback "
+                                      "(that thread reads the answers): call it from another thread"};
         uint32_t id;
         {
             std::lock_guard<std::mutex> guard(lock_);

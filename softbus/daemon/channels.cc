@@ -50,6 +50,7 @@ void Daemon::AdoptChannels()
         channel->pid = n.pid;
         channel->uid = n.uid;
         Watch(channel->fd.get(), EPOLLIN, CHANNEL, channel->id);
+        channelsByPid_.emplace(channel->pid, channel->id);
         channels_[channel->id] = std::move(channel);
     }
 }
@@ -58,6 +59,37 @@ Channel* Daemon::FindChannel(uint64_t id)
 {
     auto it = channels_.find(id);
     return it == channels_.end() ? nullptr : it->second.get();
+}
+
+// At most MAX_CHANNELS channels per process: these walks are short.
+std::size_t Daemon::ProcessSessions(pid_t pid)
+{
+    std::size_t n = 0;
+    auto [first, last] = channelsByPid_.equal_range(pid);
+    for (auto it = first; it != last; ++it)
+        if (Channel* channel = FindChannel(it->second))
+            n += channel->sessions.size();
+    return n;
+}
+
+std::size_t Daemon::ProcessListens(pid_t pid)
+{
+    std::size_t n = 0;
+    auto [first, last] = channelsByPid_.equal_range(pid);
+    for (auto it = first; it != last; ++it)
+        if (Channel* channel = FindChannel(it->second))
+            n += channel->listens.size();
+    return n;
+}
+
+std::size_t Daemon::ProcessPending(pid_t pid)
+{
+    std::size_t n = 0;
+    auto [first, last] = channelsByPid_.equal_range(pid);
+    for (auto it = first; it != last; ++it)
+        if (Channel* channel = FindChannel(it->second))
+            n += channel->pendingBytes;
+    return n;
 }
 
 void Daemon::OnChannelEvent(uint64_t id, uint32_t events)
@@ -115,7 +147,7 @@ void Daemon::ChannelFrame(Channel& channel, const Frame& frame)
         if (listens_.count(*name))
             return ChannelResult(channel, request, SOFTBUS_ERR_EXISTS,
                                  "'" + *name + "' is already listened on by another process");
-        if (channel.listens.size() >= MAX_LISTENS)
+        if (ProcessListens(channel.pid) >= MAX_LISTENS)
             return ChannelResult(channel, request, SOFTBUS_ERR_QUOTA,
                                  "process " + std::to_string(channel.pid) + " already has " +
                                      std::to_string(MAX_LISTENS) + " session servers");
@@ -265,6 +297,12 @@ void Daemon::CloseChannel(uint64_t id, const std::string& why)
     if (why != "the process closed it")
         Log("channel of process %d closed: %s", channel->pid, why.c_str());
     Unwatch(channel->fd.get());
+    auto [first, last] = channelsByPid_.equal_range(channel->pid);
+    for (auto pit = first; pit != last; ++pit)
+        if (pit->second == id) {
+            channelsByPid_.erase(pit);
+            break;
+        }
     for (const auto& name : channel->listens)
         listens_.erase(name);
     // The process is gone (or cut off): its peers hear PeerClosed.

@@ -20,7 +20,8 @@
 //     --max-pending-bytes stop our credit grants: its peers wait;
 //   - a link's outgoing buffer above LINK_HIGH_WATER stops reading the
 //     session sockets that feed it: their processes' Send blocks;
-//   - --max-sessions per process, MAX_LISTENS and MAX_CHANNELS per process,
+//   - --max-sessions, MAX_LISTENS and MAX_CHANNELS per process (over all
+//     of its channels),
 //     MAX_HANDSHAKES unauthenticated connections, MAX_DEVICES known.
 #pragma once
 
@@ -135,6 +136,7 @@ struct Channel {
     std::set<std::string> listens;
     std::set<uint64_t> sessions;
     std::size_t pendingBytes = 0;  // queued towards this process
+    bool withheld = false;         // a credit grant waits for the quota
 };
 
 enum class SessionState { Binding, Open };
@@ -252,6 +254,9 @@ private:
     void ChannelFlush(Channel& channel);
     void CloseChannel(uint64_t id, const std::string& why);
     Channel* FindChannel(uint64_t id);
+    std::size_t ProcessSessions(pid_t pid);
+    std::size_t ProcessListens(pid_t pid);
+    std::size_t ProcessPending(pid_t pid);
     void DoBind(Channel& channel, uint32_t request, const nlohmann::json& body);
     void DeviceEvent(const Device& device, bool online);
 
@@ -270,6 +275,7 @@ private:
     void SessionReadProcess(Session& session);
     void SessionWriteProcess(Session& session);
     void MaybeGrantCredit(Session& session);
+    void ReleaseWithheld(pid_t pid);
     void SessionUpdateInterest(Session& session);
     void FailBind(Session& session, int code, const std::string& message);
     // Ends a session: tells the process (reason) and the peer (if `tellPeer`).
@@ -294,6 +300,8 @@ private:
     std::map<uint64_t, std::unique_ptr<Channel>> channels_;
     std::map<uint64_t, std::unique_ptr<Session>> sessions_;
     std::map<std::string, uint64_t> listens_;  // name -> channel
+    // A process may hold MAX_CHANNELS channels; its quotas span them all.
+    std::multimap<pid_t, uint64_t> channelsByPid_;
     std::size_t handshakes_ = 0;
     std::set<uint64_t> readAgain_;  // links with decrypted bytes left
     bool snapshotDirty_ = true;

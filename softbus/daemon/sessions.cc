@@ -32,9 +32,10 @@ Session* Daemon::FindSession(uint64_t id)
 Result<uint64_t> Daemon::NewSession(Channel& channel, const std::string& name,
                                     const std::string& peer, bool server)
 {
-    if (channel.sessions.size() >= options_.maxSessions)
+    std::size_t held = ProcessSessions(channel.pid);
+    if (held >= options_.maxSessions)
         return Error{SOFTBUS_ERR_QUOTA, "process " + std::to_string(channel.pid) + " has " +
-                                            std::to_string(channel.sessions.size()) +
+                                            std::to_string(held) +
                                             " sessions open (limit " +
                                             std::to_string(options_.maxSessions) +
                                             ", softbusd --max-sessions)"};
@@ -450,6 +451,28 @@ void Daemon::SessionWriteProcess(Session& session)
     }
     MaybeGrantCredit(session);
     SessionUpdateInterest(session);
+    if (channel)
+        ReleaseWithheld(channel->pid);
+}
+
+// Grants held back while a process was over its pending-bytes quota go
+// out once it is under again, for every session of it that has some.
+void Daemon::ReleaseWithheld(pid_t pid)
+{
+    if (ProcessPending(pid) >= options_.maxPendingBytes)
+        return;
+    std::vector<uint64_t> ids;
+    auto [first, last] = channelsByPid_.equal_range(pid);
+    for (auto it = first; it != last; ++it) {
+        Channel* channel = FindChannel(it->second);
+        if (!channel || !channel->withheld)
+            continue;
+        channel->withheld = false;
+        ids.insert(ids.end(), channel->sessions.begin(), channel->sessions.end());
+    }
+    for (uint64_t id : ids)
+        if (Session* session = FindSession(id); session && session->consumed)
+            MaybeGrantCredit(*session);
 }
 
 void Daemon::MaybeGrantCredit(Session& session)
@@ -462,8 +485,12 @@ void Daemon::MaybeGrantCredit(Session& session)
     // process is over its pending-bytes quota: its peers then wait.
     if (session.consumed < SESSION_WINDOW / 4 && !session.toProcess.empty())
         return;
-    if (session.consumed == 0 || channel->pendingBytes >= options_.maxPendingBytes)
+    if (session.consumed == 0)
         return;
+    if (ProcessPending(channel->pid) >= options_.maxPendingBytes) {
+        channel->withheld = true;  // ReleaseWithheld() grants it later
+        return;
+    }
     uint8_t body[4];
     PutU32(body, session.consumed);
     session.allowance += session.consumed;

@@ -203,8 +203,9 @@ Result<nlohmann::json> ParseControlBody(std::span<const uint8_t> body)
 {
     if (body.size() > MAX_CONTROL_BODY)
         return Error{EMSGSIZE, "control body of " + std::to_string(body.size()) + " bytes"};
-    // Depth is bounded by the size; a control body is flat, so refuse
-    // anything nested deeper than two levels before building it.
+    // Depth is bounded by the size; control bodies are shallow (an object
+    // holding a device object at most), so refuse a fourth level of
+    // containers before building it.
     int depth = 0;
     bool deep = false;
     auto limit = [&](int d, nlohmann::json::parse_event_t event, nlohmann::json&) {

@@ -12,7 +12,11 @@
 //   bus->Send(*sid, bytes);                    // ≤ 4 MiB per message
 //
 // Callbacks run on the client's own thread, one at a time, in order; they
-// may call Send and Shutdown. Documentation/softbus.rst has the rest.
+// may call Send and Shutdown (which then does not wait for softbusd's
+// answer). Calls that need an answer (Listen, Bind, ...) fail with
+// EDEADLK from a callback: that thread is the one that reads answers.
+// A callback that blocks holds up all of this SoftBus's sessions.
+// Documentation/softbus.rst has the rest.
 #pragma once
 
 #include <cstddef>
@@ -62,9 +66,9 @@ struct DeviceInfo {
 
 // Why a session ended.
 enum class ShutdownReason {
-    LocalShutdown,  // this process called Shutdown
+    LocalShutdown,  // this process called Shutdown (never delivered to it)
     PeerClosed,     // the peer process shut it down or exited
-    DeviceOffline,  // the peer device said goodbye or left discovery
+    DeviceOffline,  // the peer device's softbusd said goodbye (it stopped)
     LinkDown,       // the connection to the peer device broke
     Timeout,        // the peer device stopped answering keepalives
     ServiceDied,    // softbusd here went away
