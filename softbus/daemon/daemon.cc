@@ -273,6 +273,11 @@ bool Daemon::Online(const Device& device) const
 void Daemon::ReportDevices()
 {
     for (auto& [id, device] : devices_) {
+        // Discovery's TTL runs out with no event of its own: look.
+        if (Online(device) != device.listedOnline) {
+            device.listedOnline = !device.listedOnline;
+            snapshotDirty_ = true;
+        }
         bool online = Online(device) && device.trusted;
         if (online == device.reportedOnline)
             continue;

@@ -89,7 +89,8 @@ struct Device {
     int64_t rttUs = -1;
     Clock::time_point nextDial;
     int backoffMs = 0;
-    bool reportedOnline = false;
+    bool reportedOnline = false;  // online and trusted, as last told to subscribers
+    bool listedOnline = false;    // online, as in the last snapshot
 };
 
 struct Link {

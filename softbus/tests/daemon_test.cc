@@ -478,6 +478,16 @@ TEST(SoftBusTrust, WrongSecretGetsNoSession)
     ASSERT_FALSE(sid.ok());
     EXPECT_EQ(sid.error().code, SOFTBUS_ERR_NOT_TRUSTED) << sid.error().message;
     EXPECT_TRUE(server->opened.empty());
+    // Without a link there is no goodbye: the stranger leaves A's list of
+    // online devices when discovery's TTL (2 s here) runs out.
+    c.Stop();
+    bool expired = false;
+    for (int i = 0; i < 200 && !expired; i++) {
+        auto devices = busA->GetDevices();
+        expired = devices.ok() && devices->size() == 1 && !devices->at(0).online;
+        std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_TRUE(expired) << "the silent device never went offline";
 }
 
 TEST_F(SoftBusPair, GarbageOnBothPortsLeavesTheDaemonWorking)
