@@ -177,12 +177,14 @@ void Daemon::ChannelFrame(Channel& channel, const Frame& frame)
         if (!on)
             return ChannelResult(channel, request, EINVAL, "SUBSCRIBE without 'on'");
         channel.subscribed = *on;
+        uint64_t cid = channel.id;
         ChannelResult(channel, request, 0, "");
-        // The devices online now, so the subscriber starts complete.
+        // The devices online now, so the subscriber starts complete. A
+        // send may close a channel that does not read: look it up again.
         if (*on)
             for (auto& [id, device] : devices_)
-                if (device.reportedOnline)
-                    ChannelSend(channel, FrameType::DEVICE_EVENT, 0,
+                if (Channel* c = FindChannel(cid); c && device.reportedOnline)
+                    ChannelSend(*c, FrameType::DEVICE_EVENT, 0,
                                 {{"online", true},
                                  {"device",
                                   {{"networkId", device.networkId},

@@ -140,9 +140,11 @@ void Daemon::Run()
         std::set<uint64_t> again;
         again.swap(readAgain_);
         for (uint64_t id : again)
-            if (Link* link = FindLink(id); link && link->established)
+            if (Link* link = FindLink(id); link && link->established && !link->doomed)
                 LinkRead(*link);
+        CloseDoomedLinks();
         Tick();
+        CloseDoomedLinks();
         if (snapshotDirty_ || publishedCounts_ != std::array<std::size_t, 3>{
                                   sessions_.size(), links_.size(), channels_.size()})
             PublishSnapshot();
@@ -245,13 +247,16 @@ void Daemon::Heard(const DiscoveryPayload& payload, const std::string& address)
         discovery_->PublishTo(self, address);
     }
     bool wasOnline = Online(*device);
-    // Prefer an IPv4 address once heard: no scope to carry around.
+    // Prefer an IPv4 address once heard: no scope to carry around. A
+    // linked device keeps the address and name its link proved.
     bool v6 = address.find(':') != std::string::npos;
     bool haveV4 = !device->address.empty() && device->address.find(':') == std::string::npos;
-    if (!v6 || !haveV4 || MsSince(device->lastHeard) > options_.ttlMs)
-        device->address = address;
-    device->name = payload.name;
-    device->port = payload.sessionPort;
+    if (!device->link) {
+        if (!v6 || !haveV4 || MsSince(device->lastHeard) > options_.ttlMs)
+            device->address = address;
+        device->name = payload.name;
+        device->port = payload.sessionPort;
+    }
     device->heard = true;
     device->lastHeard = Clock::now();
     if (!wasOnline)

@@ -19,7 +19,11 @@
 //   - a process's pending bytes (queued towards it) above
 //     --max-pending-bytes stop our credit grants: its peers wait;
 //   - a link's outgoing buffer above LINK_HIGH_WATER stops reading the
-//     session sockets that feed it: their processes' Send blocks;
+//     session sockets that feed it: their processes' Send blocks; above
+//     LINK_OUT_LIMIT (a peer that sends but does not read) it is closed;
+//   - a failed handshake or a discovery datagram cannot change a device
+//     whose link is up (its address, its trust): they are not
+//     authenticated, the link is;
 //   - --max-sessions, MAX_LISTENS and MAX_CHANNELS per process (over all
 //     of its channels),
 //     MAX_HANDSHAKES unauthenticated connections, MAX_DEVICES known.
@@ -69,6 +73,9 @@ struct DaemonOptions {
 
 inline constexpr uint32_t SESSION_WINDOW = 1u << 20;
 inline constexpr std::size_t LINK_HIGH_WATER = 1u << 20;
+// Control frames (PONG, CREDIT, OPEN_FAIL) are queued even above the high
+// water; a peer that makes us queue this much and does not read is cut.
+inline constexpr std::size_t LINK_OUT_LIMIT = 8u << 20;
 inline constexpr std::size_t CHANNEL_OUT_LIMIT = 1u << 20;
 inline constexpr std::size_t MAX_LISTENS = 16;
 inline constexpr std::size_t MAX_CHANNELS = 4;
@@ -113,6 +120,11 @@ struct Link {
     std::vector<uint8_t> out;
     std::size_t outOff = 0;
     bool high = false;  // out above LINK_HIGH_WATER
+    // Set when a send fails: closed by the loop after this pass, so no
+    // caller of SendLink finds its link (or session) freed under it.
+    bool doomed = false;
+    ShutdownReason doomReason = ShutdownReason::LinkDown;
+    std::string doomWhy;
     std::map<uint32_t, uint64_t> sessions;  // wire id -> session id
     uint32_t nextWireId = 0;
     std::size_t OutSize() const { return out.size() - outOff; }
@@ -238,6 +250,8 @@ private:
     void LinkEstablished(Link& link, const nlohmann::json& hello);
     void LinkFrame(Link& link, Frame& frame);
     void CloseLink(uint64_t id, ShutdownReason reason, const std::string& why);
+    void DoomLink(Link& link, ShutdownReason reason, const std::string& why);
+    void CloseDoomedLinks();
     void SendLink(Link& link, FrameType type, uint32_t wire, std::span<const uint8_t> body,
                   uint8_t flags = 0);
     void SendLinkJson(Link& link, FrameType type, uint32_t wire, const nlohmann::json& body);
@@ -305,6 +319,7 @@ private:
     std::multimap<pid_t, uint64_t> channelsByPid_;
     std::size_t handshakes_ = 0;
     std::set<uint64_t> readAgain_;  // links with decrypted bytes left
+    std::set<uint64_t> doomed_;     // links to close after this pass
     bool snapshotDirty_ = true;
     std::array<std::size_t, 3> publishedCounts_{};
 

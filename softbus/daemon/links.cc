@@ -224,6 +224,8 @@ void Daemon::OnLinkEvent(uint64_t id, uint32_t events)
         LinkHandshake(*link);
         return;
     }
+    if (link->doomed)
+        return;
     if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
         LinkRead(*link);
     if ((link = FindLink(id)) && (events & EPOLLOUT))
@@ -242,7 +244,10 @@ void Daemon::LinkHandshake(Link& link)
         std::string why = link.tls->error().empty() ? "the peer closed the connection"
                                                     : link.tls->error();
         std::string peer = link.tls->peerNetworkId();
-        if (Device* device = IsNetworkId(peer) ? FindDevice(peer) : nullptr) {
+        Device* device = IsNetworkId(peer) ? FindDevice(peer) : nullptr;
+        // The identity of a failed handshake is unproven: it may not
+        // spoil a device that has a working link.
+        if (device && !device->link) {
             device->trusted = false;
             device->state = "untrusted: " + why;
             // Retry now and then: the secret may have been fixed (`ipckit bind`).
@@ -306,7 +311,7 @@ void Daemon::LinkRead(Link& link)
             off += used;
             while (auto frame = link.decoder.Next()) {
                 LinkFrame(link, *frame);
-                if (!FindLink(id))
+                if (!FindLink(id) || link.doomed)
                     return;
             }
         }
@@ -315,15 +320,36 @@ void Daemon::LinkRead(Link& link)
         readAgain_.insert(id);
 }
 
+void Daemon::DoomLink(Link& link, ShutdownReason reason, const std::string& why)
+{
+    if (link.doomed)
+        return;
+    link.doomed = true;
+    link.doomReason = reason;
+    link.doomWhy = why;
+    doomed_.insert(link.id);
+}
+
+void Daemon::CloseDoomedLinks()
+{
+    std::set<uint64_t> doomed;
+    doomed.swap(doomed_);
+    for (uint64_t id : doomed)
+        if (Link* link = FindLink(id))
+            CloseLink(id, link->doomReason, link->doomWhy);
+}
+
 void Daemon::LinkFlush(Link& link)
 {
+    if (link.doomed)
+        return;
     while (link.OutSize()) {
         std::size_t put = 0;
         TlsIo io = link.tls->Write(link.out.data() + link.outOff, link.OutSize(), &put);
         if (io == TlsIo::WantWrite || io == TlsIo::WantRead)
             break;
         if (io != TlsIo::Done) {
-            CloseLink(link.id, ShutdownReason::LinkDown, link.tls->error());
+            DoomLink(link, ShutdownReason::LinkDown, link.tls->error());
             return;
         }
         link.outOff += put;
@@ -347,6 +373,14 @@ void Daemon::LinkFlush(Link& link)
 void Daemon::SendLink(Link& link, FrameType type, uint32_t wire, std::span<const uint8_t> body,
                       uint8_t flags)
 {
+    if (link.doomed)
+        return;
+    if (link.OutSize() + FRAME_HEADER + body.size() > LINK_OUT_LIMIT) {
+        DoomLink(link, ShutdownReason::LinkDown,
+                 "the peer does not read (" + std::to_string(link.OutSize()) +
+                     " bytes queued for it)");
+        return;
+    }
     bool idle = link.OutSize() == 0;
     AppendFrame(link.out, type, wire, body, flags);
     if (idle && link.handshaken)
@@ -514,7 +548,8 @@ void Daemon::Goodbye()
         SendLinkJson(*link, FrameType::GOODBYE, 0, {{"reason", "softbusd stopping"}});
         // Best effort, bounded: the peer learns we left without waiting
         // for its keepalive timeout.
-        for (int i = 0; i < 50 && (link = FindLink(id)) && link->OutSize(); i++) {
+        for (int i = 0; i < 50 && (link = FindLink(id)) && link->OutSize() && !link->doomed;
+             i++) {
             LinkFlush(*link);
             if ((link = FindLink(id)) && link->OutSize())
                 ::usleep(10000);

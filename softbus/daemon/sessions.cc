@@ -412,7 +412,7 @@ void Daemon::SessionReadProcess(Session& session)
             session.inMessage = false;
         }
         SendLink(*link, FrameType::DATA, session.wireId, {body, bodyLen}, flags);
-        if (!(link = FindLink(session.link)) || !FindSession(id))
+        if (link->doomed)
             return;
     }
     SessionUpdateInterest(session);

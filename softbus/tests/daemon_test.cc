@@ -6,7 +6,9 @@
 // discover each other by unicast CoAP, link over TLS and carry sessions.
 // Loopback only.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -29,6 +31,7 @@
 #include "daemon/daemon.h"
 #include "daemon/service.h"
 #include "link/group_secret.h"
+#include "link/tls_link.h"
 #include "softbus_client.h"
 #include "wire/service.h"
 
@@ -571,6 +574,167 @@ TEST_F(SoftBusPair, DeviceSubscribersHearOfflineAndOnline)
     std::this_thread::sleep_for(1s);
     std::lock_guard<std::mutex> g(heard->lock);
     EXPECT_EQ(heard->events.size(), 3u) << "an unsubscribed listener still hears events";
+}
+
+// A device of the group that misbehaves on its link: speaks TLS with
+// the right secret, then sends what the test wants and reads nothing
+// unless asked.
+class RawPeer {
+public:
+    RawPeer(Node& target, const char* secret)
+    {
+        id_ = std::string(64, '0');
+        std::mt19937 rng(77);
+        for (auto& c : id_)
+            c = "0123456789abcdef"[rng() % 16];
+        int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        sockaddr_in to{};
+        to.sin_family = AF_INET;
+        to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        to.sin_port = htons(target.daemon->port());
+        ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof(to));
+        pollfd p{fd, POLLOUT, 0};
+        ::poll(&p, 1, 5000);
+        std::string hex = secret;
+        auto tls = TlsLink::Create(
+            UniqueFd(fd), TlsLink::Role::Client, id_, target.id(),
+            [hex]() -> Result<GroupSecret> {
+                GroupSecret g;
+                for (std::size_t i = 0; i < 32; i++)
+                    g.bytes[i] = static_cast<uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+                return g;
+            },
+            "127.0.0.1");
+        EXPECT_TRUE(tls.ok());
+        tls_ = std::move(tls.value());
+        for (int i = 0; i < 500; i++) {
+            TlsIo io = tls_->Handshake();
+            if (io == TlsIo::Done)
+                break;
+            if (io != TlsIo::WantRead && io != TlsIo::WantWrite) {
+                ADD_FAILURE() << "raw peer's handshake: " << tls_->error();
+                return;
+            }
+            pollfd q{tls_->fd(), static_cast<short>(io == TlsIo::WantRead ? POLLIN : POLLOUT), 0};
+            ::poll(&q, 1, 100);
+        }
+        std::vector<uint8_t> hello;
+        AppendJsonFrame(hello, FrameType::HELLO, 0,
+                        {{"version", PROTOCOL_VERSION}, {"networkId", id_}, {"name", "raw"}});
+        Write(hello);
+    }
+
+    // Writes all it can within 5 s; returns false once the link is gone.
+    bool Write(const std::vector<uint8_t>& bytes)
+    {
+        std::size_t off = 0;
+        auto deadline = std::chrono::steady_clock::now() + 5s;
+        while (off < bytes.size() && std::chrono::steady_clock::now() < deadline) {
+            std::size_t put = 0;
+            TlsIo io = tls_->Write(bytes.data() + off, bytes.size() - off, &put);
+            if (io == TlsIo::Done) {
+                off += put;
+                continue;
+            }
+            if (io != TlsIo::WantWrite && io != TlsIo::WantRead)
+                return false;
+            pollfd q{tls_->fd(), POLLOUT, 0};
+            ::poll(&q, 1, 50);
+        }
+        return off == bytes.size();
+    }
+
+    // Reads (and drops) until the daemon closes the link; false if it
+    // is still open after the timeout.
+    bool ClosedWithin(std::chrono::milliseconds timeout)
+    {
+        auto deadline = std::chrono::steady_clock::now() + timeout;
+        uint8_t buf[65536];
+        while (std::chrono::steady_clock::now() < deadline) {
+            std::size_t got = 0;
+            TlsIo io = tls_->Read(buf, sizeof(buf), &got);
+            if (io == TlsIo::Closed || io == TlsIo::Error)
+                return true;
+            if (io != TlsIo::Done) {
+                pollfd q{tls_->fd(), POLLIN, 0};
+                ::poll(&q, 1, 50);
+            }
+        }
+        return false;
+    }
+
+    const std::string& id() const { return id_; }
+
+private:
+    std::string id_;
+    std::unique_ptr<TlsLink> tls_;
+};
+
+bool LinkedTo(Node& node, const std::string& id)
+{
+    for (int i = 0; i < 100; i++) {
+        for (auto& d : node.daemon->Snapshot().devices)
+            if (d.networkId == id && d.state == "connected")
+                return true;
+        std::this_thread::sleep_for(50ms);
+    }
+    return false;
+}
+
+TEST(SoftBusHostilePeer, BadFrameCostsOnlyItsOwnLink)
+{
+    Node b("device-b", SECRET);
+    b.Start({});
+    RawPeer peer(b, SECRET);
+    ASSERT_TRUE(LinkedTo(b, peer.id())) << "the raw peer's link never came up";
+    std::vector<uint8_t> junk(FRAME_HEADER, 0xff);  // an unknown frame type
+    peer.Write(junk);
+    EXPECT_TRUE(peer.ClosedWithin(5s));
+    // softbusd goes on: another peer links.
+    RawPeer again(b, SECRET);
+    EXPECT_TRUE(LinkedTo(b, again.id()));
+}
+
+TEST(SoftBusHostilePeer, DataBeyondTheWindowCostsTheLink)
+{
+    Node b("device-b", SECRET);
+    b.Start({});
+    auto busB = b.Client();
+    auto server = std::make_shared<Recorder>();
+    server->block = true;  // nothing is taken: the window is all there is
+    ASSERT_TRUE(busB->Listen("sink", server).ok());
+    RawPeer peer(b, SECRET);
+    ASSERT_TRUE(LinkedTo(b, peer.id()));
+    std::vector<uint8_t> out;
+    AppendJsonFrame(out, FrameType::OPEN, 1, {{"name", "sink"}, {"window", SESSION_WINDOW}});
+    // One 4 MiB message in 64 KiB chunks: past the 1 MiB window.
+    uint32_t total = 4u << 20;
+    std::vector<uint8_t> chunk(4 + MAX_CHUNK, 0x5a);
+    PutU32(chunk.data(), total);
+    AppendFrame(out, FrameType::DATA, 1, chunk, FLAG_FIRST);
+    for (uint32_t sent = MAX_CHUNK; sent + MAX_CHUNK < total; sent += MAX_CHUNK)
+        AppendFrame(out, FrameType::DATA, 1, {chunk.data() + 4, MAX_CHUNK});
+    peer.Write(out);
+    EXPECT_TRUE(peer.ClosedWithin(10s)) << "a peer that ignored the window kept its link";
+    server->block = false;
+}
+
+TEST(SoftBusHostilePeer, PeerThatDoesNotReadIsCut)
+{
+    Node b("device-b", SECRET);
+    b.Start({});
+    RawPeer peer(b, SECRET);
+    ASSERT_TRUE(LinkedTo(b, peer.id()));
+    // PINGs make b queue PONGs; we never read them.
+    std::vector<uint8_t> pings;
+    uint8_t token[8] = {};
+    for (int i = 0; i < 20000; i++)
+        AppendFrame(pings, FrameType::PING, 0, token);
+    bool open = true;
+    for (int round = 0; round < 200 && open; round++)
+        open = peer.Write(pings);
+    // Either the writes failed (b closed on us) or b closes now.
+    EXPECT_TRUE(!open || peer.ClosedWithin(10s)) << "b queued PONGs without bound";
 }
 
 // Not a timing assertion: prints the median 64-byte round trip so a
