@@ -94,43 +94,12 @@ set -e
 elapsed=$(($(date +%s) - start))
 
 # --- judge -------------------------------------------------------------
-res="$out/results.clean"
-tr -d '\r' < "$out/results.txt" 2>/dev/null > "$res" || : > "$res"
-section() { awk -v s="=== $1" '/^=== / { on = ($0 == s) ; next } on' "$res"; }
-
-passed=$(section results | grep -E '^ok ' | grep -vc '# SKIP' || true)
-skipped=$(section results | grep -E '^ok ' | grep -c '# SKIP' || true)
-failed=$(section results | grep -cE '^not ok ' || true)
-
-problem() { failed=$((failed + 1)); echo "not ok - $*"; }
-
-if ! grep -q '^=== end' "$res"; then
-	problem "VM did not finish job '$job' within ${timeout_s}s (see $out/console.log)"
-else
-	taint=$(sed -n 's/^=== taint //p' "$res")
-	# 4096 = O (out-of-tree module), 8192 = E (unsigned module); on the
-	# debug lane also 262144 = N, which running KUnit suites sets.
-	allowed=$((4096 | 8192))
-	[ "$lane" = debug ] && allowed=$((allowed | 262144))
-	if [ $((taint & ~allowed)) -ne 0 ]; then
-		problem "kernel tainted: $taint"
-	fi
-	section dmesg > "$out/dmesg.txt"
-	# The scan below is only as good as the log it reads: all of it.
-	if ! grep -q 'Linux version' "$out/dmesg.txt"; then
-		problem "kernel log from the guest is incomplete (no boot banner)"
-	fi
-	# Every kernel bug report has a header of its own; a bare call trace
-	# does not count (allocation-failure reports under failslab print one).
-	bad='Oops|BUG:|WARNING:|Kernel panic|kernel BUG at|general protection fault|KASAN:|UBSAN:|INFO: |possible circular locking|possible recursive locking|kmemleak:.*suspected|unreferenced object|list_add corruption|list_del corruption'
-	if grep -Eq "$bad" "$out/dmesg.txt"; then
-		problem "kernel log shows trouble:"
-		grep -E "$bad" "$out/dmesg.txt" | head -n 20 | sed 's/^/#   /'
-	fi
-fi
-
-kunit=$(section results | grep -cE '^(not )?ok [0-9]+ - kunit ' || true)
-echo "$passed $failed $skipped $kunit" > "$out/counts"
+# TAP, taint and the kernel log: scripts/vm-judge.sh, shared with
+# scripts/vm-pair.sh. On the debug lane KUnit also sets taint N.
+extra=0
+[ "$lane" = debug ] && extra=262144
+scripts/vm-judge.sh "$out" "" "$timeout_s" "$extra" || :
+read -r passed failed skipped kunit < "$out/counts"
 echo "vm-run: $lane $job: $passed passed, $failed failed, $skipped skipped" \
 	"(of them $kunit KUnit cases) in ${elapsed}s"
 [ "$failed" -eq 0 ]

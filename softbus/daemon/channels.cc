@@ -62,34 +62,29 @@ Channel* Daemon::FindChannel(uint64_t id)
 }
 
 // At most MAX_CHANNELS channels per process: these walks are short.
-std::size_t Daemon::ProcessSessions(pid_t pid)
+std::size_t Daemon::ProcessSum(pid_t pid, std::size_t (*of)(const Channel&))
 {
     std::size_t n = 0;
     auto [first, last] = channelsByPid_.equal_range(pid);
     for (auto it = first; it != last; ++it)
         if (Channel* channel = FindChannel(it->second))
-            n += channel->sessions.size();
+            n += of(*channel);
     return n;
+}
+
+std::size_t Daemon::ProcessSessions(pid_t pid)
+{
+    return ProcessSum(pid, [](const Channel& c) { return c.sessions.size(); });
 }
 
 std::size_t Daemon::ProcessListens(pid_t pid)
 {
-    std::size_t n = 0;
-    auto [first, last] = channelsByPid_.equal_range(pid);
-    for (auto it = first; it != last; ++it)
-        if (Channel* channel = FindChannel(it->second))
-            n += channel->listens.size();
-    return n;
+    return ProcessSum(pid, [](const Channel& c) { return c.listens.size(); });
 }
 
 std::size_t Daemon::ProcessPending(pid_t pid)
 {
-    std::size_t n = 0;
-    auto [first, last] = channelsByPid_.equal_range(pid);
-    for (auto it = first; it != last; ++it)
-        if (Channel* channel = FindChannel(it->second))
-            n += channel->pendingBytes;
-    return n;
+    return ProcessSum(pid, [](const Channel& c) { return c.pendingBytes; });
 }
 
 void Daemon::OnChannelEvent(uint64_t id, uint32_t events)

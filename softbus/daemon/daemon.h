@@ -269,6 +269,7 @@ private:
     void ChannelFlush(Channel& channel);
     void CloseChannel(uint64_t id, const std::string& why);
     Channel* FindChannel(uint64_t id);
+    std::size_t ProcessSum(pid_t pid, std::size_t (*of)(const Channel&));
     std::size_t ProcessSessions(pid_t pid);
     std::size_t ProcessListens(pid_t pid);
     std::size_t ProcessPending(pid_t pid);
