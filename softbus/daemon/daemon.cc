@@ -144,6 +144,7 @@ void Daemon::Run()
                 LinkRead(*link);
         CloseDoomedLinks();
         Tick();
+        FlushLinks();
         CloseDoomedLinks();
         if (snapshotDirty_ || publishedCounts_ != std::array<std::size_t, 3>{
                                   sessions_.size(), links_.size(), channels_.size()})

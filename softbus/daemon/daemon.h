@@ -252,6 +252,7 @@ private:
     void CloseLink(uint64_t id, ShutdownReason reason, const std::string& why);
     void DoomLink(Link& link, ShutdownReason reason, const std::string& why);
     void CloseDoomedLinks();
+    void FlushLinks();
     void SendLink(Link& link, FrameType type, uint32_t wire, std::span<const uint8_t> body,
                   uint8_t flags = 0);
     void SendLinkJson(Link& link, FrameType type, uint32_t wire, const nlohmann::json& body);
@@ -321,6 +322,7 @@ private:
     std::size_t handshakes_ = 0;
     std::set<uint64_t> readAgain_;  // links with decrypted bytes left
     std::set<uint64_t> doomed_;     // links to close after this pass
+    std::set<uint64_t> unflushed_;  // links with frames queued this pass
     bool snapshotDirty_ = true;
     std::array<std::size_t, 3> publishedCounts_{};
 

@@ -330,6 +330,15 @@ void Daemon::DoomLink(Link& link, ShutdownReason reason, const std::string& why)
     doomed_.insert(link.id);
 }
 
+void Daemon::FlushLinks()
+{
+    std::set<uint64_t> ids;
+    ids.swap(unflushed_);
+    for (uint64_t id : ids)
+        if (Link* link = FindLink(id))
+            LinkFlush(*link);
+}
+
 void Daemon::CloseDoomedLinks()
 {
     std::set<uint64_t> doomed;
@@ -381,11 +390,12 @@ void Daemon::SendLink(Link& link, FrameType type, uint32_t wire, std::span<const
                      " bytes queued for it)");
         return;
     }
-    bool idle = link.OutSize() == 0;
     AppendFrame(link.out, type, wire, body, flags);
-    if (idle && link.handshaken)
-        LinkFlush(link);
-    else if (link.OutSize() > LINK_HIGH_WATER && !link.high) {
+    // Written once per pass of the loop (FlushLinks): the frames of one
+    // pass leave in one TLS record, not one small segment each.
+    if (link.handshaken)
+        unflushed_.insert(link.id);
+    if (link.OutSize() > LINK_HIGH_WATER && !link.high) {
         link.high = true;
         LinkSessionsInterest(link);
     }

@@ -481,9 +481,11 @@ void Daemon::MaybeGrantCredit(Session& session)
     Link* link = session.link ? FindLink(session.link) : nullptr;
     if (!link || !channel || session.closing)
         return;
-    // Batch the grants (a quarter window), and hold them while the
-    // process is over its pending-bytes quota: its peers then wait.
-    if (session.consumed < SESSION_WINDOW / 4 && !session.toProcess.empty())
+    // Grant in quarter windows: the sender still holds three quarters,
+    // so it never waits for a grant of less, and small messages cost no
+    // extra frame. Grants wait while the process is over its
+    // pending-bytes quota: its peers then wait.
+    if (session.consumed < SESSION_WINDOW / 4)
         return;
     if (session.consumed == 0)
         return;

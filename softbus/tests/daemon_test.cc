@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -735,6 +736,31 @@ TEST(SoftBusHostilePeer, PeerThatDoesNotReadIsCut)
         open = peer.Write(pings);
     // Either the writes failed (b closed on us) or b closes now.
     EXPECT_TRUE(!open || peer.ClosedWithin(10s)) << "b queued PONGs without bound";
+}
+
+double CpuSeconds()
+{
+    rusage u{};
+    ::getrusage(RUSAGE_SELF, &u);
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// Two linked daemons and an open session with nothing to do must sleep:
+// a loop that spins starves every other process on a one-CPU device.
+TEST_F(SoftBusPair, IdleDaemonsSleep)
+{
+    auto mine = std::make_shared<Recorder>();
+    auto sid = busA->Bind(b->id(), "echo", mine);
+    ASSERT_TRUE(sid.ok());
+    uint8_t x = 1;
+    ASSERT_TRUE(busA->Send(*sid, {&x, 1}).ok());
+    ASSERT_TRUE(mine->WaitFor([&] { return mine->messages.size() == 1; }));
+    double before = CpuSeconds();
+    std::this_thread::sleep_for(2s);
+    double used = CpuSeconds() - before;
+    std::printf("CPU used by two idle daemons and clients in 2 s: %.3f s\n", used);
+    EXPECT_LT(used, 0.5) << "something spins";
 }
 
 // Not a timing assertion: prints the median 64-byte round trip so a
