@@ -8,6 +8,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -85,6 +86,22 @@ std::size_t Daemon::ProcessListens(pid_t pid)
 std::size_t Daemon::ProcessPending(pid_t pid)
 {
     return ProcessSum(pid, [](const Channel& c) { return c.pendingBytes; });
+}
+
+// What is queued towards the process plus what its peers may still send
+// it must stay within the quota; each session gets at least the minimum.
+uint32_t Daemon::WindowFor(pid_t pid)
+{
+    std::size_t promised = ProcessPending(pid);
+    auto [first, last] = channelsByPid_.equal_range(pid);
+    for (auto it = first; it != last; ++it)
+        if (Channel* channel = FindChannel(it->second))
+            for (uint64_t id : channel->sessions)
+                if (Session* session = FindSession(id))
+                    promised += session->allowance;
+    std::size_t left = promised < options_.maxPendingBytes ? options_.maxPendingBytes - promised : 0;
+    return static_cast<uint32_t>(
+        std::clamp<std::size_t>(left, MIN_SESSION_WINDOW, SESSION_WINDOW));
 }
 
 void Daemon::OnChannelEvent(uint64_t id, uint32_t events)

@@ -146,6 +146,10 @@ void Daemon::Run()
         Tick();
         FlushLinks();
         CloseDoomedLinks();
+        std::size_t pending = 0;
+        for (auto& [id, channel] : channels_)
+            pending += channel->pendingBytes;
+        pendingBytes_.store(pending, std::memory_order_relaxed);
         if (snapshotDirty_ || publishedCounts_ != std::array<std::size_t, 3>{
                                   sessions_.size(), links_.size(), channels_.size()})
             PublishSnapshot();
@@ -330,7 +334,9 @@ void Daemon::PublishSnapshot()
 DeviceSnapshot Daemon::Snapshot()
 {
     std::lock_guard<std::mutex> guard(sharedLock_);
-    return snapshot_;
+    DeviceSnapshot snapshot = snapshot_;
+    snapshot.pendingBytes = pendingBytes_.load(std::memory_order_relaxed);
+    return snapshot;
 }
 
 }  // namespace ipckit::softbus

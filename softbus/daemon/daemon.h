@@ -14,8 +14,10 @@
 //
 // Limits (nothing grows with what a peer or a process sends):
 //   - a frame is checked by its header before its body is read;
-//   - a session's receive window (SESSION_WINDOW) bounds what a peer may
-//     send before we took it; a peer that sends more loses its link;
+//   - a session's receive window (SESSION_WINDOW, less when its process
+//     is near its pending quota, never below MIN_SESSION_WINDOW) bounds
+//     what a peer may send before we took it; a peer that sends more
+//     loses its link;
 //   - a process's pending bytes (queued towards it) above
 //     --max-pending-bytes stop our credit grants: its peers wait;
 //   - a link's outgoing buffer above LINK_HIGH_WATER stops reading the
@@ -32,6 +34,7 @@
 #include <sys/types.h>
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -72,6 +75,9 @@ struct DaemonOptions {
 };
 
 inline constexpr uint32_t SESSION_WINDOW = 1u << 20;
+// The window a session gets when its process is at its pending quota:
+// enough to make progress, small enough that many sessions stay bounded.
+inline constexpr uint32_t MIN_SESSION_WINDOW = 64u << 10;
 inline constexpr std::size_t LINK_HIGH_WATER = 1u << 20;
 // Control frames (PONG, CREDIT, OPEN_FAIL) are queued even above the high
 // water; a peer that makes us queue this much and does not read is cut.
@@ -184,6 +190,7 @@ struct Session {
     // peer -> process
     std::deque<PendingChunk> toProcess;
     std::size_t toProcessBytes = 0;
+    uint32_t window = 0;     // our receive window, announced at OPEN(_OK)
     uint32_t allowance = 0;  // bytes the peer may still send
     uint32_t consumed = 0;   // written to the process, not yet credited
     bool rxInMessage = false;
@@ -198,6 +205,7 @@ struct DeviceSnapshot {
     std::size_t sessions = 0;
     std::size_t links = 0;
     std::size_t channels = 0;
+    std::size_t pendingBytes = 0;  // queued towards processes, all of them
 };
 
 class Daemon {
@@ -274,6 +282,8 @@ private:
     std::size_t ProcessSessions(pid_t pid);
     std::size_t ProcessListens(pid_t pid);
     std::size_t ProcessPending(pid_t pid);
+    // The receive window a new session of this process gets.
+    uint32_t WindowFor(pid_t pid);
     void DoBind(Channel& channel, uint32_t request, const nlohmann::json& body);
     void DeviceEvent(const Device& device, bool online);
 
@@ -333,6 +343,7 @@ private:
         uid_t uid;
     };
     std::mutex sharedLock_;
+    std::atomic<std::size_t> pendingBytes_{0};  // as of the last pass
     DeviceSnapshot snapshot_;
     std::deque<NewChannel> newChannels_;
     std::map<pid_t, std::size_t> channelsPerPid_;

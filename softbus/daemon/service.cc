@@ -75,7 +75,8 @@ int SoftBusService::Dump(int fd, const std::vector<std::u16string>&)
                        snapshot.local.name + "\", " + std::to_string(snapshot.devices.size()) +
                        " devices known\n" + "  sessions: " + std::to_string(snapshot.sessions) +
                        "\n  links: " + std::to_string(snapshot.links) +
-                       "\n  channels: " + std::to_string(snapshot.channels) + "\n";
+                       "\n  channels: " + std::to_string(snapshot.channels) +
+                       "\n  pending bytes: " + std::to_string(snapshot.pendingBytes) + "\n";
     for (const auto& d : snapshot.devices)
         text += "  " + d.networkId.substr(0, 16) + " \"" + d.name + "\" " + d.address +
                 (d.online ? " online" : " offline") + (d.trusted ? " trusted " : " untrusted ") +

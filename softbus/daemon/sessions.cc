@@ -51,7 +51,9 @@ Result<uint64_t> Daemon::NewSession(Channel& channel, const std::string& name,
     session->peerId = peer;
     session->channel = channel.id;
     session->server = server;
-    session->allowance = SESSION_WINDOW;
+    // Before the session counts: its own window is not promised yet.
+    session->window = WindowFor(channel.pid);
+    session->allowance = session->window;
     uint64_t id = session->id;
     channel.sessions.insert(id);
     sessions_[id] = std::move(session);
@@ -93,7 +95,7 @@ void Daemon::StartOpen(Session& session, Link& link)
     link.nextWireId += 2;
     link.sessions[session.wireId] = session.id;
     SendLinkJson(link, FrameType::OPEN, session.wireId,
-                 {{"name", session.name}, {"window", SESSION_WINDOW}});
+                 {{"name", session.name}, {"window", session.window}});
 }
 
 void Daemon::LinkUp(Device& device, Link& link)
@@ -182,7 +184,7 @@ void Daemon::PeerOpen(Link& link, uint32_t wire, const nlohmann::json& body)
     session.credit = static_cast<uint32_t>(*window);
     link.sessions[wire] = session.id;
     uint64_t id = session.id;
-    SendLinkJson(link, FrameType::OPEN_OK, wire, {{"window", SESSION_WINDOW}});
+    SendLinkJson(link, FrameType::OPEN_OK, wire, {{"window", session.window}});
     ChannelSend(*channel, FrameType::SESSION_OPENED, 0,
                 {{"session", id}, {"name", *name}, {"peer", link.peerId}},
                 std::move(session.theirs));
@@ -485,7 +487,7 @@ void Daemon::MaybeGrantCredit(Session& session)
     // so it never waits for a grant of less, and small messages cost no
     // extra frame. Grants wait while the process is over its
     // pending-bytes quota: its peers then wait.
-    if (session.consumed < SESSION_WINDOW / 4)
+    if (session.consumed < session.window / 4)
         return;
     if (session.consumed == 0)
         return;

@@ -413,6 +413,47 @@ TEST(SoftBusQuota, PendingBytesQuotaHoldsSendersAndReleasesThem)
     slow->echoOn.reset();
 }
 
+// Eight sessions into one process that reads nothing: softbusd holds
+// what their windows allowed, and the windows shrink with the quota, so
+// the total stays near --max-pending-bytes (64 KiB here) instead of
+// eight full windows.
+TEST(SoftBusQuota, WindowsShrinkWithThePendingQuota)
+{
+    Node a("device-a", SECRET), b("device-b", SECRET);
+    b.options.maxPendingBytes = 65536;
+    a.Start({b.discoveryPort});
+    b.Start({a.discoveryPort});
+    auto busA = a.Client();
+    auto busB = b.Client();
+    ASSERT_TRUE(WaitTrusted(*busA, b.id()));
+    auto slow = std::make_shared<Recorder>();
+    slow->block = true;
+    ASSERT_TRUE(busB->Listen("slow", slow).ok());
+    auto mine = std::make_shared<Recorder>();
+    std::vector<std::thread> senders;
+    std::vector<SessionId> ids;
+    for (int i = 0; i < 8; i++) {
+        auto sid = busA->Bind(b.id(), "slow", mine);
+        ASSERT_TRUE(sid.ok()) << sid.error().message;
+        ids.push_back(*sid);
+    }
+    for (SessionId sid : ids)
+        senders.emplace_back([&, sid] { (void)busA->Send(sid, Pattern(2 << 20, 4)); });
+    std::size_t most = 0;
+    for (int i = 0; i < 60; i++) {
+        most = std::max(most, b.daemon->Snapshot().pendingBytes);
+        std::this_thread::sleep_for(50ms);
+    }
+    std::printf("most bytes softbusd queued towards the slow process: %zu\n", most);
+    // Quota + one minimum window per session (and one chunk of slack).
+    EXPECT_LE(most, 65536u + 8 * MIN_SESSION_WINDOW + MAX_CHUNK);
+    EXPECT_GT(most, 0u);
+    slow->block = false;
+    for (auto& t : senders)
+        t.join();
+    EXPECT_TRUE(slow->WaitFor([&] { return slow->messages.size() == 8; }, 120s));
+}
+
 TEST_F(SoftBusPair, PeerProcessExitClosesTheSession)
 {
     auto mine = std::make_shared<Recorder>();
