@@ -229,6 +229,24 @@ std::optional<std::string> EchoOnce(SoftBus& bus, const Bound& b,
     return std::nullopt;
 }
 
+// A session to (id, name): connected and bound with the retries above;
+// the subcommands that talk to B's echo server start here.
+struct Opened {
+    std::shared_ptr<SoftBus> bus;
+    Bound bound;
+};
+
+Result<Opened> Open(const std::string& id, const std::string& name)
+{
+    auto bus = ConnectRetry();
+    if (!bus)
+        return Error{bus.error().code, "connect: " + Describe(bus.error())};
+    auto b = BindRetry(**bus, id, name);
+    if (!b)
+        return Error{b.error().code, "bind " + name + ": " + Describe(b.error())};
+    return Opened{bus.value(), b.value()};
+}
+
 // --- soft bus subcommands ---------------------------------------------------
 
 class EchoServer : public SessionListener {
@@ -272,12 +290,11 @@ int CmdEchoServer(const std::string& name)
 
 int CmdEcho(const std::string& id, const std::string& name, std::size_t size, int count)
 {
-    auto bus = ConnectRetry();
-    if (!bus)
-        return Fail("connect: " + Describe(bus.error()));
-    auto b = BindRetry(**bus, id, name);
-    if (!b)
-        return Fail("bind " + name + ": " + Describe(b.error()));
+    auto opened = Open(id, name);
+    if (!opened)
+        return Fail(opened.error().message);
+    auto* bus = &opened->bus;
+    auto* b = &opened->bound;
     std::vector<int64_t> rtts;
     for (int i = 0; i < count; i++) {
         int64_t rtt = 0;
@@ -293,12 +310,11 @@ int CmdEcho(const std::string& id, const std::string& name, std::size_t size, in
 
 int CmdTooBig(const std::string& id, const std::string& name)
 {
-    auto bus = ConnectRetry();
-    if (!bus)
-        return Fail("connect: " + Describe(bus.error()));
-    auto b = BindRetry(**bus, id, name);
-    if (!b)
-        return Fail("bind " + name + ": " + Describe(b.error()));
+    auto opened = Open(id, name);
+    if (!opened)
+        return Fail(opened.error().message);
+    auto* bus = &opened->bus;
+    auto* b = &opened->bound;
     std::vector<uint8_t> big(MAX_MESSAGE_BYTES + 1, 0x5a);
     auto sent = (*bus)->Send(b->sid, big);
     if (sent)
@@ -316,12 +332,11 @@ int CmdTooBig(const std::string& id, const std::string& name)
 
 int CmdOrder(const std::string& id, const std::string& name, int n)
 {
-    auto bus = ConnectRetry();
-    if (!bus)
-        return Fail("connect: " + Describe(bus.error()));
-    auto b = BindRetry(**bus, id, name);
-    if (!b)
-        return Fail("bind " + name + ": " + Describe(b.error()));
+    auto opened = Open(id, name);
+    if (!opened)
+        return Fail(opened.error().message);
+    auto* bus = &opened->bus;
+    auto* b = &opened->bound;
     auto msg = [](int i) {
         // Sizes vary from 4 bytes to 16 KiB; the first four bytes number it.
         std::size_t size = 4 + (std::size_t(i) * 7919) % 16384;
@@ -384,12 +399,10 @@ int CmdExpectBindFail(const std::string& id, const std::string& name, int code)
 
 int CmdHold(const std::string& id, const std::string& name, int seconds)
 {
-    auto bus = ConnectRetry();
-    if (!bus)
-        return Fail("connect: " + Describe(bus.error()));
-    auto b = BindRetry(**bus, id, name);
-    if (!b)
-        return Fail("bind " + name + ": " + Describe(b.error()));
+    auto opened = Open(id, name);
+    if (!opened)
+        return Fail(opened.error().message);
+    auto* b = &opened->bound;  // `opened` keeps the connection while we wait
     auto t0 = BootMs();
     std::printf("sbtest: session open at %lld ms\n", (long long)t0);
     std::fflush(stdout);
@@ -491,12 +504,11 @@ void PrintBench(const char* kind, int64_t rttUs, int64_t bulkUs)
 
 int CmdBench(const std::string& id, const std::string& name)
 {
-    auto bus = ConnectRetry();
-    if (!bus)
-        return Fail("connect: " + Describe(bus.error()));
-    auto b = BindRetry(**bus, id, name);
-    if (!b)
-        return Fail("bind " + name + ": " + Describe(b.error()));
+    auto opened = Open(id, name);
+    if (!opened)
+        return Fail(opened.error().message);
+    auto* bus = &opened->bus;
+    auto* b = &opened->bound;
     std::vector<int64_t> rtts;
     auto ping = Payload(64, 1);
     for (int i = 0; i < kPings; i++) {
