@@ -98,7 +98,6 @@ void Daemon::Stop()
 
 void Daemon::Run()
 {
-    running_ = true;
     epoll_event events[64];
     while (!stopRequested_) {
         int n = ::epoll_wait(epoll_.get(), events, 64, readAgain_.empty() ? 100 : 0);
@@ -155,7 +154,6 @@ void Daemon::Run()
             PublishSnapshot();
     }
     Goodbye();
-    running_ = false;
 }
 
 void Daemon::Tick()
@@ -211,7 +209,8 @@ void Daemon::Tick()
     ReportDevices();
 }
 
-void Daemon::Announce()
+// This device's announcement, numbered.
+DiscoveryPayload Daemon::SelfPayload()
 {
     DiscoveryPayload payload;
     payload.networkId = identity_.networkId;
@@ -219,7 +218,12 @@ void Daemon::Announce()
     payload.sessionPort = options_.port;
     payload.capabilities = 1;  // sessions
     payload.seq = ++announceSeq_;
-    discovery_->Publish(payload);
+    return payload;
+}
+
+void Daemon::Announce()
+{
+    discovery_->Publish(SelfPayload());
 }
 
 void Daemon::Heard(const DiscoveryPayload& payload, const std::string& address)
@@ -243,13 +247,7 @@ void Daemon::Heard(const DiscoveryPayload& payload, const std::string& address)
             payload.name.c_str(), address.c_str(), payload.sessionPort);
         // Answer at once, so the new device need not wait for our next
         // announcement to know us.
-        DiscoveryPayload self;
-        self.networkId = identity_.networkId;
-        self.name = identity_.name;
-        self.sessionPort = options_.port;
-        self.capabilities = 1;
-        self.seq = ++announceSeq_;
-        discovery_->PublishTo(self, address);
+        discovery_->PublishTo(SelfPayload(), address);
     }
     bool wasOnline = Online(*device);
     // Prefer an IPv4 address once heard: no scope to carry around. A

@@ -110,7 +110,6 @@ struct Link {
     uint64_t id = 0;
     std::unique_ptr<TlsLink> tls;
     UniqueFd sock;  // the socket until the TLS object owns it (dialer)
-    uint16_t port = 0;
     std::string address;
     bool dialer = false;
     bool connecting = false;  // TCP connect in progress (dialer)
@@ -239,7 +238,8 @@ private:
     // daemon.cc: discovery, devices, timers
     void Tick();
     void Announce();
-    void Heard(const struct DiscoveryPayload& payload, const std::string& address);
+    DiscoveryPayload SelfPayload();
+    void Heard(const DiscoveryPayload& payload, const std::string& address);
     Device* FindDevice(const std::string& id);
     bool Online(const Device& device) const;
     void ReportDevices();
@@ -316,7 +316,6 @@ private:
     UniqueFd wake_;
     UniqueFd listener_;
     std::unique_ptr<CoapDiscovery> discovery_;
-    bool running_ = false;
     volatile bool stopRequested_ = false;
 
     uint64_t nextId_ = 1;

@@ -173,7 +173,6 @@ void Daemon::Dial(Device& device)
     link->id = nextId_++;
     link->sock = std::move(fd);
     link->address = device.address;
-    link->port = device.port;
     link->dialer = true;
     link->connecting = true;
     link->peerId = device.networkId;

@@ -206,13 +206,11 @@ Result<nlohmann::json> ParseControlBody(std::span<const uint8_t> body)
     // Depth is bounded by the size; control bodies are shallow (an object
     // holding a device object at most), so refuse a fourth level of
     // containers before building it.
-    int depth = 0;
     bool deep = false;
     auto limit = [&](int d, nlohmann::json::parse_event_t event, nlohmann::json&) {
         if (event == nlohmann::json::parse_event_t::object_start ||
             event == nlohmann::json::parse_event_t::array_start)
             deep = deep || d > 2;
-        depth = d;
         return !deep;
     };
     nlohmann::json json = nlohmann::json::parse(body.begin(), body.end(), limit, false);
@@ -222,7 +220,6 @@ Result<nlohmann::json> ParseControlBody(std::span<const uint8_t> body)
         return Error{EPROTO, "control body is not valid JSON"};
     if (!json.is_object())
         return Error{EPROTO, "control body is not a JSON object"};
-    (void)depth;
     return json;
 }
 
