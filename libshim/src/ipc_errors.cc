@@ -37,6 +37,28 @@ const char* ErrorString(int code)
     case IPC_INVOKER_ON_TRANSACT_ERR: return "invoker: handler failed";
     case IPC_INVOKER_INVALID_DATA_ERR: return "invoker: invalid data";
     case IPC_INVOKER_INVALID_REPLY_ERR: return "invoker: invalid reply";
+    case RPC_BASE_INVOKER_INVALID_REPLY_ERR: return "rpc: the remote reply is malformed";
+    case RPC_BASE_INVOKER_WAIT_REPLY_TIMEOUT:
+        return "rpc: no reply from the remote device within the wait time";
+    case RPC_BASE_INVOKER_SEND_FAILED: return "rpc: the session to the remote device is gone";
+    case RPC_BASE_INVOKER_WRITE_TRANS_ERR: return "rpc: the call cannot be encoded";
+    case RPC_BASE_INVOKER_TRANSLATE_ERR: return "rpc: an object in the call cannot be translated";
+    case RPC_BASE_INVOKER_STUB_INDEX_ERR: return "rpc: the remote device has no such object";
+    case RPC_ERR_PACKET_TOO_BIG:
+        return "rpc: the call exceeds the 1 MiB packet limit across devices "
+               "(use WriteRawData for large data)";
+    case RPC_ERR_FD_NOT_ALLOWED:
+        return "rpc: file descriptors and ashmem cannot be sent to another device";
+    case RPC_ERR_PROXY_NOT_TRANSFERABLE:
+        return "rpc: a proxy of a remote object cannot be passed to another process or back "
+               "to its device";
+    case RPC_ERR_NOT_DISTRIBUTED: return "rpc: the system ability is not distributed";
+    case RPC_ERR_NO_DEVICE: return "rpc: no such device online";
+    case RPC_ERR_UNTRUSTED_DEVICE: return "rpc: the device is not trusted (not bound)";
+    case RPC_ERR_NO_SYSTEM_ABILITY: return "rpc: the system ability is not on that device";
+    case RPC_ERR_NOT_RUNNING: return "rpc: rpcd is not running on this device";
+    case RPC_ERR_BUSY: return "rpc: the remote device has too many calls in flight";
+    case RPC_ERR_CALLER_NOT_AUTHORIZED: return "rpc: remote callers may not make this call";
     }
     return "unrecognised error code";
 }

@@ -15,7 +15,12 @@ bool IsReservedCode(uint32_t code)
 {
     return code == IRemoteObject::PING_TRANSACTION || code == IRemoteObject::DUMP_TRANSACTION ||
            code == IRemoteObject::INTERFACE_TRANSACTION ||
-           code == IRemoteObject::SYNCHRONIZE_REFERENCE;
+           code == IRemoteObject::SYNCHRONIZE_REFERENCE ||
+           code == IRemoteObject::RPC_QUERY_TRANSACTION ||
+           code == IRemoteObject::RPC_DEATH_TRANSACTION ||
+           code == IRemoteObject::RPC_OBITUARY_TRANSACTION ||
+           code == IRemoteObject::RPC_FORWARD_TRANSACTION ||
+           code == IRemoteObject::RPC_TIMED_TRANSACTION;
 }
 
 }  // namespace

@@ -49,6 +49,16 @@ struct SystemAbilityInfo {
     std::u16string permission;
 };
 
+// Hears how LoadSystemAbility(id, networkId, callback) ended.
+class SystemAbilityLoadCallback : public virtual RefBase {
+public:
+    virtual void OnLoadSystemAbilitySuccess(int32_t systemAbilityId,
+                                            const sptr<IRemoteObject>& object) = 0;
+    // `error` is an ipc_errors.h code, `why` says it in words.
+    virtual void OnLoadSystemAbilityFail(int32_t systemAbilityId, int32_t error,
+                                         const std::string& why) = 0;
+};
+
 class ISystemAbilityManager : public IRemoteBroker {
 public:
     DECLARE_INTERFACE_DESCRIPTOR(u"OHOS.ISystemAbilityManager");
@@ -64,6 +74,9 @@ public:
         UNSUBSCRIBE_SYSTEM_ABILITY_TRANSACTION = 7,
         LOAD_SYSTEM_ABILITY_TRANSACTION = 8,
         LIST_SYSTEM_ABILITY_INFO_TRANSACTION = 9,  // ipckit extension
+        // ipckit, for rpcd only: an SA samgr's config marks distributed.
+        GET_DISTRIBUTED_SYSTEM_ABILITY_TRANSACTION = 10,
+        LIST_DISTRIBUTED_SYSTEM_ABILITY_TRANSACTION = 11,
     };
 
     // The SA, waiting up to GET_WAIT_MS if it is being loaded on demand;
@@ -98,9 +111,31 @@ public:
     // ipckit: every registered SA with its owner and descriptor, by id.
     virtual int32_t ListSystemAbilityInfos(std::vector<SystemAbilityInfo>& infos) = 0;
 
+    // --- other devices (Documentation/rpc.rst) -------------------------
+    // The SA `systemAbilityId` on device `networkId` (a soft bus networkId;
+    // "" or this device's own id mean this device). The result is a proxy
+    // like a local one. Null on failure, and GetLastErrorCode() says which:
+    // RPC_ERR_NO_DEVICE, RPC_ERR_UNTRUSTED_DEVICE, RPC_ERR_NOT_DISTRIBUTED,
+    // RPC_ERR_NO_SYSTEM_ABILITY, RPC_ERR_NOT_RUNNING, ... GetSystemAbility
+    // waits while the SA is being loaded there, CheckSystemAbility does not.
+    virtual sptr<IRemoteObject> GetSystemAbility(int32_t systemAbilityId,
+                                                 const std::string& networkId);
+    virtual sptr<IRemoteObject> CheckSystemAbility(int32_t systemAbilityId,
+                                                   const std::string& networkId);
+    // Starts the SA on demand on that device; `callback` hears the result
+    // on a library thread. False (and GetLastErrorCode) if the request
+    // cannot be started; the callback is then not called.
+    virtual bool LoadSystemAbility(int32_t systemAbilityId, const std::string& networkId,
+                                   const sptr<SystemAbilityLoadCallback>& callback);
+    // The distributed SAs of that device (id, descriptor; pid and uid 0).
+    virtual int32_t ListRemoteSystemAbilities(const std::string& networkId,
+                                              std::vector<SystemAbilityInfo>& infos);
+
     // Why the calling thread's last call through this object failed, or
     // "" if it did not.
     virtual std::string GetLastError() { return {}; }
+    // Its error code, ERR_NONE if it did not fail.
+    virtual int32_t GetLastErrorCode() { return 0; }
 };
 
 }  // namespace ipckit

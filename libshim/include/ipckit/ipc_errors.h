@@ -40,6 +40,26 @@ enum : int {
     IPC_INVOKER_ON_TRANSACT_ERR = 404,
     IPC_INVOKER_INVALID_DATA_ERR = 405,
     IPC_INVOKER_INVALID_REPLY_ERR = 406,
+
+    // Cross-device RPC (Documentation/rpc.rst). 501..508 and 603 are IPC
+    // Kit's numbers; 520.. are ipckit's, so that each constraint has its
+    // own code instead of IPC Kit's catch-all 505.
+    RPC_BASE_INVOKER_INVALID_REPLY_ERR = 501,   // the peer's reply is malformed
+    RPC_BASE_INVOKER_WAIT_REPLY_TIMEOUT = 502,  // no reply within MessageOption's wait time
+    RPC_BASE_INVOKER_SEND_FAILED = 504,         // the session to the device is gone
+    RPC_BASE_INVOKER_WRITE_TRANS_ERR = 505,     // the call cannot be encoded
+    RPC_BASE_INVOKER_TRANSLATE_ERR = 507,       // an object in the call cannot be translated
+    RPC_BASE_INVOKER_STUB_INDEX_ERR = 508,      // the peer has no such exported object
+    RPC_ERR_PACKET_TOO_BIG = 520,     // the call or reply exceeds RPC_MAX_PACKET (1 MiB)
+    RPC_ERR_FD_NOT_ALLOWED = 521,     // fds and ashmem do not cross devices
+    RPC_ERR_PROXY_NOT_TRANSFERABLE = 522,  // a remote object's proxy was passed on
+    RPC_ERR_NOT_DISTRIBUTED = 523,    // the SA is not marked distributed there
+    RPC_ERR_NO_DEVICE = 524,          // no such device online
+    RPC_ERR_UNTRUSTED_DEVICE = 525,   // the device is not bound (soft bus trust)
+    RPC_ERR_NO_SYSTEM_ABILITY = 526,  // the SA is not registered there (nor loadable)
+    RPC_ERR_NOT_RUNNING = 527,        // this device's rpcd (or softbusd) is not running
+    RPC_ERR_BUSY = 528,               // the peer has too many calls in flight
+    RPC_ERR_CALLER_NOT_AUTHORIZED = 603,  // a remote caller asked for a local-only call
 };
 
 // What `code` means, for logs and users; never null.

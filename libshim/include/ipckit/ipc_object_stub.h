@@ -38,8 +38,9 @@ public:
     int Dump(int fd, const std::vector<std::u16string>& args) override;
 
     // The library's entry point for a request: reserved codes, then
-    // OnRemoteRequest.
-    int ProcessRequest(uint32_t code, MessageParcel& data, MessageParcel& reply,
+    // OnRemoteRequest. Virtual for rpcd's forwarding stubs, which pass
+    // reserved codes on to the remote object too.
+    virtual int ProcessRequest(uint32_t code, MessageParcel& data, MessageParcel& reply,
                        MessageOption& option);
 
     // Driver-side references (BR_ACQUIRE/BR_RELEASE), for tests and dumps.

@@ -34,6 +34,12 @@ public:
         DUMP_TRANSACTION = ('_' << 24) | ('D' << 16) | ('M' << 8) | 'P',
         INTERFACE_TRANSACTION = ('_' << 24) | ('N' << 16) | ('T' << 8) | 'F',
         SYNCHRONIZE_REFERENCE = ('_' << 24) | ('S' << 16) | ('Y' << 8) | 'C',
+        // Between libipckit and rpcd (Documentation/rpc.rst); never user codes.
+        RPC_QUERY_TRANSACTION = ('_' << 24) | ('R' << 16) | ('Q' << 8) | 'Y',
+        RPC_DEATH_TRANSACTION = ('_' << 24) | ('R' << 16) | ('D' << 8) | 'T',
+        RPC_OBITUARY_TRANSACTION = ('_' << 24) | ('R' << 16) | ('O' << 8) | 'B',
+        RPC_FORWARD_TRANSACTION = ('_' << 24) | ('R' << 16) | ('F' << 8) | 'W',
+        RPC_TIMED_TRANSACTION = ('_' << 24) | ('R' << 16) | ('T' << 8) | 'M',
     };
 
     virtual int SendRequest(uint32_t code, MessageParcel& data, MessageParcel& reply,
