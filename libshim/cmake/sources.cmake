@@ -18,6 +18,7 @@ set(IPCKIT_SOURCES
     ${IPCKIT_SOURCE_DIR}/src/ipc_thread.cc
     ${IPCKIT_SOURCE_DIR}/src/system_ability_manager_proxy.cc
     ${IPCKIT_SOURCE_DIR}/src/system_ability_manager_stub.cc
+    ${IPCKIT_SOURCE_DIR}/src/system_ability_manager_remote.cc
     ${IPCKIT_SOURCE_DIR}/src/system_ability_status_change.cc
     ${IPCKIT_SOURCE_DIR}/src/utf.cc
     ${IPCKIT_SOURCE_DIR}/src/softbus_client.cc
