@@ -11,6 +11,7 @@
 #include "ipckit/ipc_skeleton.h"
 #include "ipckit/iservice_registry.h"
 #include "ipckit/message_parcel.h"
+#include "samgr_distributed.h"
 #include "system_ability_manager_wire.h"
 
 namespace ipckit {
@@ -178,6 +179,94 @@ private:
 };
 
 }  // namespace
+
+namespace {
+
+// One of samgr's rpcd-only calls: sends it and checks the reply's header;
+// on success the reply is positioned at the call's results.
+int32_t CallSamgr(const sptr<IRemoteObject>& samgr, uint32_t code, MessageParcel& data,
+                  MessageParcel& reply, std::string& why)
+{
+    why.clear();
+    if (!samgr) {
+        why = "no samgr object";
+        return ERR_NULL_OBJECT;
+    }
+    MessageOption option;
+    int err = samgr->SendRequest(code, data, reply, option);
+    if (err != ERR_NONE) {
+        why = std::string("samgr did not answer: ") + ErrorString(err);
+        return err;
+    }
+    int32_t result = ERR_NONE;
+    std::string text;
+    if (!reply.ReadInt32(result) || !reply.ReadString(text)) {
+        why = "samgr's reply is malformed";
+        return ERR_INVALID_REPLY;
+    }
+    if (result != ERR_NONE) {
+        why = text.empty() ? ErrorString(result) : text;
+        return result;
+    }
+    return ERR_NONE;
+}
+
+}  // namespace
+
+sptr<IRemoteObject> GetDistributedSystemAbility(const sptr<IRemoteObject>& samgr, int32_t id,
+                                                int32_t mode, int32_t timeout, int32_t& err,
+                                                std::string& why)
+{
+    MessageParcel data, reply;
+    if (!data.WriteInterfaceToken(ISystemAbilityManager::GetDescriptor()) ||
+        !data.WriteInt32(id) || !data.WriteInt32(mode) || !data.WriteInt32(timeout)) {
+        err = ERR_INVALID_DATA;
+        why = "GetDistributedSystemAbility: cannot build the request";
+        return nullptr;
+    }
+    err = CallSamgr(samgr, ISystemAbilityManager::GET_DISTRIBUTED_SYSTEM_ABILITY_TRANSACTION,
+                    data, reply, why);
+    if (err != ERR_NONE)
+        return nullptr;
+    sptr<IRemoteObject> object = reply.ReadRemoteObject();
+    if (!object) {
+        err = ERR_INVALID_REPLY;
+        why = "samgr's reply holds no object";
+    }
+    return object;
+}
+
+int32_t ListDistributedSystemAbilities(const sptr<IRemoteObject>& samgr,
+                                       std::vector<SystemAbilityInfo>& infos, std::string& why)
+{
+    MessageParcel data, reply;
+    infos.clear();
+    if (!data.WriteInterfaceToken(ISystemAbilityManager::GetDescriptor())) {
+        why = "ListDistributedSystemAbilities: cannot build the request";
+        return ERR_INVALID_DATA;
+    }
+    int32_t err = CallSamgr(
+        samgr, ISystemAbilityManager::LIST_DISTRIBUTED_SYSTEM_ABILITY_TRANSACTION, data, reply,
+        why);
+    if (err != ERR_NONE)
+        return err;
+    int32_t n = 0;
+    if (!reply.ReadInt32(n) || n < 0 || static_cast<size_t>(n) > detail::SAMGR_MAX_INFOS) {
+        why = "ListDistributedSystemAbilities: bad count in the reply";
+        return ERR_INVALID_REPLY;
+    }
+    for (int32_t i = 0; i < n; i++) {
+        SystemAbilityInfo info;
+        if (!reply.ReadInt32(info.id) || !reply.ReadString16(info.descriptor)) {
+            infos.clear();
+            why = "ListDistributedSystemAbilities: truncated reply";
+            return ERR_INVALID_REPLY;
+        }
+        info.isDistributed = true;
+        infos.push_back(std::move(info));
+    }
+    return ERR_NONE;
+}
 
 SystemAbilityManagerClient& SystemAbilityManagerClient::GetInstance()
 {

@@ -18,6 +18,14 @@
 //     LIST_INFO    (nothing)                    -> Int32 n, then n times:
 //                  Int32 id, Int32 pid, Uint32 uid, String16 descriptor,
 //                  Bool isDistributed, String16 permission
+//     GET_DISTRIBUTED  Int32 id, Int32 mode (RpcGetMode, rpc_protocol.h),
+//                  Int32 timeout (s, LOAD only) -> RemoteObject
+//     LIST_DISTRIBUTED (nothing)                -> Int32 n, then n times:
+//                  Int32 id, String16 descriptor
+// The two DISTRIBUTED calls are for rpcd (samgr_distributed.h): samgr
+// answers them only for SAs its config's `distributed` directive lists.
+// samgr refuses every call from a remote caller (IsLocalCalling() false)
+// with RPC_ERR_CALLER_NOT_AUTHORIZED.
 #pragma once
 
 #include <cstddef>
