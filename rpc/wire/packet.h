@@ -131,11 +131,18 @@ std::vector<uint8_t> EncodePacket(const Packet& packet, std::string* why = nullp
 // or type, a count or string over its limit, unaligned, unordered,
 // overlapping or out-of-range object offsets, a non-zero object slot, an
 // unknown object kind, a raw chunk past its blob's total or a total over
-// MAX_RAW_DATA, trailing bytes. On success `out` refers into `bytes`.
+// MAX_RAW_DATA, trailing bytes. Also: a non-zero reserved word or padding
+// byte, an OBJ_NULL whose value or size is not 0, an OBJ_RAW of 0 or more
+// than MAX_RAW_DATA bytes, an empty chunk or one over RAW_CHUNK_BYTES. So
+// the encoding is canonical: EncodePacket(DecodePacket(x)) == x. On
+// success `out` refers into `bytes`.
 bool DecodePacket(std::span<const uint8_t> bytes, Packet& out, std::string& why);
 
 // The encoded size of a TRANSACTION or REPLY with this body, to check
-// before building it.
-std::size_t BodyPacketSize(std::size_t dataSize, std::size_t objectCount);
+// before building it. The two differ (a REPLY's fixed fields are 20 bytes
+// shorter), hence `type`; the default, TRANSACTION, is the larger, so it
+// is a safe bound for either. SIZE_MAX for another type or on overflow.
+std::size_t BodyPacketSize(std::size_t dataSize, std::size_t objectCount,
+                           PacketType type = PacketType::TRANSACTION);
 
 }  // namespace ipckit::rpc
