@@ -3,10 +3,14 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <string>
+#include <utility>
 
+#include "ipc_thread.h"
 #include "ipckit/ipc_errors.h"
 #include "ipckit/message_parcel.h"
+#include "rpc_trailer.h"
 
 namespace ipckit {
 
@@ -47,10 +51,70 @@ int IPCObjectStub::Dump(int fd, const std::vector<std::u16string>&)
                : ERR_TRANSACTION_FAILED;
 }
 
+namespace {
+
+// A descriptor for log lines (descriptors are ASCII).
+std::string Narrow(const std::u16string& s)
+{
+    return std::string(s.begin(), s.end());
+}
+
+}  // namespace
+
+int IPCObjectStub::ProcessForward(MessageParcel& data, MessageParcel& reply)
+{
+    detail::IPCThread& thread = detail::IPCThread::Current();
+    // Only rpcd (root) may claim a call came from another device: anyone
+    // else could make up a device and a remote uid.
+    if (thread.CallingUid() != 0) {
+        std::fprintf(stderr,
+                     "ipckit: %s: refused RPC_FORWARD_TRANSACTION from uid %u pid %d: only "
+                     "rpcd (euid 0) forwards calls from other devices\n",
+                     Narrow(descriptor_).c_str(), static_cast<unsigned>(thread.CallingUid()),
+                     static_cast<int>(thread.CallingPid()));
+        return ERR_NO_PERMISSION;
+    }
+    detail::RpcForwardTrailer trailer{};
+    std::string networkId, why;
+    if (detail::StripForwardTrailer(data, trailer, networkId, why) != ERR_NONE) {
+        std::fprintf(stderr, "ipckit: %s: refused RPC_FORWARD_TRANSACTION: %s\n",
+                     Narrow(descriptor_).c_str(), why.c_str());
+        return IPC_STUB_INVALID_DATA_ERR;
+    }
+    if (trailer.code == RPC_FORWARD_TRANSACTION) {
+        std::fprintf(stderr,
+                     "ipckit: %s: refused RPC_FORWARD_TRANSACTION nested in another one\n",
+                     Narrow(descriptor_).c_str());
+        return IPC_STUB_INVALID_DATA_ERR;
+    }
+    // The caller is not a process of this device: no local pid or uid may
+    // be granted anything on its behalf.
+    detail::IPCThread::Identity remote;
+    remote.pid = -1;
+    remote.uid = static_cast<uid_t>(-1);
+    remote.incoming = true;
+    remote.device = std::move(networkId);
+    remote.remotePid = trailer.remotePid;
+    remote.remoteUid = trailer.remoteUid;
+    // Restored however the request ends (a stub may throw).
+    struct Restore {
+        detail::IPCThread& thread;
+        detail::IPCThread::Identity saved;
+        ~Restore() { thread.ExchangeIdentity(std::move(saved)); }
+    } restore{thread, thread.ExchangeIdentity(std::move(remote))};
+    MessageOption option(static_cast<int>(trailer.flags & MessageOption::TF_ASYNC));
+    return ProcessRequest(trailer.code, data, reply, option);
+}
+
 int IPCObjectStub::ProcessRequest(uint32_t code, MessageParcel& data, MessageParcel& reply,
                                   MessageOption& option)
 {
     switch (code) {
+    case RPC_QUERY_TRANSACTION:
+        // A libipckit stub is the real object, on this device.
+        return reply.WriteInt32(0) ? ERR_NONE : IPC_STUB_WRITE_PARCEL_ERR;
+    case RPC_FORWARD_TRANSACTION:
+        return ProcessForward(data, reply);
     case PING_TRANSACTION:
     case SYNCHRONIZE_REFERENCE:
         return ERR_NONE;

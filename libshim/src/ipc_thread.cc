@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 #include <linux/ipckit.h>
 
@@ -91,8 +92,10 @@ IPCThread& IPCThread::Current()
     return thread;
 }
 
-IPCThread::IPCThread() : callingPid_(::getpid()), callingUid_(::getuid())
+IPCThread::IPCThread()
 {
+    id_.pid = ::getpid();
+    id_.uid = ::getuid();
     readBuf_.resize(kReadSize);
 }
 
@@ -358,12 +361,13 @@ void IPCThread::ServeTransaction(const binder_transaction_data* trp)
         AdoptReceived(data, tr);
         MessageOption option(oneway ? MessageOption::TF_ASYNC : MessageOption::TF_SYNC);
 
-        pid_t savedPid = callingPid_;
-        uid_t savedUid = callingUid_;
-        bool savedIncoming = inIncoming_;
-        callingPid_ = tr.sender_pid;
-        callingUid_ = tr.sender_euid;
-        inIncoming_ = true;
+        // A caller through the driver is on this device; a forwarded call
+        // (RPC_FORWARD_TRANSACTION) switches to the remote identity later.
+        Identity caller;
+        caller.pid = tr.sender_pid;
+        caller.uid = tr.sender_euid;
+        caller.incoming = true;
+        Identity saved = ExchangeIdentity(std::move(caller));
         auto* stub = reinterpret_cast<IPCObjectStub*>(tr.cookie);
         if (stub) {
             sptr<IPCObjectStub> hold(stub);
@@ -371,9 +375,7 @@ void IPCThread::ServeTransaction(const binder_transaction_data* trp)
         } else {
             status = ERR_UNKNOWN_OBJECT;
         }
-        callingPid_ = savedPid;
-        callingUid_ = savedUid;
-        inIncoming_ = savedIncoming;
+        ExchangeIdentity(std::move(saved));
         if (!oneway)
             SendReply(reply, status);
     }
@@ -432,25 +434,43 @@ void IPCThread::Loop(bool isMain)
         ::ioctl(fd, BINDER_THREAD_EXIT, 0);
 }
 
+IPCThread::Identity IPCThread::ExchangeIdentity(Identity id)
+{
+    return std::exchange(id_, std::move(id));
+}
+
+// The token is "uid:pid:incoming:remotePid:remoteUid:device", the device
+// last because it is the only field of variable length ("" when local).
 std::string IPCThread::ResetIdentity()
 {
-    std::string token = std::to_string(callingUid_) + ":" + std::to_string(callingPid_) + ":" +
-                        (inIncoming_ ? "1" : "0");
-    callingPid_ = ::getpid();
-    callingUid_ = ::getuid();
-    inIncoming_ = false;
+    std::string token = std::to_string(id_.uid) + ":" + std::to_string(id_.pid) + ":" +
+                        (id_.incoming ? "1" : "0") + ":" + std::to_string(id_.remotePid) + ":" +
+                        std::to_string(id_.remoteUid) + ":" + id_.device;
+    Identity self;
+    self.pid = ::getpid();
+    self.uid = ::getuid();
+    id_ = std::move(self);
     return token;
 }
 
 bool IPCThread::SetIdentity(const std::string& token)
 {
-    unsigned long uid, pid;
+    unsigned long uid, remoteUid;
+    long pid, remotePid;
     int incoming;
-    if (std::sscanf(token.c_str(), "%lu:%lu:%d", &uid, &pid, &incoming) != 3)
+    int consumed = 0;
+    if (std::sscanf(token.c_str(), "%lu:%ld:%d:%ld:%lu:%n", &uid, &pid, &incoming, &remotePid,
+                    &remoteUid, &consumed) != 5 ||
+        consumed <= 0)
         return false;
-    callingUid_ = static_cast<uid_t>(uid);
-    callingPid_ = static_cast<pid_t>(pid);
-    inIncoming_ = incoming != 0;
+    Identity id;
+    id.uid = static_cast<uid_t>(uid);
+    id.pid = static_cast<pid_t>(pid);
+    id.incoming = incoming != 0;
+    id.remotePid = static_cast<pid_t>(remotePid);
+    id.remoteUid = static_cast<uid_t>(remoteUid);
+    id.device = token.substr(static_cast<std::size_t>(consumed));
+    id_ = std::move(id);
     return true;
 }
 

@@ -39,11 +39,31 @@ public:
     // BC_FREE_BUFFER for a received buffer (sent at once unless a looper).
     void FreeBuffer(uint64_t buffer);
 
-    pid_t CallingPid() const { return callingPid_; }
-    uid_t CallingUid() const { return callingUid_; }
-    bool InIncoming() const { return inIncoming_; }
+    pid_t CallingPid() const { return id_.pid; }
+    uid_t CallingUid() const { return id_.uid; }
+    bool InIncoming() const { return id_.incoming; }
+    // The calling device's networkId: "" for a caller on this device.
+    const std::string& CallingDevice() const { return id_.device; }
+    // What the calling device reported about its caller (forwarded calls
+    // only; not verified), else -1.
+    pid_t CallingRemotePid() const { return id_.remotePid; }
+    uid_t CallingRemoteUid() const { return id_.remoteUid; }
     std::string ResetIdentity();
     bool SetIdentity(const std::string& token);
+
+    // Who the thread is serving. Saved and restored around every request
+    // it serves, so nested calls each see their own caller.
+    struct Identity {
+        pid_t pid = -1;
+        uid_t uid = static_cast<uid_t>(-1);
+        bool incoming = false;
+        std::string device;  // "" for local callers
+        pid_t remotePid = -1;
+        uid_t remoteUid = static_cast<uid_t>(-1);
+    };
+    const Identity& GetIdentity() const { return id_; }
+    // Replaces the identity; returns the previous one, to put back later.
+    Identity ExchangeIdentity(Identity id);
 
 private:
     IPCThread();
@@ -66,9 +86,7 @@ private:
     std::size_t inPos_ = 0;        // next command in in_
     std::vector<uint8_t> readBuf_;
     bool inLoop_ = false;          // a looper: queued commands go with its next read
-    pid_t callingPid_;
-    uid_t callingUid_;
-    bool inIncoming_ = false;
+    Identity id_;
 };
 
 }  // namespace ipckit::detail

@@ -217,6 +217,18 @@ bool Parcel::SetDataSize(std::size_t dataSize) {
     return true;
 }
 
+bool Parcel::ShrinkDataSize(std::size_t dataSize) {
+    // An object cut in two would make the driver (or a reader) see half a
+    // handle or fd: refuse rather than drop it silently.
+    if (dataSize > dataSize_ ||
+        (!offsets_.empty() && offsets_.back() + kFlatObjectSize > dataSize))
+        return false;
+    dataSize_ = dataSize;
+    writePos_ = external_ ? dataSize : std::min(writePos_, dataSize & ~(kAlign - 1));
+    readPos_ = std::min(readPos_, dataSize);
+    return true;
+}
+
 std::size_t Parcel::GetReadPosition() const {
     return readPos_;
 }

@@ -40,13 +40,23 @@ public:
     // The library's entry point for a request: reserved codes, then
     // OnRemoteRequest. Virtual for rpcd's forwarding stubs, which pass
     // reserved codes on to the remote object too.
+    //
+    // RPC_QUERY_TRANSACTION answers Int32 0 (a local object).
+    // RPC_FORWARD_TRANSACTION (a call from another device, from rpcd) is
+    // accepted only from euid 0 (else ERR_NO_PERMISSION); its data must end
+    // with a valid RpcForwardTrailer (else IPC_STUB_INVALID_DATA_ERR). The
+    // trailer is stripped and the trailer's code dispatched here again with
+    // the remote identity (IPCSkeleton: device = its networkId, pid -1,
+    // uid (uid_t)-1, IsLocalCalling() false), restored afterwards.
     virtual int ProcessRequest(uint32_t code, MessageParcel& data, MessageParcel& reply,
-                       MessageOption& option);
+                               MessageOption& option);
 
     // Driver-side references (BR_ACQUIRE/BR_RELEASE), for tests and dumps.
     int GetDriverStrongRefs() const;
 
 private:
+    int ProcessForward(MessageParcel& data, MessageParcel& reply);
+
     friend class IPCThreadAccess;
     std::atomic<int> driverStrong_{0};
 };

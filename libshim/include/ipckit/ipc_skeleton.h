@@ -25,10 +25,23 @@ public:
     // (at most 5 s) until they, but the caller, are gone. Uses no signal.
     static void StopWorkThread();
 
+    // For a call from another device (forwarded by rpcd, see
+    // Documentation/rpc.rst) these are -1 and (uid_t)-1: no local process
+    // made it.
     static pid_t GetCallingPid();
     static uid_t GetCallingUid();
+    // The pid and uid of the caller on the other device, as reported by the
+    // peer device, not verified: for logs, never for access decisions. -1
+    // and (uid_t)-1 for local callers.
+    static pid_t GetCallingRemotePid();
+    static uid_t GetCallingRemoteUid();
+    // The calling device's soft bus networkId; "" for a caller on this
+    // device (and outside a request).
     static std::string GetCallingDeviceID();
+    // This device's soft bus networkId (asked from softbusd once); the
+    // machine id when softbusd is not running.
     static std::string GetLocalDeviceID();
+    // False while serving a call that came from another device.
     static bool IsLocalCalling();
 
     // Handle 0 of the device: the context manager (samgr), or null when
@@ -37,8 +50,9 @@ public:
     // Makes `object` (a local stub) the context manager of the device.
     static bool SetContextObject(const sptr<IRemoteObject>& object);
 
-    // Makes the calling thread's calls look local again; returns a token
-    // for SetCallingIdentity to restore what it was.
+    // Makes the calling thread's calls look local again (this process, this
+    // device); returns a token for SetCallingIdentity to restore what it
+    // was, the calling device included.
     static std::string ResetCallingIdentity();
     static bool SetCallingIdentity(std::string& identity);
 

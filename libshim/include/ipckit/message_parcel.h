@@ -54,6 +54,12 @@ public:
     bool SetMaxCapacity(std::size_t maxCapacity);
     bool SetDataCapacity(std::size_t newCapacity);
     bool SetDataSize(std::size_t dataSize);
+    // Forgets the data past `dataSize`, also for external (received) data,
+    // whose buffer stays as it is until released. False, changing nothing,
+    // if that is more than the data or would cut an object off: every
+    // object must lie wholly below. The library uses it to strip RPC
+    // trailers (rpc_protocol.h) before a stub sees the data.
+    bool ShrinkDataSize(std::size_t dataSize);
     std::size_t GetReadPosition() const;
     std::size_t GetWritePosition() const;
     bool RewindRead(std::size_t newPosition);
