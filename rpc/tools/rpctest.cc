@@ -1,0 +1,1174 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// rpctest: cross-device RPC's test service and client for the two-device
+// lane (scripts/vm/pair-a.sh) and its benchmark. One subcommand per check;
+// exit 0 on success, 1 with a line on stderr that says what went wrong
+// (an RPC error is named: "RPC_ERR_NOT_DISTRIBUTED (523): ...").
+//
+//   rpctest serve SAID [--local] [--delay-ms N]
+//       registers the test SA (distributed unless --local; --delay-ms
+//       waits before registering, as a slow on-demand start) and serves
+//       it until it is told to exit. Prints "rpctest: serving SA N (pid P)".
+//
+// The client subcommands take NID, the device's networkId ("" or "local":
+// this device) and the SA id; they get the SA with GetSystemAbility(said,
+// NID) (with retries while the device links) and check one thing.
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <ipckit/ashmem.h>
+#include <ipckit/ipc_kit.h>
+#include <ipckit/iservice_registry.h>
+
+#include "rpc_protocol.h"
+
+namespace {
+
+using namespace ipckit;
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+constexpr char16_t kDescriptor[] = u"ipckit.test.IRpcTest";
+
+// The test SA's codes. Every request but NOP starts with the interface
+// token; every reply of a sync call starts with Int32 0 on success.
+enum : uint32_t {
+    ECHO = 1,        // Int32 n, n bytes -> Int32 n, n bytes
+    RAW = 2,         // Int32 n, RawData(n) -> Int32 n, Uint32 checksum
+    RECORD = 3,      // one-way: Int32 seq, appended to the record
+    GET_RECORD = 4,  // -> Int32Vector of the recorded seqs
+    RESET = 5,       // empties the record
+    CALL_BACK = 6,   // RemoteObject cb, String text -> cb's reply String
+    HOLD = 7,        // RemoteObject o -> Int32 held, Bool AddDeathRecipient(o)
+    DROP = 8,        // -> Int32 dropped
+    IDENTITY = 9,    // -> String callingDevice, Bool local, Int32 pid, Uint32 uid,
+                     //    String localDevice
+    SLEEP = 10,      // Int32 ms
+    SAMGR = 11,      // -> RemoteObject: samgr (IPCSkeleton::GetContextObject)
+    EXIT = 12,       // replies, then exits 100 ms later
+    ANON = 13,       // -> RemoteObject: a new anonymous stub (answers NOP)
+    NOP = 14,        // no token, no data, empty reply: the benchmark's call
+};
+
+// The callback stub's one code: String text -> String "cb:" text "@" device.
+constexpr uint32_t CB_HELLO = 1;
+constexpr char16_t kCallbackDescriptor[] = u"ipckit.test.IRpcCallback";
+
+int Fail(const std::string& what)
+{
+    std::fprintf(stderr, "rpctest: %s\n", what.c_str());
+    return 1;
+}
+
+std::string Explain(int err)
+{
+    return std::string(ErrorString(err)) + " (" + std::to_string(err) + ")";
+}
+
+uint32_t Checksum(const uint8_t* p, std::size_t n)  // FNV-1a
+{
+    uint32_t h = 2166136261u;
+    for (std::size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+std::vector<uint8_t> Payload(std::size_t size, uint32_t seed)
+{
+    std::vector<uint8_t> p(size);
+    uint32_t x = seed * 2654435761u + 1;
+    for (auto& b : p) {
+        x = x * 1103515245u + 12345u;
+        b = uint8_t(x >> 16);
+    }
+    return p;
+}
+
+int64_t UsSince(Clock::time_point t)
+{
+    return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t).count();
+}
+
+// --- the service ----------------------------------------------------------------
+
+class AnonStub : public IPCObjectStub {
+public:
+    AnonStub() : IPCObjectStub(u"ipckit.test.IAnon") {}
+};
+
+class TestService : public IPCObjectStub {
+public:
+    TestService() : IPCObjectStub(kDescriptor) {}
+
+    int OnRemoteRequest(uint32_t code, MessageParcel& data, MessageParcel& reply,
+                        MessageOption& option) override
+    {
+        if (code == NOP)
+            return ERR_NONE;
+        if (code < ECHO || code > ANON)
+            return IPCObjectStub::OnRemoteRequest(code, data, reply, option);
+        if (data.ReadInterfaceToken() != kDescriptor)
+            return ERR_INVALID_DATA;
+        reply.SetMaxCapacity(2u << 20);
+        switch (code) {
+        case ECHO: {
+            int32_t n = -1;
+            if (!data.ReadInt32(n) || n < 0)
+                return ERR_INVALID_DATA;
+            const uint8_t* p = n ? data.ReadBuffer(std::size_t(n)) : nullptr;
+            if (n && !p)
+                return ERR_INVALID_DATA;
+            if (!reply.WriteInt32(n) || (n && !reply.WriteBuffer(p, std::size_t(n))))
+                return IPC_STUB_WRITE_PARCEL_ERR;
+            return ERR_NONE;
+        }
+        case RAW: {
+            int32_t n = -1;
+            if (!data.ReadInt32(n) || n < 0)
+                return ERR_INVALID_DATA;
+            auto* p = static_cast<const uint8_t*>(data.ReadRawData(std::size_t(n)));
+            if (!p)
+                return ERR_INVALID_DATA;
+            reply.WriteInt32(n);
+            reply.WriteUint32(Checksum(p, std::size_t(n)));
+            return ERR_NONE;
+        }
+        case RECORD: {
+            int32_t seq = 0;
+            if (!data.ReadInt32(seq))
+                return ERR_INVALID_DATA;
+            std::lock_guard lock(mu_);
+            record_.push_back(seq);
+            return ERR_NONE;
+        }
+        case GET_RECORD: {
+            std::lock_guard lock(mu_);
+            reply.WriteInt32(0);
+            reply.WriteInt32Vector(record_);
+            return ERR_NONE;
+        }
+        case RESET: {
+            std::lock_guard lock(mu_);
+            record_.clear();
+            reply.WriteInt32(0);
+            return ERR_NONE;
+        }
+        case CALL_BACK: {
+            sptr<IRemoteObject> cb = data.ReadRemoteObject();
+            std::string text = data.ReadString();
+            if (!cb)
+                return ERR_NULL_OBJECT;
+            MessageParcel d, r;
+            MessageOption o;
+            d.WriteInterfaceToken(kCallbackDescriptor);
+            d.WriteString(text);
+            int err = cb->SendRequest(CB_HELLO, d, r, o);
+            reply.WriteInt32(err);
+            reply.WriteString(err == ERR_NONE ? r.ReadString() : std::string());
+            return ERR_NONE;
+        }
+        case HOLD: {
+            sptr<IRemoteObject> o = data.ReadRemoteObject();
+            if (!o)
+                return ERR_NULL_OBJECT;
+            // An anonymous object from another device: no death notice.
+            auto watcher = MakeSptr<Watcher>();
+            bool death = o->AddDeathRecipient(watcher);
+            if (death)
+                o->RemoveDeathRecipient(watcher);
+            std::lock_guard lock(mu_);
+            held_.push_back(o);
+            reply.WriteInt32(int32_t(held_.size()));
+            reply.WriteBool(death);
+            return ERR_NONE;
+        }
+        case DROP: {
+            std::vector<sptr<IRemoteObject>> drop;
+            {
+                std::lock_guard lock(mu_);
+                drop.swap(held_);
+            }
+            reply.WriteInt32(int32_t(drop.size()));
+            return ERR_NONE;
+        }
+        case IDENTITY:
+            reply.WriteInt32(0);
+            reply.WriteString(IPCSkeleton::GetCallingDeviceID());
+            reply.WriteBool(IPCSkeleton::IsLocalCalling());
+            reply.WriteInt32(int32_t(IPCSkeleton::GetCallingPid()));
+            reply.WriteUint32(uint32_t(IPCSkeleton::GetCallingUid()));
+            reply.WriteString(IPCSkeleton::GetLocalDeviceID());
+            return ERR_NONE;
+        case SLEEP: {
+            int32_t ms = 0;
+            if (!data.ReadInt32(ms) || ms < 0 || ms > 600000)
+                return ERR_INVALID_DATA;
+            std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+            reply.WriteInt32(0);
+            return ERR_NONE;
+        }
+        case SAMGR:
+            reply.WriteInt32(0);
+            reply.WriteRemoteObject(IPCSkeleton::GetContextObject());
+            return ERR_NONE;
+        case EXIT:
+            std::fprintf(stderr, "rpctest: told to exit by %s\n",
+                         IPCSkeleton::IsLocalCalling()
+                             ? "a local caller"
+                             : IPCSkeleton::GetCallingDeviceID().substr(0, 12).c_str());
+            std::thread([] {
+                std::this_thread::sleep_for(100ms);
+                std::_Exit(0);
+            }).detach();
+            reply.WriteInt32(0);
+            return ERR_NONE;
+        case ANON: {
+            sptr<IRemoteObject> anon = MakeSptr<AnonStub>();
+            reply.WriteInt32(0);
+            reply.WriteRemoteObject(anon);
+            return ERR_NONE;
+        }
+        }
+        return ERR_UNKNOWN_TRANSACTION;
+    }
+
+private:
+    class Watcher : public IRemoteObject::DeathRecipient {
+    public:
+        void OnRemoteDied(const wptr<IRemoteObject>&) override {}
+    };
+    std::mutex mu_;
+    std::vector<int32_t> record_;
+    std::vector<sptr<IRemoteObject>> held_;
+};
+
+sptr<ISystemAbilityManager> Samgr()
+{
+    return SystemAbilityManagerClient::GetInstance().GetSystemAbilityManager();
+}
+
+int CmdServe(int32_t said, bool distributed, int delayMs)
+{
+    auto samgr = Samgr();
+    if (!samgr)
+        return Fail("no samgr (start samgr first)");
+    if (delayMs > 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
+    auto service = MakeSptr<TestService>();
+    SAExtraProp prop;
+    prop.isDistributed = distributed;
+    int err = samgr->AddSystemAbility(said, service, prop);
+    if (err != ERR_NONE)
+        return Fail("samgr refused SA " + std::to_string(said) + ": " + Explain(err) + " " +
+                    samgr->GetLastError());
+    std::printf("rpctest: serving SA %d (pid %d)%s\n", said, int(getpid()),
+                distributed ? "" : " local only");
+    std::fflush(stdout);
+    IPCSkeleton::JoinWorkThread();
+    return 0;
+}
+
+// --- client helpers -------------------------------------------------------------
+
+std::string Nid(const std::string& arg)
+{
+    return arg == "local" ? std::string() : arg;
+}
+
+std::string LastError(ISystemAbilityManager& samgr)
+{
+    int code = samgr.GetLastErrorCode();
+    return Explain(code) + ": " + samgr.GetLastError();
+}
+
+// The SA on device `nid`, retrying RPC_ERR_NO_DEVICE, RPC_ERR_NOT_RUNNING
+// and RPC_BASE_INVOKER_SEND_FAILED for up to 30 s (a device that has just
+// come up links on its own time); any other failure is final.
+sptr<IRemoteObject> GetSa(const std::string& nid, int32_t said, std::string* why = nullptr)
+{
+    auto deadline = Clock::now() + 30s;
+    for (;;) {
+        auto samgr = Samgr();
+        if (!samgr) {
+            if (why)
+                *why = "no samgr";
+            return nullptr;
+        }
+        sptr<IRemoteObject> sa = samgr->GetSystemAbility(said, nid);
+        if (sa)
+            return sa;
+        int code = samgr->GetLastErrorCode();
+        std::string text = LastError(*samgr);
+        if (why)
+            *why = "GetSystemAbility(" + std::to_string(said) + ", " +
+                   (nid.empty() ? "local" : nid.substr(0, 12)) + "): " + text;
+        bool transient = code == RPC_ERR_NO_DEVICE || code == RPC_ERR_NOT_RUNNING ||
+                         code == RPC_BASE_INVOKER_SEND_FAILED || code == ERR_NONE;
+        if (!transient || Clock::now() >= deadline)
+            return nullptr;
+        std::fprintf(stderr, "rpctest: %s; retrying\n", text.c_str());
+        std::this_thread::sleep_for(500ms);
+    }
+}
+
+// A sync call with the token and what `fill` writes.
+int Invoke(const sptr<IRemoteObject>& o, uint32_t code, MessageParcel& reply,
+           const std::function<bool(MessageParcel&)>& fill = {}, int waitS = 0,
+           bool oneway = false)
+{
+    MessageParcel data;
+    data.SetMaxCapacity(4u << 20);
+    if (!data.WriteInterfaceToken(kDescriptor) || (fill && !fill(data)))
+        return -1;
+    MessageOption option(oneway ? MessageOption::TF_ASYNC : MessageOption::TF_SYNC);
+    if (waitS > 0)
+        option.SetWaitTime(waitS);
+    return o->SendRequest(code, data, reply, option);
+}
+
+// A stub of this process handed to the remote SA; answers CB_HELLO.
+class Callback : public IPCObjectStub {
+public:
+    Callback() : IPCObjectStub(kCallbackDescriptor) {}
+    int OnRemoteRequest(uint32_t code, MessageParcel& data, MessageParcel& reply,
+                        MessageOption& option) override
+    {
+        if (code != CB_HELLO)
+            return IPCObjectStub::OnRemoteRequest(code, data, reply, option);
+        if (data.ReadInterfaceToken() != kCallbackDescriptor)
+            return ERR_INVALID_DATA;
+        std::string text = data.ReadString();
+        std::lock_guard lock(mu_);
+        device = IPCSkeleton::GetCallingDeviceID();
+        local = IPCSkeleton::IsLocalCalling();
+        calls++;
+        reply.WriteString("cb:" + text + "@" + device);
+        return ERR_NONE;
+    }
+    std::mutex mu_;
+    std::string device;
+    bool local = true;
+    int calls = 0;
+};
+
+class DeathWatch : public IRemoteObject::DeathRecipient {
+public:
+    void OnRemoteDied(const wptr<IRemoteObject>&) override
+    {
+        std::lock_guard lock(mu_);
+        died_ = true;
+        cv_.notify_all();
+    }
+    bool Wait(std::chrono::seconds s)
+    {
+        std::unique_lock lock(mu_);
+        return cv_.wait_for(lock, s, [&] { return died_; });
+    }
+
+private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool died_ = false;
+};
+
+// --- client subcommands -------------------------------------------------------
+
+// One echo of `size` bytes: the error code, or -2 if it came back wrong.
+int EchoOnce(const sptr<IRemoteObject>& sa, std::size_t size, std::string* why)
+{
+    auto payload = Payload(size, uint32_t(size));
+    MessageParcel reply;
+    int err = Invoke(sa, ECHO, reply, [&](MessageParcel& d) {
+        d.SetMaxCapacity(size + 4096);
+        return d.WriteInt32(int32_t(size)) && (size == 0 || d.WriteBuffer(payload.data(), size));
+    });
+    if (err == -1) {
+        *why = "the parcel of " + std::to_string(size) + " bytes cannot be written";
+        return -1;
+    }
+    if (err != ERR_NONE) {
+        *why = "echo of " + std::to_string(size) + " bytes: " + Explain(err);
+        return err;
+    }
+    int32_t n = reply.ReadInt32();
+    const uint8_t* p = n > 0 ? reply.ReadBuffer(std::size_t(n)) : nullptr;
+    if (std::size_t(n) != size || (size && (!p || std::memcmp(p, payload.data(), size)))) {
+        *why = "echo of " + std::to_string(size) + " bytes came back as " + std::to_string(n) +
+               " bytes, " + (p ? "different" : "unreadable");
+        return -2;
+    }
+    return ERR_NONE;
+}
+
+int CmdEcho(const std::string& nid, int32_t said, const std::vector<std::size_t>& sizes)
+{
+    std::string why;
+    auto sa = GetSa(nid, said, &why);
+    if (!sa)
+        return Fail(why);
+    for (auto size : sizes) {
+        auto t0 = Clock::now();
+        if (EchoOnce(sa, size, &why) != ERR_NONE)
+            return Fail(why);
+        std::printf("rpctest: echo %zu B: byte-exact in %lld us\n", size,
+                    (long long)UsSince(t0));
+    }
+    return 0;
+}
+
+// The largest echo that works, by bisection over [0, 2 MiB]; then one
+// byte over 1 MiB must fail with RPC_ERR_PACKET_TOO_BIG.
+int CmdEchoMax(const std::string& nid, int32_t said)
+{
+    std::string why;
+    auto sa = GetSa(nid, said, &why);
+    if (!sa)
+        return Fail(why);
+    std::size_t lo = 0, hi = 2u << 20;  // lo works, hi does not
+    if (EchoOnce(sa, lo, &why) != ERR_NONE)
+        return Fail(why);
+    int hiErr = EchoOnce(sa, hi, &why);
+    if (hiErr == ERR_NONE)
+        return Fail("an echo of 2 MiB worked: no limit?");
+    while (hi - lo > 4) {
+        std::size_t mid = (lo + (hi - lo) / 2) & ~std::size_t(3);
+        int err = EchoOnce(sa, mid, &why);
+        if (err == ERR_NONE) {
+            lo = mid;
+        } else if (err == -2) {
+            return Fail(why);
+        } else {
+            hi = mid;
+            hiErr = err;
+        }
+    }
+    std::printf("rpctest: largest echo %zu B (%zu B of data with the token and size); "
+                "%zu B fails with %s\n",
+                lo, lo + 56, hi, Explain(hiErr).c_str());
+    // The same size once more: the failures before did not break anything.
+    if (EchoOnce(sa, lo, &why) != ERR_NONE)
+        return Fail("after the failed ones: " + why);
+    return 0;
+}
+
+// A parcel over RPC_MAX_PACKET to a remote object fails on the sender
+// with RPC_ERR_PACKET_TOO_BIG; the proxy works afterwards.
+int CmdTooBig(const std::string& nid, int32_t said)
+{
+    std::string why;
+    auto sa = GetSa(nid, said, &why);
+    if (!sa)
+        return Fail(why);
+    std::size_t size = (1u << 20) + 4;
+    int err = EchoOnce(sa, size, &why);
+    std::printf("rpctest: echo of %zu B: %s\n", size, Explain(err).c_str());
+    if (err != RPC_ERR_PACKET_TOO_BIG)
+        return Fail("expected " + Explain(RPC_ERR_PACKET_TOO_BIG) + ", got " + Explain(err));
+    if (EchoOnce(sa, 4096, &why) != ERR_NONE)
+        return Fail("after the refused call: " + why);
+    return 0;
+}
+
+int CmdRaw(const std::string& nid, int32_t said, std::size_t size)
+{
+    std::string why;
+    auto sa = GetSa(nid, said, &why);
+    if (!sa)
+        return Fail(why);
+    auto payload = Payload(size, 77);
+    uint32_t sum = Checksum(payload.data(), size);
+    MessageParcel reply;
+    auto t0 = Clock::now();
+    int err = Invoke(sa, RAW, reply, [&](MessageParcel& d) {
+        return d.WriteInt32(int32_t(size)) && d.WriteRawData(payload.data(), size);
+    });
+    auto us = UsSince(t0);
+    if (err == -1)
+        return Fail("WriteRawData of " + std::to_string(size) + " bytes failed");
+    if (err != ERR_NONE)
+        return Fail("raw data of " + std::to_string(size) + " bytes: " + Explain(err));
+    int32_t n = reply.ReadInt32();
+    uint32_t got = reply.ReadUint32();
+    if (std::size_t(n) != size || got != sum)
+        return Fail("the SA got " + std::to_string(n) + " bytes, checksum " +
+                    std::to_string(got) + "; sent " + std::to_string(size) + ", checksum " +
+                    std::to_string(sum));
+    std::printf("rpctest: raw data %zu B: size and checksum match, %lld ms (%.1f MiB/s)\n", size,
+                (long long)(us / 1000), us > 0 ? double(size) / double(us) * 1e6 / 1048576 : 0.0);
+    return 0;
+}
+
+int CmdOrder(const std::string& nid, int32_t said, int n)
+{
+    std::string why;
+    auto sa = GetSa(nid, said, &why);
+    if (!sa)
+        return Fail(why);
+    MessageParcel r0;
+    if (int err = Invoke(sa, RESET, r0); err != ERR_NONE)
+        return Fail("reset: " + Explain(err));
+    auto t0 = Clock::now();
+    for (int i = 0; i < n; i++) {
+        MessageParcel r;
+        int err = Invoke(sa, RECORD, r, [&](MessageParcel& d) { return d.WriteInt32(i); }, 0,
+                         true);
+        if (err != ERR_NONE)
+            return Fail("one-way call " + std::to_string(i) + ": " + Explain(err));
+    }
+    auto sentUs = UsSince(t0);
+    // One-way calls may still be queued when a sync call is served: ask
+    // until all have arrived (bounded).
+    std::vector<int32_t> got;
+    auto deadline = Clock::now() + 60s;
+    for (;;) {
+        MessageParcel r;
+        int err = Invoke(sa, GET_RECORD, r);
+        if (err != ERR_NONE || r.ReadInt32() != 0 || !r.ReadInt32Vector(&got))
+            return Fail("get record: " + Explain(err));
+        if (int(got.size()) >= n || Clock::now() >= deadline)
+            break;
+        std::this_thread::sleep_for(100ms);
+    }
+    if (int(got.size()) != n)
+        return Fail(std::to_string(got.size()) + " of " + std::to_string(n) +
+                    " one-way calls arrived");
+    for (int i = 0; i < n; i++)
+        if (got[std::size_t(i)] != i)
+            return Fail("one-way call " + std::to_string(i) + " arrived as number " +
+                        std::to_string(got[std::size_t(i)]));
+    std::printf("rpctest: %d one-way calls arrived in order (sent in %lld ms, all there after "
+                "%lld ms)\n",
+                n, (long long)(sentUs / 1000), (long long)(UsSince(t0) / 1000));
+    return 0;
+}
+
+int CmdCallback(const std::string& nid, int32_t said)
+{
+    std::string why;
+    auto sa = GetSa(nid, said, &why);
+    if (!sa)
+        return Fail(why);
+    auto cb = MakeSptr<Callback>();
+    MessageParcel reply;
+    int err = Invoke(sa, CALL_BACK, reply, [&](MessageParcel& d) {
+        return d.WriteRemoteObject(cb) && d.WriteString("hello");
+    });
+    if (err != ERR_NONE)
+        return Fail("call-back call: " + Explain(err));
+    int cbErr = reply.ReadInt32();
+    std::string text = reply.ReadString();
+    if (cbErr != ERR_NONE)
+        return Fail("the SA's call of our callback failed: " + Explain(cbErr));
+    std::lock_guard lock(cb->mu_);
+    std::printf("rpctest: callback answered \"%s\" (calls %d, local %d)\n", text.c_str(),
+                cb->calls, int(cb->local));
+    if (cb->calls != 1 || text != "cb:hello@" + cb->device)
+        return Fail("the callback was called " + std::to_string(cb->calls) + " times");
+    if (!nid.empty() && (cb->local || cb->device != nid))
+        return Fail("the callback's caller is \"" + cb->device + "\" (local " +
+                    std::to_string(cb->local) + "), not the SA's device");
+    return 0;
+}
+
+std::string RpcDumpText(std::string* why);
+
+// Counts of the first line of the local rpcd's RPC_DUMP, by name.
+std::optional<std::map<std::string, long>> RpcCounts()
+{
+    std::string why;
+    std::string text = RpcDumpText(&why);
+    if (text.empty())
+        return std::nullopt;
+    std::map<std::string, long> counts;
+    std::istringstream line(text.substr(0, text.find('\n')));
+    std::string word;
+    while (line >> word) {
+        auto eq = word.find('=');
+        if (eq != std::string::npos)
+            counts[word.substr(0, eq)] = std::strtol(word.c_str() + eq + 1, nullptr, 10);
+    }
+    return counts;
+}
+
+// Hold then drop: the SA holds our callback (B's rpcd imports it, ours
+// exports it), then drops it: the stub's driver references go back to 0,
+// so B released it across the devices; our rpcd's exported count is back.
+int CmdRefs(const std::string& nid, int32_t said)
+{
+    std::string why;
+    auto sa = GetSa(nid, said, &why);
+    if (!sa)
+        return Fail(why);
+    auto before = RpcCounts();
+    auto cb = MakeSptr<Callback>();
+    {
+        MessageParcel reply;
+        int err = Invoke(sa, HOLD, reply, [&](MessageParcel& d) { return d.WriteRemoteObject(cb); });
+        if (err != ERR_NONE)
+            return Fail("hold: " + Explain(err));
+        std::printf("rpctest: the SA holds %d object(s)\n", reply.ReadInt32());
+    }
+    auto holding = RpcCounts();
+    std::printf("rpctest: our stub: %d driver reference(s) while held\n", cb->GetDriverStrongRefs());
+    if (cb->GetDriverStrongRefs() < 1)
+        return Fail("nobody holds our stub through the driver while the SA holds it");
+    if (before && holding)
+        std::printf("rpctest: rpcd exported %ld -> %ld\n", (*before)["exported"],
+                    (*holding)["exported"]);
+    {
+        MessageParcel reply;
+        int err = Invoke(sa, DROP, reply);
+        if (err != ERR_NONE)
+            return Fail("drop: " + Explain(err));
+        std::printf("rpctest: the SA dropped %d object(s)\n", reply.ReadInt32());
+    }
+    auto deadline = Clock::now() + 30s;
+    while (cb->GetDriverStrongRefs() > 0 && Clock::now() < deadline)
+        std::this_thread::sleep_for(50ms);
+    if (cb->GetDriverStrongRefs() > 0)
+        return Fail("our stub still has " + std::to_string(cb->GetDriverStrongRefs()) +
+                    " driver reference(s) 30 s after the SA dropped it");
+    auto after = RpcCounts();
+    while (after && before && (*after)["exported"] != (*before)["exported"] &&
+           Clock::now() < deadline) {
+        std::this_thread::sleep_for(100ms);
+        after = RpcCounts();
+    }
+    if (before && after) {
+        std::printf("rpctest: rpcd exported back to %ld (was %ld)\n", (*after)["exported"],
+                    (*before)["exported"]);
+        if ((*after)["exported"] != (*before)["exported"])
+            return Fail("rpcd's exported count did not return to its baseline");
+    }
+    std::printf("rpctest: our stub is released: no driver reference left\n");
+    return 0;
+}
+
+int CmdIdentity(const std::string& nid, int32_t said)
+{
+    std::string why;
+    auto sa = GetSa(nid, said, &why);
+    if (!sa)
+        return Fail(why);
+    MessageParcel reply;
+    int err = Invoke(sa, IDENTITY, reply);
+    if (err != ERR_NONE || reply.ReadInt32() != 0)
+        return Fail("identity: " + Explain(err));
+    std::string device = reply.ReadString();
+    bool local = reply.ReadBool();
+    int32_t pid = reply.ReadInt32();
+    uint32_t uid = reply.ReadUint32();
+    std::string there = reply.ReadString();
+    std::string here = IPCSkeleton::GetLocalDeviceID();
+    std::printf("rpctest: the SA sees calling device \"%s\", IsLocalCalling %d, pid %d, uid %d; "
+                "its device %s, ours %s\n",
+                device.c_str(), int(local), pid, int(uid), there.c_str(), here.c_str());
+    if (nid.empty()) {
+        if (!local || !device.empty() || pid != getpid())
+            return Fail("a local call should look local, with our pid");
+        return 0;
+    }
+    if (local || device != here || here.empty())
+        return Fail("the SA should see a remote call from this device (" + here + ")");
+    if (there != nid)
+        return Fail("the SA's GetLocalDeviceID is not the device we asked for");
+    if (pid != -1 || uid != uint32_t(-1))
+        return Fail("a remote caller's pid and uid should read -1");
+    return 0;
+}
+
+// The wait time: MessageOption's 1 s against a 3 s sleep.
+int CmdTimeout(const std::string& nid, int32_t said)
+{
+    std::string why;
+    auto sa = GetSa(nid, said, &why);
+    if (!sa)
+        return Fail(why);
+    MessageParcel reply;
+    auto t0 = Clock::now();
+    int err = Invoke(sa, SLEEP, reply, [](MessageParcel& d) { return d.WriteInt32(3000); }, 1);
+    auto ms = UsSince(t0) / 1000;
+    std::printf("rpctest: wait time 1 s, the SA sleeps 3 s: %s after %lld ms\n",
+                Explain(err).c_str(), (long long)ms);
+    if (err != RPC_BASE_INVOKER_WAIT_REPLY_TIMEOUT)
+        return Fail("expected " + Explain(RPC_BASE_INVOKER_WAIT_REPLY_TIMEOUT));
+    // The default wait time still gets the late sleeper's successors through.
+    MessageParcel r2;
+    err = Invoke(sa, SLEEP, r2, [](MessageParcel& d) { return d.WriteInt32(10); });
+    if (err != ERR_NONE)
+        return Fail("a call after the timeout: " + Explain(err));
+    return 0;
+}
+
+// Calls to the SA's device with what may not cross: fds, ashmem.
+int CmdFd(const std::string& nid, int32_t said)
+{
+    std::string why;
+    auto sa = GetSa(nid, said, &why);
+    if (!sa)
+        return Fail(why);
+    int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    MessageParcel r1;
+    int err = Invoke(sa, ECHO, r1, [&](MessageParcel& d) {
+        return d.WriteInt32(0) && d.WriteFileDescriptor(fd);
+    });
+    ::close(fd);
+    std::printf("rpctest: a call with a file descriptor: %s\n", Explain(err).c_str());
+    if (err != RPC_ERR_FD_NOT_ALLOWED)
+        return Fail("fd: expected " + Explain(RPC_ERR_FD_NOT_ALLOWED));
+    auto shm = Ashmem::CreateAshmem("rpctest", 4096);
+    if (!shm)
+        return Fail("cannot create ashmem");
+    MessageParcel r2;
+    err = Invoke(sa, ECHO, r2, [&](MessageParcel& d) {
+        return d.WriteInt32(0) && d.WriteAshmem(shm);
+    });
+    std::printf("rpctest: a call with ashmem: %s\n", Explain(err).c_str());
+    if (err != RPC_ERR_FD_NOT_ALLOWED)
+        return Fail("ashmem: expected " + Explain(RPC_ERR_FD_NOT_ALLOWED));
+    if (EchoOnce(sa, 16, &why) != ERR_NONE)
+        return Fail("after the refused calls: " + why);
+    return 0;
+}
+
+// A remote SA's proxy passed on: back to its own device (to the SA), and
+// to another process here (SA `localSaid` on this device). Either
+// WriteRemoteObject refuses or the call fails with
+// RPC_ERR_PROXY_NOT_TRANSFERABLE.
+int PassOn(const sptr<IRemoteObject>& to, const sptr<IRemoteObject>& what, const char* where)
+{
+    MessageParcel reply;
+    bool written = true;
+    int err = Invoke(to, HOLD, reply, [&](MessageParcel& d) {
+        written = d.WriteRemoteObject(what);
+        return true;
+    });
+    if (!written) {
+        std::printf("rpctest: %s: WriteRemoteObject refused the remote proxy\n", where);
+        return 0;
+    }
+    std::printf("rpctest: %s: %s\n", where, Explain(err).c_str());
+    if (err != RPC_ERR_PROXY_NOT_TRANSFERABLE)
+        return Fail(std::string(where) + ": expected WriteRemoteObject false or " +
+                    Explain(RPC_ERR_PROXY_NOT_TRANSFERABLE));
+    return 0;
+}
+
+int CmdPassOn(const std::string& nid, int32_t said, int32_t localSaid)
+{
+    std::string why;
+    auto sa = GetSa(nid, said, &why);
+    if (!sa)
+        return Fail(why);
+    if (PassOn(sa, sa, "back to the SA's device"))
+        return 1;
+    if (localSaid >= 0) {
+        auto local = GetSa("", localSaid, &why);
+        if (!local)
+            return Fail(why);
+        if (PassOn(local, sa, "to another process here"))
+            return 1;
+        // The callback object the other device sent is a remote proxy too.
+    }
+    if (EchoOnce(sa, 16, &why) != ERR_NONE)
+        return Fail("after the refused calls: " + why);
+    return 0;
+}
+
+// AddDeathRecipient: true on the SA's proxy (registered with samgr),
+// false on an anonymous object it returns; the SA's own
+// AddDeathRecipient on our anonymous callback is false too.
+int CmdAnonDeath(const std::string& nid, int32_t said)
+{
+    std::string why;
+    auto sa = GetSa(nid, said, &why);
+    if (!sa)
+        return Fail(why);
+    auto watch = MakeSptr<DeathWatch>();
+    bool onSa = sa->AddDeathRecipient(watch);
+    std::printf("rpctest: AddDeathRecipient on the SA's proxy: %s\n", onSa ? "true" : "false");
+    if (!onSa)
+        return Fail("AddDeathRecipient on a registered SA's proxy should be true");
+    sa->RemoveDeathRecipient(watch);
+    MessageParcel reply;
+    int err = Invoke(sa, ANON, reply);
+    if (err != ERR_NONE || reply.ReadInt32() != 0)
+        return Fail("anon: " + Explain(err));
+    sptr<IRemoteObject> anon = reply.ReadRemoteObject();
+    if (!anon)
+        return Fail("the SA's anonymous object did not arrive");
+    bool onAnon = anon->AddDeathRecipient(watch);
+    std::printf("rpctest: AddDeathRecipient on an anonymous object from there: %s\n",
+                onAnon ? "true" : "false");
+    if (onAnon)
+        return Fail("AddDeathRecipient on an anonymous remote object should be false");
+    MessageParcel d, r;
+    MessageOption o;
+    if (int e = anon->SendRequest(NOP, d, r, o); e != ERR_NONE)
+        return Fail("a call on the anonymous object: " + Explain(e));
+    auto cb = MakeSptr<Callback>();
+    MessageParcel r2;
+    err = Invoke(sa, HOLD, r2, [&](MessageParcel& dd) { return dd.WriteRemoteObject(cb); });
+    if (err != ERR_NONE)
+        return Fail("hold: " + Explain(err));
+    r2.ReadInt32();
+    bool there = r2.ReadBool();
+    std::printf("rpctest: the SA's AddDeathRecipient on our anonymous callback: %s\n",
+                there ? "true" : "false");
+    MessageParcel r3;
+    Invoke(sa, DROP, r3);
+    if (there && !nid.empty())
+        return Fail("AddDeathRecipient on our anonymous stub, from there, should be false");
+    return 0;
+}
+
+// Death of the SA: AddDeathRecipient, then either tell the SA to exit
+// (`exit`) or wait while something else ends it (`wait`: the SA's
+// process killed, the device powered off); OnRemoteDied must come, and a
+// later call must fail with ERR_DEAD_OBJECT.
+int CmdDeath(const std::string& nid, int32_t said, const std::string& how, int seconds)
+{
+    std::string why;
+    auto sa = GetSa(nid, said, &why);
+    if (!sa)
+        return Fail(why);
+    auto watch = MakeSptr<DeathWatch>();
+    if (!sa->AddDeathRecipient(watch))
+        return Fail("AddDeathRecipient on the SA's proxy is false");
+    if (how == "exit") {
+        MessageParcel reply;
+        int err = Invoke(sa, EXIT, reply);
+        if (err != ERR_NONE)
+            return Fail("exit: " + Explain(err));
+    }
+    auto t0 = Clock::now();
+    std::printf("rpctest: watching SA %d\n", said);
+    std::fflush(stdout);
+    if (!watch->Wait(std::chrono::seconds(seconds)))
+        return Fail("no OnRemoteDied within " + std::to_string(seconds) + " s");
+    std::printf("rpctest: OnRemoteDied after %lld ms; IsObjectDead %d\n",
+                (long long)(UsSince(t0) / 1000), int(sa->IsObjectDead()));
+    MessageParcel reply;
+    int err = Invoke(sa, NOP, reply);
+    std::printf("rpctest: a call after the death: %s\n", Explain(err).c_str());
+    if (err != ERR_DEAD_OBJECT)
+        return Fail("a call on the dead proxy should fail with " + Explain(ERR_DEAD_OBJECT));
+    return 0;
+}
+
+// samgr of the SA's device, as the SA returns it: its calls are refused
+// to a remote caller with RPC_ERR_CALLER_NOT_AUTHORIZED.
+int CmdSamgr(const std::string& nid, int32_t said)
+{
+    std::string why;
+    auto sa = GetSa(nid, said, &why);
+    if (!sa)
+        return Fail(why);
+    MessageParcel reply;
+    int err = Invoke(sa, SAMGR, reply);
+    if (err != ERR_NONE || reply.ReadInt32() != 0)
+        return Fail("samgr: " + Explain(err));
+    sptr<IRemoteObject> samgr = reply.ReadRemoteObject();
+    if (!samgr)
+        return Fail("samgr's object did not arrive");
+    int status = 0;
+    for (uint32_t code : {ISystemAbilityManager::LIST_SYSTEM_ABILITY_TRANSACTION,
+                          ISystemAbilityManager::ADD_SYSTEM_ABILITY_TRANSACTION,
+                          ISystemAbilityManager::REMOVE_SYSTEM_ABILITY_TRANSACTION}) {
+        MessageParcel d, r;
+        MessageOption o;
+        d.WriteInterfaceToken(u"OHOS.ISystemAbilityManager");
+        d.WriteInt32(said);
+        if (code == ISystemAbilityManager::ADD_SYSTEM_ABILITY_TRANSACTION)
+            d.WriteRemoteObject(nullptr);
+        int e = samgr->SendRequest(code, d, r, o);
+        std::printf("rpctest: samgr's call %u from here: %s\n", code, Explain(e).c_str());
+        if (e != RPC_ERR_CALLER_NOT_AUTHORIZED) {
+            std::fprintf(stderr, "rpctest: samgr's call %u: expected %s\n", code,
+                         Explain(RPC_ERR_CALLER_NOT_AUTHORIZED).c_str());
+            status = 1;
+        }
+    }
+    return status;
+}
+
+// GetSystemAbility or CheckSystemAbility of SAID on NID fails with CODE.
+int CmdExpectGet(const std::string& nid, int32_t said, int code, bool check)
+{
+    auto samgr = Samgr();
+    if (!samgr)
+        return Fail("no samgr");
+    sptr<IRemoteObject> sa = check ? samgr->CheckSystemAbility(said, nid)
+                                   : samgr->GetSystemAbility(said, nid);
+    std::printf("rpctest: %s(%d, %.12s): %s, %s\n",
+                check ? "CheckSystemAbility" : "GetSystemAbility", said, nid.c_str(),
+                sa ? "an object" : "null", LastError(*samgr).c_str());
+    if (sa)
+        return Fail("expected null and " + Explain(code));
+    if (samgr->GetLastErrorCode() != code)
+        return Fail("expected " + Explain(code));
+    if (samgr->GetLastError().empty())
+        return Fail("GetLastError() does not say why");
+    return 0;
+}
+
+class LoadCallback : public SystemAbilityLoadCallback {
+public:
+    void OnLoadSystemAbilitySuccess(int32_t, const sptr<IRemoteObject>& object) override
+    {
+        std::lock_guard lock(mu_);
+        done_ = true;
+        object_ = object;
+        cv_.notify_all();
+    }
+    void OnLoadSystemAbilityFail(int32_t, int32_t error, const std::string& why) override
+    {
+        std::lock_guard lock(mu_);
+        done_ = true;
+        error_ = error;
+        why_ = why;
+        cv_.notify_all();
+    }
+    bool Wait(std::chrono::seconds s)
+    {
+        std::unique_lock lock(mu_);
+        return cv_.wait_for(lock, s, [&] { return done_; });
+    }
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool done_ = false;
+    sptr<IRemoteObject> object_;
+    int error_ = 0;
+    std::string why_;
+};
+
+// SAID on NID is an on-demand SA that is not running: LoadSystemAbility
+// with a callback, and at once GetSystemAbility (which waits while it
+// loads); both give a working proxy.
+int CmdLoad(const std::string& nid, int32_t said)
+{
+    auto samgr = Samgr();
+    if (!samgr)
+        return Fail("no samgr");
+    if (sptr<IRemoteObject> running = samgr->CheckSystemAbility(said, nid))
+        return Fail("SA " + std::to_string(said) + " is already running there");
+    std::printf("rpctest: CheckSystemAbility before loading: null, %s\n",
+                LastError(*samgr).c_str());
+    auto cb = MakeSptr<LoadCallback>();
+    auto t0 = Clock::now();
+    if (!samgr->LoadSystemAbility(said, nid, cb))
+        return Fail("LoadSystemAbility: " + LastError(*samgr));
+    sptr<IRemoteObject> got = samgr->GetSystemAbility(said, nid);
+    auto gotMs = UsSince(t0) / 1000;
+    if (!got)
+        return Fail("GetSystemAbility while it loads: " + LastError(*samgr));
+    std::printf("rpctest: GetSystemAbility during the load: an object after %lld ms\n",
+                (long long)gotMs);
+    std::string why;
+    if (EchoOnce(got, 1024, &why) != ERR_NONE)
+        return Fail("a call on GetSystemAbility's proxy: " + why);
+    if (!cb->Wait(60s))
+        return Fail("the load callback was not called within 60 s");
+    std::lock_guard lock(cb->mu_);
+    if (!cb->object_)
+        return Fail("OnLoadSystemAbilityFail: " + Explain(cb->error_) + ": " + cb->why_);
+    std::printf("rpctest: OnLoadSystemAbilitySuccess after %lld ms\n",
+                (long long)(UsSince(t0) / 1000));
+    if (EchoOnce(cb->object_, 1024, &why) != ERR_NONE)
+        return Fail("a call on the callback's proxy: " + why);
+    return 0;
+}
+
+int CmdBench(const std::string& nid, int32_t said, int n)
+{
+    std::string why;
+    auto sa = GetSa(nid, said, &why);
+    if (!sa)
+        return Fail(why);
+    std::vector<int64_t> rtts;
+    for (int i = 0; i < n + n / 10; i++) {
+        MessageParcel d, r;
+        MessageOption o;
+        auto t0 = Clock::now();
+        int err = sa->SendRequest(NOP, d, r, o);
+        auto us = UsSince(t0);
+        if (err != ERR_NONE)
+            return Fail("null call " + std::to_string(i) + ": " + Explain(err));
+        if (i >= n / 10)  // the first tenth warms up
+            rtts.push_back(us);
+    }
+    std::sort(rtts.begin(), rtts.end());
+    auto at = [&](double q) { return rtts[std::min(rtts.size() - 1, std::size_t(q * rtts.size()))]; };
+    std::printf("bench: %s rtt_us %lld p90_us %lld calls %zu\n", nid.empty() ? "binder" : "rpc",
+                (long long)at(0.5), (long long)at(0.9), rtts.size());
+    return 0;
+}
+
+// The local rpcd's RPC_DUMP text, or "" (and `why`).
+std::string RpcDumpText(std::string* why)
+{
+    auto samgr = Samgr();
+    if (!samgr) {
+        *why = "no samgr";
+        return {};
+    }
+    sptr<IRemoteObject> rpcd = samgr->CheckSystemAbility(detail::RPC_SA_ID);
+    if (!rpcd) {
+        *why = "rpcd (SA " + std::to_string(detail::RPC_SA_ID) + ") is not running";
+        return {};
+    }
+    MessageParcel d, r;
+    MessageOption o;
+    d.WriteInterfaceToken(detail::RPC_SERVICE_DESCRIPTOR);
+    int err = rpcd->SendRequest(detail::RPC_DUMP, d, r, o);
+    int32_t result = r.ReadInt32();
+    std::string error = r.ReadString();
+    if (err != ERR_NONE || result != ERR_NONE) {
+        *why = "RPC_DUMP: " + Explain(err != ERR_NONE ? err : result) + " " + error;
+        return {};
+    }
+    return r.ReadString();
+}
+
+int CmdRpcDump()
+{
+    std::string why;
+    std::string text = RpcDumpText(&why);
+    if (text.empty())
+        return Fail(why);
+    std::fputs(text.c_str(), stdout);
+    if (text.back() != '\n')
+        std::fputc('\n', stdout);
+    return 0;
+}
+
+// The SA's EXIT call: for the scripts' cleanup.
+int CmdStop(const std::string& nid, int32_t said)
+{
+    std::string why;
+    auto sa = GetSa(nid, said, &why);
+    if (!sa)
+        return Fail(why);
+    MessageParcel reply;
+    int err = Invoke(sa, EXIT, reply);
+    if (err != ERR_NONE)
+        return Fail("exit: " + Explain(err));
+    return 0;
+}
+
+int Usage()
+{
+    std::fprintf(stderr,
+                 "usage: rpctest serve SAID [--local] [--delay-ms N]\n"
+                 "       rpctest echo NID SAID SIZE...\n"
+                 "       rpctest echo-max NID SAID\n"
+                 "       rpctest too-big NID SAID\n"
+                 "       rpctest raw NID SAID SIZE\n"
+                 "       rpctest order NID SAID N\n"
+                 "       rpctest callback NID SAID\n"
+                 "       rpctest refs NID SAID\n"
+                 "       rpctest identity NID SAID\n"
+                 "       rpctest timeout NID SAID\n"
+                 "       rpctest fd NID SAID\n"
+                 "       rpctest pass-on NID SAID [LOCAL_SAID]\n"
+                 "       rpctest anon-death NID SAID\n"
+                 "       rpctest death NID SAID exit|wait [SECONDS]\n"
+                 "       rpctest samgr NID SAID\n"
+                 "       rpctest expect-get NID SAID CODE [check]\n"
+                 "       rpctest load NID SAID\n"
+                 "       rpctest bench NID SAID [N]\n"
+                 "       rpctest stop NID SAID\n"
+                 "       rpctest rpc-dump\n"
+                 "NID: a networkId, or \"local\" for this device\n");
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    std::vector<std::string> a(argv + 1, argv + argc);
+    auto n = a.size();
+    auto num = [&](std::size_t i) { return std::atoi(a[i].c_str()); };
+    if (n < 1)
+        return Usage();
+    const std::string& cmd = a[0];
+    if (cmd == "serve" && n >= 2) {
+        bool distributed = true;
+        int delay = 0;
+        for (std::size_t i = 2; i < n; i++) {
+            if (a[i] == "--local")
+                distributed = false;
+            else if (a[i] == "--delay-ms" && i + 1 < n)
+                delay = num(++i);
+            else
+                return Usage();
+        }
+        return CmdServe(num(1), distributed, delay);
+    }
+    if (cmd == "rpc-dump" && n == 1)
+        return CmdRpcDump();
+    if (n < 3)
+        return Usage();
+    std::string nid = Nid(a[1]);
+    int32_t said = num(2);
+    if (cmd == "echo" && n >= 4) {
+        std::vector<std::size_t> sizes;
+        for (std::size_t i = 3; i < n; i++)
+            sizes.push_back(std::strtoull(a[i].c_str(), nullptr, 0));
+        return CmdEcho(nid, said, sizes);
+    }
+    if (cmd == "echo-max" && n == 3)
+        return CmdEchoMax(nid, said);
+    if (cmd == "too-big" && n == 3)
+        return CmdTooBig(nid, said);
+    if (cmd == "raw" && n == 4)
+        return CmdRaw(nid, said, std::strtoull(a[3].c_str(), nullptr, 0));
+    if (cmd == "order" && n == 4)
+        return CmdOrder(nid, said, num(3));
+    if (cmd == "callback" && n == 3)
+        return CmdCallback(nid, said);
+    if (cmd == "refs" && n == 3)
+        return CmdRefs(nid, said);
+    if (cmd == "identity" && n == 3)
+        return CmdIdentity(nid, said);
+    if (cmd == "timeout" && n == 3)
+        return CmdTimeout(nid, said);
+    if (cmd == "fd" && n == 3)
+        return CmdFd(nid, said);
+    if (cmd == "pass-on" && (n == 3 || n == 4))
+        return CmdPassOn(nid, said, n == 4 ? num(3) : -1);
+    if (cmd == "anon-death" && n == 3)
+        return CmdAnonDeath(nid, said);
+    if (cmd == "death" && (n == 4 || n == 5) && (a[3] == "exit" || a[3] == "wait"))
+        return CmdDeath(nid, said, a[3], n == 5 ? num(4) : 60);
+    if (cmd == "samgr" && n == 3)
+        return CmdSamgr(nid, said);
+    if (cmd == "expect-get" && (n == 4 || (n == 5 && a[4] == "check")))
+        return CmdExpectGet(nid, said, num(3), n == 5);
+    if (cmd == "load" && n == 3)
+        return CmdLoad(nid, said);
+    if (cmd == "bench" && (n == 3 || n == 4))
+        return CmdBench(nid, said, n == 4 ? num(3) : 1000);
+    if (cmd == "stop" && n == 3)
+        return CmdStop(nid, said);
+    return Usage();
+}

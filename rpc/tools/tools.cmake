@@ -1,0 +1,7 @@
+# rpctest: cross-device RPC's test service, test client and benchmark for
+# the two-device lane (scripts/vm/pair-a.sh). Static, like every binary
+# that runs in the VM; it reads rpcd's contract (libshim/src/rpc_protocol.h).
+add_executable(rpctest ${RPC_DIR}/tools/rpctest.cc)
+target_include_directories(rpctest PRIVATE ${RPC_DIR}/../libshim/src)
+target_link_libraries(rpctest PRIVATE ipckit_static Threads::Threads)
+target_link_options(rpctest PRIVATE -static)
