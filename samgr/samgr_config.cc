@@ -124,8 +124,19 @@ ipckit::Result<SamgrConfig> ParseConfig(std::string_view text, const std::string
                             std::to_string(it->second) + ")");
             ondemandLine[*id] = lineNo;
             config.ondemand[*id].assign(words.begin() + 2, words.end());
+        } else if (directive == "distributed") {
+            // Several lines (and repeated ids) add up, like register-uids.
+            if (words.size() < 2)
+                return fail("distributed needs at least one SA id");
+            for (std::size_t i = 1; i < words.size(); i++) {
+                auto id = ParseSaId(words[i]);
+                if (!id)
+                    return fail(id.error().message);
+                config.distributed.insert(*id);
+            }
         } else {
-            return fail("unknown directive '" + directive + "' (want register-uids or ondemand)");
+            return fail("unknown directive '" + directive +
+                        "' (want register-uids, ondemand or distributed)");
         }
     }
     return config;

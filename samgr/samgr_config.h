@@ -7,6 +7,8 @@
 //   register-uids 0 1000
 //   # LoadSystemAbility(4801) runs this command (argv split on spaces, no shell)
 //   ondemand 4801 /ipckit/bin/kv_service --sa 4801
+//   # SAs other devices may reach through rpcd (nothing else is)
+//   distributed 4801 4802
 //
 // A word starting with '#' starts a comment that runs to the end of the
 // line. SA ids are decimal or 0x-hex, in 0..0xffffff. Errors read
@@ -18,6 +20,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +37,10 @@ struct SamgrConfig {
     std::optional<std::vector<uid_t>> registerUids;
     // LoadSystemAbility's commands: argv[0] is an absolute path.
     std::map<int32_t, std::vector<std::string>> ondemand;
+    // SAs other devices may get through rpcd (`distributed` lines). Only
+    // these: an SA's own SAExtraProp.isDistributed does not make it
+    // reachable, so that a service cannot open itself up to the network.
+    std::set<int32_t> distributed;
 };
 
 // Parses the text of a config file; `path` only names it in messages.

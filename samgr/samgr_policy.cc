@@ -41,8 +41,13 @@ std::optional<Denial> CheckRegister(const SamgrConfig& config, int32_t id, uid_t
     if (std::find(uids.begin(), uids.end(), uid) != uids.end())
         return std::nullopt;
     std::string allowed;
-    for (uid_t u : uids)
-        allowed += (allowed.empty() ? "" : " ") + std::to_string(u);
+    // Appended piecewise: GCC 12 reports a false -Wrestrict for
+    // `const char* + std::string&&` inlined here.
+    for (uid_t u : uids) {
+        if (!allowed.empty())
+            allowed += ' ';
+        allowed += std::to_string(u);
+    }
     std::string who = "uid " + std::to_string(uid);
     return Denial{ipckit::ERR_NO_PERMISSION,
                   who + " may not register system abilities (register-uids in " + config.path +

@@ -12,6 +12,7 @@
 #include "ipckit/ipc_errors.h"
 #include "ipckit/ipc_skeleton.h"
 #include "ipckit/utf.h"
+#include "rpc_protocol.h"
 #include "samgr_log.h"
 
 namespace samgr {
@@ -337,6 +338,79 @@ int32_t SystemAbilityManager::ListSystemAbilityInfos(std::vector<ipckit::SystemA
     infos.clear();
     for (const auto& [id, entry] : abilities_)
         infos.push_back(entry.info);
+    return ipckit::ERR_NONE;
+}
+
+int SystemAbilityManager::OnRemoteRequest(uint32_t code, ipckit::MessageParcel& data,
+                                          ipckit::MessageParcel& reply,
+                                          ipckit::MessageOption& option)
+{
+    if (IPCSkeleton::IsLocalCalling())
+        return SystemAbilityManagerStub::OnRemoteRequest(code, data, reply, option);
+    std::string device = IPCSkeleton::GetCallingDeviceID();
+    LogError("denied: call %u from device %.8s...: remote callers cannot reach samgr", code,
+             device.c_str());
+    // The usual reply framing, so the caller's proxy reads the reason.
+    const int32_t err = ipckit::RPC_ERR_CALLER_NOT_AUTHORIZED;
+    if (!reply.WriteInt32(err) ||
+        !reply.WriteString("remote callers cannot reach samgr (device " + device.substr(0, 8) +
+                           "...)"))
+        return ipckit::ERR_INVALID_DATA;
+    return ipckit::ERR_NONE;
+}
+
+sptr<IRemoteObject> SystemAbilityManager::GetDistributedAbility(int32_t id, int32_t mode,
+                                                                int32_t timeout, int32_t& err)
+{
+    pid_t caller = IPCSkeleton::GetCallingPid();
+    if (!config_.distributed.count(id)) {
+        std::string why = "SA " + std::to_string(id) + " is not distributed (no `distributed " +
+                          std::to_string(id) + "` in " + config_.path + ")";
+        LogError("pid %d asked for SA %d for another device: %s", caller, id, why.c_str());
+        SetLastError(why);
+        err = ipckit::RPC_ERR_NOT_DISTRIBUTED;
+        return nullptr;
+    }
+    sptr<IRemoteObject> object;
+    switch (mode) {
+    case ipckit::detail::RPC_MODE_CHECK:
+        object = CheckSystemAbility(id);
+        break;
+    case ipckit::detail::RPC_MODE_GET:
+        object = GetSystemAbility(id);
+        break;
+    case ipckit::detail::RPC_MODE_LOAD:
+        object = LoadSystemAbility(id, timeout);
+        break;
+    default:
+        SetLastError("unknown mode " + std::to_string(mode) + " (want 0 check, 1 get, 2 load)");
+        err = ipckit::ERR_INVALID_DATA;
+        return nullptr;
+    }
+    if (!object) {
+        LogError("pid %d asked for SA %d for another device: %s", caller, id,
+                 GetLastErrorText().c_str());
+        err = ipckit::RPC_ERR_NO_SYSTEM_ABILITY;
+        return nullptr;
+    }
+    err = ipckit::ERR_NONE;
+    return object;
+}
+
+int32_t SystemAbilityManager::ListDistributedAbilities(
+    std::vector<ipckit::SystemAbilityInfo>& infos)
+{
+    std::lock_guard<std::mutex> guard(lock_);
+    infos.clear();
+    for (const auto& [id, entry] : abilities_) {
+        if (!config_.distributed.count(id))
+            continue;
+        ipckit::SystemAbilityInfo info;
+        info.id = id;
+        info.descriptor = entry.info.descriptor;
+        info.isDistributed = true;
+        infos.push_back(std::move(info));
+    }
     return ipckit::ERR_NONE;
 }
 

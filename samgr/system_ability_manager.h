@@ -52,6 +52,15 @@ public:
     ipckit::sptr<ipckit::IRemoteObject> LoadSystemAbility(int32_t systemAbilityId,
                                                           int32_t timeout) override;
     int32_t ListSystemAbilityInfos(std::vector<ipckit::SystemAbilityInfo>& infos) override;
+    // rpcd's calls: only the SAs of config_.distributed.
+    ipckit::sptr<ipckit::IRemoteObject> GetDistributedAbility(int32_t systemAbilityId,
+                                                              int32_t mode, int32_t timeout,
+                                                              int32_t& err) override;
+    int32_t ListDistributedAbilities(std::vector<ipckit::SystemAbilityInfo>& infos) override;
+    // Refuses every call from another device (a call rpcd forwarded) before
+    // decoding it: samgr is local-only; rpcd asks it on their behalf.
+    int OnRemoteRequest(uint32_t code, ipckit::MessageParcel& data, ipckit::MessageParcel& reply,
+                        ipckit::MessageOption& option) override;
     // `ipckit dump 0`: the registry in words.
     int Dump(int fd, const std::vector<std::u16string>& args) override;
 

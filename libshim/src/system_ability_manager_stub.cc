@@ -4,6 +4,7 @@
 // system_ability_manager_wire.h) into ISystemAbilityManager's virtuals.
 #include "ipckit/system_ability_manager_stub.h"
 
+#include <string>
 #include <utility>
 
 #include "ipckit/ipc_errors.h"
@@ -24,10 +25,30 @@ void SystemAbilityManagerStub::SetLastError(std::string text)
     g_callError = std::move(text);
 }
 
+std::string SystemAbilityManagerStub::GetLastErrorText() const
+{
+    return g_callError;
+}
+
+sptr<IRemoteObject> SystemAbilityManagerStub::GetDistributedAbility(int32_t id, int32_t,
+                                                                    int32_t, int32_t& err)
+{
+    err = RPC_ERR_NOT_DISTRIBUTED;
+    g_callError = "SA " + std::to_string(id) + " is not offered to other devices";
+    return nullptr;
+}
+
+int32_t SystemAbilityManagerStub::ListDistributedAbilities(std::vector<SystemAbilityInfo>& infos)
+{
+    infos.clear();
+    return ERR_NONE;
+}
+
 int SystemAbilityManagerStub::OnRemoteRequest(uint32_t code, MessageParcel& data,
                                               MessageParcel& reply, MessageOption& option)
 {
-    if (code < GET_SYSTEM_ABILITY_TRANSACTION || code > LIST_SYSTEM_ABILITY_INFO_TRANSACTION)
+    if (code < GET_SYSTEM_ABILITY_TRANSACTION ||
+        code > LIST_DISTRIBUTED_SYSTEM_ABILITY_TRANSACTION)
         return IPCObjectStub::OnRemoteRequest(code, data, reply, option);
     if (data.ReadInterfaceToken() != GetDescriptor())
         return ERR_INVALID_DATA;
@@ -93,6 +114,20 @@ int SystemAbilityManagerStub::OnRemoteRequest(uint32_t code, MessageParcel& data
     case LIST_SYSTEM_ABILITY_INFO_TRANSACTION:
         result = ListSystemAbilityInfos(infos);
         break;
+    case GET_DISTRIBUTED_SYSTEM_ABILITY_TRANSACTION: {
+        int32_t id = data.ReadInt32();
+        int32_t mode = data.ReadInt32();
+        int32_t timeout = data.ReadInt32();
+        result = ERR_NONE;
+        object = GetDistributedAbility(id, mode, timeout, result);
+        hasObject = true;
+        if (!object && result == ERR_NONE)
+            result = ERR_NULL_OBJECT;
+        break;
+    }
+    case LIST_DISTRIBUTED_SYSTEM_ABILITY_TRANSACTION:
+        result = ListDistributedAbilities(infos);
+        break;
     }
 
     if (result != ERR_NONE && g_callError.empty())
@@ -114,6 +149,10 @@ int SystemAbilityManagerStub::OnRemoteRequest(uint32_t code, MessageParcel& data
                  reply.WriteUint32(info.uid) && reply.WriteString16(info.descriptor) &&
                  reply.WriteBool(info.isDistributed) && reply.WriteString16(info.permission);
         }
+    } else if (code == LIST_DISTRIBUTED_SYSTEM_ABILITY_TRANSACTION) {
+        ok = reply.WriteInt32(static_cast<int32_t>(infos.size()));
+        for (const SystemAbilityInfo& info : infos)
+            ok = ok && reply.WriteInt32(info.id) && reply.WriteString16(info.descriptor);
     }
     return ok ? ERR_NONE : ERR_INVALID_DATA;
 }

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -105,7 +106,26 @@ TEST(SamgrConfig, MalformedIds)
 TEST(SamgrConfig, UnknownDirective)
 {
     EXPECT_EQ(ParseError("# ok\nregister-uids 0\nfrobnicate 1 2\n"),
-              "t.conf:3: unknown directive 'frobnicate' (want register-uids or ondemand)");
+              "t.conf:3: unknown directive 'frobnicate' "
+              "(want register-uids, ondemand or distributed)");
+}
+
+TEST(SamgrConfig, DistributedLinesAddUp)
+{
+    SamgrConfig c = Parse("distributed 4801 0x12c2 # two\ndistributed 7\ndistributed 7\n");
+    EXPECT_EQ(c.distributed, (std::set<int32_t>{7, 4801, 4802}));
+    EXPECT_TRUE(Parse("register-uids 0\n").distributed.empty());
+}
+
+TEST(SamgrConfig, DistributedErrors)
+{
+    EXPECT_EQ(ParseError("distributed\n"), "t.conf:1: distributed needs at least one SA id");
+    EXPECT_EQ(ParseError("distributed # none\n"),
+              "t.conf:1: distributed needs at least one SA id");
+    EXPECT_EQ(ParseError("\ndistributed 4801 48x1\n"),
+              "t.conf:2: bad SA id '48x1' (want a decimal or 0x-hex number)");
+    EXPECT_EQ(ParseError("distributed 0x1000000\n"),
+              "t.conf:1: SA id 0x1000000 is outside 0..0xffffff");
 }
 
 TEST(SamgrConfig, MissingOrRelativeCommand)
@@ -162,6 +182,7 @@ TEST(SamgrConfig, TheExampleConfigParses)
     EXPECT_EQ(*c->registerUids, (std::vector<uid_t>{0, 1000}));
     EXPECT_EQ(c->ondemand.at(4801), (Argv{"/ipckit/bin/kv_service", "--sa", "4801"}));
     EXPECT_EQ(c->ondemand.at(4802), (Argv{"/ipckit/bin/kv_service", "--sa", "4802"}));
+    EXPECT_EQ(c->distributed, (std::set<int32_t>{4801}));
 }
 
 TEST(SamgrConfig, LoadReadsAFile)
