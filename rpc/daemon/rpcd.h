@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// rpcd: the device's cross-device RPC forwarder (Documentation/rpc.rst).
+//
+// A process's proxy of an object on another device is an ordinary binder
+// proxy of a RemoteStub here; RemoteStub::ProcessRequest encodes the call
+// into an RPC packet (rpc/wire/packet.h) and sends it over the soft bus
+// session ("ipckit.rpc") to the peer's rpcd, which calls the real object
+// with RPC_FORWARD_TRANSACTION and sends the reply back.
+//
+// Per peer device, two tables:
+//   exports  stubIndex -> an object of this device lent to that peer (a
+//            binder proxy held here), with the number of descriptors sent
+//            and not yet given back (DECREF). Indices start at a random
+//            value and are never reused; a peer can name only what was
+//            exported to it.
+//   imports  the peer's stubIndex -> the RemoteStub standing in for it
+//            (weak: the stub lives while local processes hold it; its
+//            destructor gives back what it received).
+//
+// Threads: the soft bus client's callback thread decodes every packet;
+// replies wake the binder thread waiting for them, one-way calls and
+// control packets are handled there, in order; sync calls and SA requests
+// go to the worker pool. Binder threads run RemoteStub and RpcService.
+//
+// Locking: lock_ guards peers_ and everything in a Peer; it is never held
+// across a soft bus Send, a binder call, or the release of a binder
+// reference (those can block or re-enter). Pending calls have their own
+// condition variable under lock_.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <ipckit/iremote_object.h>
+#include <ipckit/message_parcel.h>
+#include <ipckit/softbus.h>
+#include <ipckit/unique_fd.h>
+
+#include "daemon/worker_pool.h"
+#include "wire/packet.h"
+
+namespace ipckit::rpc {
+
+class RemoteStub;
+
+inline constexpr char RPC_SESSION_NAME[] = "ipckit.rpc";
+
+struct RpcdOptions {
+    std::size_t workers = 8;          // threads for incoming sync calls
+    std::size_t maxQueued = 256;      // incoming calls waiting for a worker
+    uint64_t maxRawPerPeer = 256ull << 20;  // raw bytes being received per peer
+};
+
+// An object of this device lent to one peer.
+struct Exported {
+    sptr<IRemoteObject> object;
+    uint64_t sent = 0;     // descriptors sent minus those given back
+    int32_t said = -1;     // the SA it is, -1 for an anonymous object
+    sptr<IRemoteObject::DeathRecipient> watch;  // SAs: tells the peer it died
+};
+
+struct Imported {
+    RemoteStub* stub = nullptr;  // identity only: compare, never dereference
+    wptr<RemoteStub> weak;
+};
+
+// Raw data being received in chunks.
+struct RawBlob {
+    UniqueFd fd;
+    uint64_t total = 0;
+    uint64_t received = 0;
+};
+
+// A call of ours waiting for the peer's answer.
+struct PendingCall {
+    bool done = false;
+    std::vector<uint8_t> packet;  // the answer, undecoded
+    int32_t failure = 0;          // set instead when the peer went away
+};
+
+struct Peer {
+    std::string networkId;
+    uint64_t generation = 0;            // distinguishes a peer's successive sessions
+    std::set<softbus::SessionId> sessions;
+    softbus::SessionId sendSession = 0;  // the one we send on (0: none yet)
+    bool binding = false;                // a thread is opening sendSession
+    uint64_t nextIndex = 0;
+    std::map<uint64_t, Exported> exports;
+    std::map<IRemoteObject*, uint64_t> exportByObject;
+    std::map<uint64_t, Imported> imports;
+    std::map<uint64_t, RawBlob> blobs;
+    uint64_t rawBytes = 0;               // sum of the blobs' totals
+    std::map<uint64_t, std::shared_ptr<PendingCall>> pending;
+};
+
+class Rpcd : public softbus::SessionListener,
+             public std::enable_shared_from_this<Rpcd> {
+public:
+    Rpcd(std::shared_ptr<softbus::SoftBus> bus, std::string localId, RpcdOptions options);
+    ~Rpcd() override;
+
+    Status Start();  // listens on RPC_SESSION_NAME
+    const std::string& LocalId() const { return localId_; }
+
+    // --- for RpcService (binder threads) --------------------------------
+    // The SA on device `networkId` as a RemoteStub; null and `err`/`why`
+    // on failure.
+    sptr<IRemoteObject> GetRemoteSa(const std::string& networkId, int32_t said, int32_t mode,
+                                    int32_t timeout, int32_t& err, std::string& why);
+    int32_t ListRemoteSa(const std::string& networkId, std::vector<SaEntry>& out,
+                         std::string& why);
+    std::string Dump();
+
+    // --- for RemoteStub (binder threads) ---------------------------------
+    // Forwards a call to object `index` of the peer: `limit` bytes of
+    // `data` (the rest is a trailer of ours). Returns the status; fills
+    // `reply` for a sync call.
+    int Call(const std::string& peer, uint64_t generation, uint64_t index, uint32_t code,
+             MessageParcel& data, std::size_t limit, MessageParcel& reply, bool oneway,
+             int waitSeconds);
+    // A RemoteStub is being destroyed: give its references back.
+    void StubGone(const std::string& peer, uint64_t generation, uint64_t index,
+                  RemoteStub* stub, uint32_t received);
+    // Whether the peer still is the one the stub was made for.
+    bool PeerAlive(const std::string& peer, uint64_t generation);
+
+    // --- SessionListener (the soft bus client's thread) ------------------
+    void OnSessionOpened(const softbus::SessionInfo& session) override;
+    void OnBytesReceived(softbus::SessionId session, std::span<const uint8_t> data) override;
+    void OnSessionClosed(softbus::SessionId session, softbus::ShutdownReason reason) override;
+
+    // For the death watch of exported SAs.
+    void ExportDied(const std::string& peer, uint64_t generation, uint64_t index);
+
+    // Bytes received on a session opened by Bind (the listener knows its peer).
+    void Received(const std::string& peer, softbus::SessionId session,
+                  std::span<const uint8_t> data);
+    void Closed(const std::string& peer, softbus::SessionId session,
+                softbus::ShutdownReason reason);
+
+private:
+    // Under lock_.
+    Peer& PeerLocked(const std::string& networkId);
+    Peer* FindPeerLocked(const std::string& networkId, uint64_t generation);
+    uint64_t ExportLocked(Peer& peer, const sptr<IRemoteObject>& object, int32_t said,
+                          bool& fresh);
+    sptr<RemoteStub> ImportLocked(Peer& peer, uint64_t index, int32_t said,
+                                  const std::u16string& descriptor);
+    uint64_t NextSeq() { return ++seq_; }
+
+    // The session to send to `networkId` on, opening one if needed.
+    Result<softbus::SessionId> SessionFor(const std::string& networkId, uint64_t& generation);
+    // Sends and waits for the answer to `packet` (its seq is set here).
+    Result<std::vector<uint8_t>> Ask(const std::string& networkId, Packet& packet,
+                                     int waitMs, int32_t& err);
+    Status SendPacket(softbus::SessionId session, const Packet& packet);
+
+    // Parcel <-> body (forward.cc). Encode: objects in `parcel` (the first
+    // `limit` bytes) become exports to `peer` and raw blobs sent ahead;
+    // returns an ipc_errors.h code.
+    int EncodeBody(const std::string& peer, softbus::SessionId session, MessageParcel& parcel,
+                   std::size_t limit, std::vector<uint8_t>& dataOut, Body& body,
+                   std::vector<sptr<IRemoteObject>>& exportedRefs, std::string& why);
+    // Decode: builds `parcel` from `body` (imports, raw blobs).
+    int DecodeBody(const std::string& peer, const Body& body, MessageParcel& parcel,
+                   std::string& why);
+    // A body nobody will read (a late reply): give its objects back.
+    void ReleaseBody(const std::string& peer, const Body& body);
+    void UndoExports(const std::string& peer, const std::vector<sptr<IRemoteObject>>& refs);
+
+    void HandlePacket(const std::string& peer, softbus::SessionId session,
+                      std::span<const uint8_t> bytes);
+    void ServeTransaction(const std::string& peer, std::vector<uint8_t> bytes);
+    void ServeGetSa(const std::string& peer, softbus::SessionId session, Packet request);
+    void ServeListSa(const std::string& peer, softbus::SessionId session, uint64_t seq);
+    void ReceiveChunk(const std::string& peer, const Packet& p);
+    void ReceiveDecref(const std::string& peer, uint64_t index, uint32_t count);
+    void ReceiveObituary(const std::string& peer, uint64_t index);
+    // The peer is gone (session closed): everything imported dies,
+    // everything exported is released, waiting calls fail.
+    void DropPeer(const std::string& networkId, const char* why);
+
+    std::shared_ptr<softbus::SoftBus> bus_;
+    const std::string localId_;
+    const RpcdOptions options_;
+    WorkerPool workers_;
+
+    std::mutex lock_;
+    std::condition_variable cond_;  // pending calls, binding
+    std::map<std::string, Peer> peers_;
+    std::map<softbus::SessionId, std::string> sessionPeer_;  // accepted sessions
+    uint64_t seq_ = 0;
+    uint64_t nextGeneration_ = 1;
+    uint64_t nextBlob_ = 1;
+    uint64_t callsInFlight_ = 0;
+};
+
+// Logs "rpcd: ..." on stderr.
+[[gnu::format(printf, 1, 2)]] void Log(const char* format, ...);
+// The first 8 characters of a networkId, for logs.
+std::string Short(const std::string& networkId);
+
+}  // namespace ipckit::rpc
