@@ -391,6 +391,7 @@ public:
 
     void String(const std::string& s)
     {
+        Put(static_cast<uint32_t>(s.size()));
         Bytes({reinterpret_cast<const uint8_t*>(s.data()), s.size()});
     }
 
