@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include <ipckit/ipc_errors.h>
 #include <ipckit/message_parcel.h>
 #include <ipckit/unique_fd.h>
 #include <ipckit/utf.h>
@@ -123,6 +124,69 @@ Result<int64_t> ParseInteger(std::string_view text, std::string_view what, int64
     if (ec == std::errc::result_out_of_range || value < min || value > max)
         return Refuse(shown + " is outside " + range);
     return static_cast<int64_t>(value);
+}
+
+Result<std::string> ParseNetworkId(std::string_view text)
+{
+    if (text.size() != 64 || text.find_first_not_of("0123456789abcdef") != std::string_view::npos)
+        return Error{EINVAL, "network id '" + std::string(text) +
+                                 "' is not 64 lowercase hex digits (see: ipckit devices --wide)"};
+    return std::string(text);
+}
+
+std::string ShortNetworkId(std::string_view id)
+{
+    if (id.size() <= 12)
+        return std::string(id);
+    return std::string(id.substr(0, 12)) + "\u2026";
+}
+
+std::string_view ErrorName(int code)
+{
+    switch (code) {
+#define IPCKIT_ERROR_NAME(c) \
+    case c: return #c;
+        IPCKIT_ERROR_NAME(ERR_NONE)
+        IPCKIT_ERROR_NAME(ERR_TRANSACTION_FAILED)
+        IPCKIT_ERROR_NAME(ERR_UNKNOWN_OBJECT)
+        IPCKIT_ERROR_NAME(ERR_FLATTEN_OBJECT)
+        IPCKIT_ERROR_NAME(ERR_UNKNOWN_TRANSACTION)
+        IPCKIT_ERROR_NAME(ERR_INVALID_DATA)
+        IPCKIT_ERROR_NAME(ERR_NULL_OBJECT)
+        IPCKIT_ERROR_NAME(ERR_UNKNOWN_REASON)
+        IPCKIT_ERROR_NAME(ERR_INVALID_REPLY)
+        IPCKIT_ERROR_NAME(ERR_INVALID_STATE)
+        IPCKIT_ERROR_NAME(ERR_ALLOC_MEMORY)
+        IPCKIT_ERROR_NAME(ERR_NO_PERMISSION)
+        IPCKIT_ERROR_NAME(ERR_TIMED_OUT)
+        IPCKIT_ERROR_NAME(ERR_DEAD_OBJECT)
+        IPCKIT_ERROR_NAME(RPC_BASE_INVOKER_INVALID_REPLY_ERR)
+        IPCKIT_ERROR_NAME(RPC_BASE_INVOKER_WAIT_REPLY_TIMEOUT)
+        IPCKIT_ERROR_NAME(RPC_BASE_INVOKER_SEND_FAILED)
+        IPCKIT_ERROR_NAME(RPC_BASE_INVOKER_WRITE_TRANS_ERR)
+        IPCKIT_ERROR_NAME(RPC_BASE_INVOKER_TRANSLATE_ERR)
+        IPCKIT_ERROR_NAME(RPC_BASE_INVOKER_STUB_INDEX_ERR)
+        IPCKIT_ERROR_NAME(RPC_ERR_PACKET_TOO_BIG)
+        IPCKIT_ERROR_NAME(RPC_ERR_FD_NOT_ALLOWED)
+        IPCKIT_ERROR_NAME(RPC_ERR_PROXY_NOT_TRANSFERABLE)
+        IPCKIT_ERROR_NAME(RPC_ERR_NOT_DISTRIBUTED)
+        IPCKIT_ERROR_NAME(RPC_ERR_NO_DEVICE)
+        IPCKIT_ERROR_NAME(RPC_ERR_UNTRUSTED_DEVICE)
+        IPCKIT_ERROR_NAME(RPC_ERR_NO_SYSTEM_ABILITY)
+        IPCKIT_ERROR_NAME(RPC_ERR_NOT_RUNNING)
+        IPCKIT_ERROR_NAME(RPC_ERR_BUSY)
+        IPCKIT_ERROR_NAME(RPC_ERR_CALLER_NOT_AUTHORIZED)
+#undef IPCKIT_ERROR_NAME
+    }
+    return {};
+}
+
+std::string ExplainError(int code)
+{
+    std::string_view name = ErrorName(code);
+    if (name.empty())
+        return std::string(ErrorString(code)) + " (" + std::to_string(code) + ")";
+    return std::string(name) + " (" + std::to_string(code) + "): " + ErrorString(code);
 }
 
 Result<int32_t> ParseSaId(std::string_view text)

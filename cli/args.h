@@ -47,6 +47,18 @@ Result<uint32_t> ParseCode(std::string_view text);
 // A positive number of seconds, fractions allowed (watch --interval).
 Result<double> ParseSeconds(std::string_view text, std::string_view what);
 
+// A soft bus networkId (--device): 64 lowercase hex digits.
+Result<std::string> ParseNetworkId(std::string_view text);
+// The first 12 digits of a networkId and "…", for messages.
+std::string ShortNetworkId(std::string_view id);
+
+// The name of an ipc_errors.h code ("RPC_ERR_NOT_DISTRIBUTED"), or "" for
+// one it does not know.
+std::string_view ErrorName(int code);
+// "RPC_ERR_NO_DEVICE (524): rpc: no such device online", or without the
+// name for a code that has none: "unrecognised error code (77)".
+std::string ExplainError(int code);
+
 Result<TypedArg> ParseTypedArg(std::string_view arg);
 // "i32,str,..." (no token: a reply has none).
 Result<std::vector<ArgType>> ParseReplyTypes(std::string_view list);

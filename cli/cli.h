@@ -37,6 +37,7 @@ int RunList(const Options& options, const Args& args);
 int RunPing(const Options& options, const Args& args);
 int RunCall(const Options& options, const Args& args);
 int RunDump(const Options& options, const Args& args);
+int RunRpc(const Options& options, const Args& args);
 int RunStats(const Options& options, const Args& args);
 int RunWatch(const Options& options, const Args& args);
 // commands_softbus.cc

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// The commands that go through samgr: list, ping, call and dump.
+// The commands that go through samgr: list, ping, call and dump, on this
+// device or (--device) another one through rpcd; and rpc, rpcd's tables.
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,6 +18,7 @@
 #include <ipckit/message_parcel.h>
 #include <ipckit/utf.h>
 
+#include "../libshim/src/rpc_protocol.h"
 #include "args.h"
 #include "cli.h"
 #include "table.h"
@@ -48,16 +50,81 @@ Result<sptr<ISystemAbilityManager>> ConnectSamgr(const Options& options)
     return Error{ESRCH, "samgr is not running on " + options.device + " (start it: samgr &)"};
 }
 
-Result<sptr<IRemoteObject>> FindSa(const Options& options, int32_t id)
+std::string HexId(int32_t id);
+
+// "ERR (N): words: what samgr or rpcd said", for a failed remote call.
+std::string RemoteFailure(ISystemAbilityManager& samgr, int err)
+{
+    int code = samgr.GetLastErrorCode();
+    if (code == ERR_NONE)
+        code = err;
+    std::string why = samgr.GetLastError();
+    return ExplainError(code) + (why.empty() ? "" : " (" + why + ")");
+}
+
+// SA `id` of this device, or of device `networkId` (not empty) through
+// rpcd: GetSystemAbility(id, networkId), whose failure names its code.
+Result<sptr<IRemoteObject>> FindSa(const Options& options, int32_t id,
+                                   const std::string& networkId = {})
 {
     auto samgr = ConnectSamgr(options);
     if (!samgr)
         return samgr.error();
+    if (!networkId.empty()) {
+        sptr<IRemoteObject> sa = (*samgr)->GetSystemAbility(id, networkId);
+        if (!sa)
+            return Error{ENOENT, "no system ability " + std::to_string(id) + " on device " +
+                                     ShortNetworkId(networkId) + ": " +
+                                     RemoteFailure(**samgr, ERR_UNKNOWN_REASON)};
+        return sa;
+    }
     sptr<IRemoteObject> sa = (*samgr)->GetSystemAbility(id);
     if (!sa)
         return Error{ENOENT,
                      "no system ability " + std::to_string(id) + " (see: ipckit list)"};
     return sa;
+}
+
+// Takes "--device NETWORK-ID" (or "--device=NETWORK-ID") at args[i];
+// true if it was one (i then points at its last word).
+std::optional<Result<std::string>> DeviceOption(const Args& args, std::size_t& i)
+{
+    const std::string& a = args[i];
+    if (a == "--device") {
+        if (i + 1 == args.size())
+            return Result<std::string>(
+                Error{EINVAL, "--device needs a NETWORK-ID (see: ipckit devices --wide)"});
+        return ParseNetworkId(args[++i]);
+    }
+    if (a.rfind("--device=", 0) == 0)
+        return ParseNetworkId(std::string_view(a).substr(9));
+    return std::nullopt;
+}
+
+// The distributed SAs of another device, as its rpcd reports them.
+int ListRemote(const Options& options, const std::string& networkId)
+{
+    auto samgr = ConnectSamgr(options);
+    if (!samgr)
+        return Fail(samgr.error().message);
+    std::vector<SystemAbilityInfo> infos;
+    int err = (*samgr)->ListRemoteSystemAbilities(networkId, infos);
+    if (err != ERR_NONE)
+        return Fail("device " + ShortNetworkId(networkId) +
+                    " did not list its system abilities: " + RemoteFailure(**samgr, err));
+    if (infos.empty()) {
+        std::cout << "no distributed system abilities on device " << ShortNetworkId(networkId)
+                  << "\n";
+        return kExitOk;
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& sa : infos) {
+        std::string descriptor = Utf16ToUtf8(sa.descriptor);
+        rows.push_back({std::to_string(sa.id), HexId(sa.id), descriptor.empty() ? "-" : descriptor,
+                        "distributed"});
+    }
+    std::cout << FormatTable({{"ID", true}, {"HEX", true}, {"DESCRIPTOR"}, {"FLAGS"}}, rows);
+    return kExitOk;
 }
 
 std::string HexId(int32_t id)
@@ -79,8 +146,18 @@ std::string Milliseconds(std::chrono::steady_clock::duration d)
 
 int RunList(const Options& options, const Args& args)
 {
-    if (!args.empty())
-        return UsageError("list", "list takes no arguments, got '" + args[0] + "'");
+    std::string networkId;
+    for (std::size_t i = 0; i < args.size(); i++) {
+        auto device = DeviceOption(args, i);
+        if (!device)
+            return UsageError("list", "list takes no arguments but --device, got '" + args[i] +
+                                          "'");
+        if (!*device)
+            return UsageError("list", device->error().message);
+        networkId = **device;
+    }
+    if (!networkId.empty())
+        return ListRemote(options, networkId);
     auto samgr = ConnectSamgr(options);
     if (!samgr)
         return Fail(samgr.error().message);
@@ -114,12 +191,23 @@ int RunList(const Options& options, const Args& args)
 
 int RunPing(const Options& options, const Args& args)
 {
-    if (args.size() != 1)
+    Args positional;
+    std::string networkId;
+    for (std::size_t i = 0; i < args.size(); i++) {
+        if (auto device = DeviceOption(args, i)) {
+            if (!*device)
+                return UsageError("ping", device->error().message);
+            networkId = **device;
+        } else {
+            positional.push_back(args[i]);
+        }
+    }
+    if (positional.size() != 1)
         return UsageError("ping", "ping takes one SA id");
-    auto id = ParseSaId(args[0]);
+    auto id = ParseSaId(positional[0]);
     if (!id)
         return UsageError("ping", id.error().message);
-    auto sa = FindSa(options, *id);
+    auto sa = FindSa(options, *id, networkId);
     if (!sa)
         return Fail(sa.error().message);
 
@@ -129,7 +217,7 @@ int RunPing(const Options& options, const Args& args)
     int err = (*sa)->SendRequest(IRemoteObject::PING_TRANSACTION, data, reply, option);
     auto took = std::chrono::steady_clock::now() - start;
     if (err != ERR_NONE)
-        return Fail("SA " + std::to_string(*id) + " does not answer: " + Explain(err));
+        return Fail("SA " + std::to_string(*id) + " does not answer: " + ExplainError(err));
     std::string descriptor = Utf16ToUtf8((*sa)->GetInterfaceDescriptor());
     std::cout << "SA " << *id << ": alive (descriptor "
               << (descriptor.empty() ? "none" : descriptor) << ", " << Milliseconds(took)
@@ -142,9 +230,16 @@ int RunCall(const Options& options, const Args& args)
     Args positional;
     bool oneway = false;
     std::optional<std::vector<ArgType>> replyTypes;
+    std::string networkId;
     for (std::size_t i = 0; i < args.size(); i++) {
         const std::string& a = args[i];
         std::string types;
+        if (auto device = DeviceOption(args, i)) {
+            if (!*device)
+                return UsageError("call", device->error().message);
+            networkId = **device;
+            continue;
+        }
         if (a == "--oneway") {
             oneway = true;
             continue;
@@ -189,7 +284,7 @@ int RunCall(const Options& options, const Args& args)
     auto written = WriteArgs(data, typed);
     if (!written)
         return Fail(written.error().message);
-    auto sa = FindSa(options, *id);
+    auto sa = FindSa(options, *id, networkId);
     if (!sa)
         return Fail(sa.error().message);
     MessageOption option(oneway ? MessageOption::TF_ASYNC : MessageOption::TF_SYNC);
@@ -197,7 +292,7 @@ int RunCall(const Options& options, const Args& args)
     std::cout << "result " << err << " (" << ErrorString(err) << ")\n";
     if (err != ERR_NONE)
         return Fail("SA " + std::to_string(*id) + " code " + std::to_string(*code) +
-                    " failed: " + Explain(err));
+                    " failed: " + ExplainError(err));
     if (oneway) {
         std::cout << "one-way: no reply\n";
         return kExitOk;
@@ -241,6 +336,37 @@ int RunDump(const Options& options, const Args& args)
     int err = (*sa)->Dump(STDOUT_FILENO, dumpArgs);
     if (err != ERR_NONE)
         return Fail("SA " + std::to_string(*id) + " did not dump: " + Explain(err));
+    return kExitOk;
+}
+
+int RunRpc(const Options& options, const Args& args)
+{
+    if (!args.empty())
+        return UsageError("rpc", "rpc takes no arguments, got '" + args[0] + "'");
+    auto samgr = ConnectSamgr(options);
+    if (!samgr)
+        return Fail(samgr.error().message);
+    sptr<IRemoteObject> rpcd = (*samgr)->CheckSystemAbility(detail::RPC_SA_ID);
+    if (!rpcd)
+        return Fail("rpcd is not running on this device (SA " +
+                    std::to_string(detail::RPC_SA_ID) + " is not registered; start it: rpcd &)");
+    MessageParcel data, reply;
+    MessageOption option;
+    data.WriteInterfaceToken(detail::RPC_SERVICE_DESCRIPTOR);
+    int err = rpcd->SendRequest(detail::RPC_DUMP, data, reply, option);
+    if (err != ERR_NONE)
+        return Fail("rpcd did not dump its tables: " + ExplainError(err));
+    int32_t result = ERR_INVALID_REPLY;
+    std::string why, text;
+    if (!reply.ReadInt32(result) || !reply.ReadString(why) ||
+        (result == ERR_NONE && !reply.ReadString(text)))
+        return Fail("rpcd's reply to RPC_DUMP is malformed");
+    if (result != ERR_NONE)
+        return Fail("rpcd refused RPC_DUMP: " + ExplainError(result) +
+                    (why.empty() ? "" : " (" + why + ")"));
+    std::cout << text;
+    if (!text.empty() && text.back() != '\n')
+        std::cout << "\n";
     return kExitOk;
 }
 

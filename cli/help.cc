@@ -9,8 +9,9 @@
 namespace ipckit::cli {
 namespace {
 
-constexpr std::array<CommandInfo, 9> kCommands{{
-    {"list", "list", "every registered system ability: id, owner, descriptor",
+constexpr std::array<CommandInfo, 10> kCommands{{
+    {"list", "list [--device NETWORK-ID]",
+     "every registered system ability: id, owner, descriptor",
      R"~(Asks samgr for every registered system ability (SA) and prints one line
 each, by id:
   ID          the SA id, decimal
@@ -19,15 +20,25 @@ each, by id:
   DESCRIPTOR  the interface descriptor of its object
   FLAGS       "distributed" if it may be offered to other devices, else "-"
 With none registered it prints "no system abilities registered".
+
+options:
+  --device NETWORK-ID  the SAs another device offers to this one (its
+                       distributed SAs: ID, HEX, DESCRIPTOR, FLAGS),
+                       through this device's rpcd. NETWORK-ID is the
+                       device's 64 hex digits (ipckit devices --wide).
+                       A failure names its error code and says why:
+    ipckit: device 3f2a9c01d4e5… did not list its system abilities:
+    RPC_ERR_NO_DEVICE (524): rpc: no such device online (...)
 )~"},
-    {"ping", "ping ID", "check that SA ID answers, and how fast",
+    {"ping", "ping [--device NETWORK-ID] ID", "check that SA ID answers, and how fast",
      R"~(Sends PING_TRANSACTION to SA ID, asks for its interface descriptor and
 prints how long the ping's round trip took:
   SA 4801: alive (descriptor ipckit.demo.IKvStore, 0.4 ms)
 ID is decimal or 0x-hex, 0..0xffffff. Exit status 1 if samgr has no SA ID
-or the SA does not answer.
+or the SA does not answer. With --device NETWORK-ID, SA ID of that device
+(as call --device gets it).
 )~"},
-    {"call", "call ID CODE [ARG...] [--oneway] [--reply TYPES]",
+    {"call", "call [--device NETWORK-ID] ID CODE [ARG...] [--oneway] [--reply TYPES]",
      "send transaction CODE to SA ID, with typed arguments",
      R"~(Sends transaction CODE (1..0xffffff, decimal or 0x-hex) to SA ID with a
 parcel built from the ARGs, in order. Each ARG is TYPE:VALUE:
@@ -43,6 +54,11 @@ Prints "result N (what N means)", then the reply: a hex and ASCII dump of
 its bytes, or with --reply one line per value, such as: i32 0, str "v".
 
 options:
+  --device NETWORK-ID  call SA ID of another device (GetSystemAbility(ID,
+                  NETWORK-ID), through the rpcd of both devices); it
+                  must be distributed there. fd arguments cannot cross
+                  devices. A failure names its code and says why, e.g.
+                  RPC_ERR_NOT_DISTRIBUTED (523): ...
   --oneway        send one-way (TF_ASYNC): no reply, no waiting for one
   --reply TYPES   decode the reply as TYPES, comma-separated, from the
                   types above except token (e.g. --reply i32,str)
@@ -50,8 +66,9 @@ options:
 Exit status 1 if the result is not 0 or the reply does not hold TYPES;
 2 for a malformed ARG (the message names it).
 
-example:
+examples:
   ipckit call 4801 2 token:ipckit.demo.IKvStore str:k --reply i32,str
+  ipckit call --device 3f2a...(64 digits) 4801 2 token:ipckit.demo.IKvStore str:k
 )~"},
     {"dump", "dump ID [ARG...]", "let SA ID write its state to this terminal",
      R"~(Asks SA ID to dump its state: the DUMP_TRANSACTION carries this process's
@@ -119,6 +136,17 @@ options:
   --all   every device discovery knows of, online or not
   --wide  whole network ids
 )~"},
+    {"rpc", "rpc", "rpcd's tables: peers, exported and imported objects, calls",
+     R"~(Asks this device's rpcd (SA 4701, the cross-device RPC forwarder) for
+its tables (RPC_DUMP) and prints them. The first line counts them:
+  rpcd: peers=P exported=E imported=I calls=C raw=R
+  peers     devices rpcd has a session with
+  exported  objects of this device that other devices hold
+  imported  objects of other devices that processes here hold
+  calls     calls in flight; raw: raw-data blobs being received
+With nothing held across devices, exported, imported, calls and raw are 0.
+Exit status 1 if rpcd is not running.
+)~"},
     {"help", "help [COMMAND]", "this list, or the help of COMMAND",
      R"~(Without COMMAND: the list of commands. With COMMAND: its help, as
 "ipckit COMMAND --help" prints it.
@@ -154,7 +182,8 @@ std::string MainHelp()
         "usage: ipckit [-d DEVICE] COMMAND [ARG...]\n"
         "\n"
         "Lists, pings, calls and dumps the system abilities samgr serves on a\n"
-        "binder device, shows the ipckit driver's counters, and joins this\n"
+        "binder device (and, with --device, those of another device), shows\n"
+        "the ipckit driver's counters and rpcd's tables, and joins this\n"
         "device to a soft bus group and lists the devices it sees.\n"
         "\n"
         "commands:\n";

@@ -22,7 +22,7 @@ struct Entry {
 constexpr Entry kEntries[] = {
     {"list", RunList},   {"ping", RunPing},   {"call", RunCall},
     {"dump", RunDump},   {"stats", RunStats}, {"watch", RunWatch},
-    {"bind", RunBind},   {"devices", RunDevices},
+    {"bind", RunBind},   {"devices", RunDevices}, {"rpc", RunRpc},
 };
 
 int Help(const Args& args)

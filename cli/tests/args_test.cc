@@ -350,6 +350,35 @@ TEST(Table, AlignsColumnsWithoutTrailingBlanks)
               FormatTable({{"ID"}, {"RTT(µs)", true}, {"X"}}, {{"ab…", "12", "y"}}));
 }
 
+TEST(Ids, NetworkIdsAre64LowercaseHexDigits)
+{
+    const std::string id(64, 'a');
+    ASSERT_TRUE(ParseNetworkId(id));
+    EXPECT_EQ(id, ParseNetworkId(id).value());
+    EXPECT_FALSE(ParseNetworkId(std::string(63, 'a')));
+    EXPECT_FALSE(ParseNetworkId(std::string(65, 'a')));
+    EXPECT_FALSE(ParseNetworkId(std::string(64, 'A')));
+    EXPECT_FALSE(ParseNetworkId(std::string(63, 'a') + "g"));
+    EXPECT_FALSE(ParseNetworkId(""));
+    auto bad = ParseNetworkId("device-b");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(std::string::npos, bad.error().message.find("'device-b'"));
+    EXPECT_EQ("aaaaaaaaaaaa\u2026", ShortNetworkId(id));
+    EXPECT_EQ("abc", ShortNetworkId("abc"));
+}
+
+TEST(Errors, RpcCodesHaveTheirNames)
+{
+    EXPECT_EQ("RPC_ERR_NOT_DISTRIBUTED", ErrorName(523));
+    EXPECT_EQ("RPC_ERR_PACKET_TOO_BIG", ErrorName(520));
+    EXPECT_EQ("RPC_ERR_CALLER_NOT_AUTHORIZED", ErrorName(603));
+    EXPECT_EQ("RPC_BASE_INVOKER_WAIT_REPLY_TIMEOUT", ErrorName(502));
+    EXPECT_EQ("ERR_DEAD_OBJECT", ErrorName(32));
+    EXPECT_EQ("", ErrorName(77));
+    EXPECT_EQ("RPC_ERR_NO_DEVICE (524): rpc: no such device online", ExplainError(524));
+    EXPECT_EQ("unrecognised error code (77)", ExplainError(77));
+}
+
 TEST(Help, ListsEveryCommandAndTheManualPageDocumentsThem)
 {
     const std::string help = MainHelp();
@@ -357,7 +386,7 @@ TEST(Help, ListsEveryCommandAndTheManualPageDocumentsThem)
     ASSERT_TRUE(in) << "cannot read " << IPCKIT_MANPAGE;
     std::stringstream manpage;
     manpage << in.rdbuf();
-    ASSERT_EQ(9u, Commands().size());
+    ASSERT_EQ(10u, Commands().size());
     for (const auto& c : Commands()) {
         EXPECT_NE(std::string::npos, help.find("\n  " + std::string(c.name) + " ")) << c.name;
         EXPECT_EQ(&c, FindCommand(c.name));
@@ -368,7 +397,7 @@ TEST(Help, ListsEveryCommandAndTheManualPageDocumentsThem)
             << c.name << " is not in the SYNOPSIS of " << IPCKIT_MANPAGE;
     }
     EXPECT_EQ(nullptr, FindCommand("nope"));
-    EXPECT_EQ("list, ping, call, dump, stats, watch, bind, devices, help", CommandNames());
+    EXPECT_EQ("list, ping, call, dump, stats, watch, bind, devices, rpc, help", CommandNames());
 }
 
 }  // namespace
