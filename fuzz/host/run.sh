@@ -15,7 +15,7 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 FUZZ_BUILD=${FUZZ_BUILD:-${BUILD:-$here/../../build}/fuzz-host}
-TARGETS_ALL="parcel_reader samgr_request discovery_payload softbus_frame"
+TARGETS_ALL="parcel_reader samgr_request discovery_payload softbus_frame rpc_packet"
 # Absolute: the fuzzers run in their work directory.
 case $FUZZ_BUILD in /*) ;; *) FUZZ_BUILD=$PWD/$FUZZ_BUILD ;; esac
 
