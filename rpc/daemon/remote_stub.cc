@@ -90,6 +90,11 @@ int RemoteStub::ProcessRequest(uint32_t code, MessageParcel& data, MessageParcel
         return Death(data, reply);
     case SYNCHRONIZE_REFERENCE:
         return ERR_NONE;
+    case INTERFACE_TRANSACTION:
+        // An SA's descriptor came with it; an anonymous object is asked.
+        if (!descriptor_.empty())
+            return reply.WriteString16(descriptor_) ? ERR_NONE : IPC_STUB_WRITE_PARCEL_ERR;
+        break;
     case RPC_FORWARD_TRANSACTION:
     case RPC_OBITUARY_TRANSACTION:
         // Only real stubs take these; rpcd never forwards to its own stand-ins.

@@ -513,6 +513,8 @@ void Rpcd::ReceiveDecref(const std::string& networkId, uint64_t index, uint32_t 
         Peer& peer = pit->second;
         auto it = peer.exports.find(index);
         if (it == peer.exports.end()) {
+            if (peer.died.erase(index))
+                return;  // the stand-in of a dead object let go: expected
             Log("%s gave back object %llu it was never lent (ignored)", Short(networkId).c_str(),
                 static_cast<unsigned long long>(index));
             return;
@@ -567,6 +569,7 @@ void Rpcd::ExportDied(const std::string& networkId, uint64_t generation, uint64_
         dead = std::move(it->second);
         peer->exportByObject.erase(dead.object.GetRefPtr());
         peer->exports.erase(it);
+        peer->died.insert(index);
         session = peer->sendSession;
     }
     Log("SA %d lent to %s died: telling it", dead.said, Short(networkId).c_str());

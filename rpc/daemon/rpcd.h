@@ -95,6 +95,7 @@ struct Peer {
     std::map<uint64_t, Exported> exports;
     std::map<IRemoteObject*, uint64_t> exportByObject;
     std::map<uint64_t, Imported> imports;
+    std::set<uint64_t> died;             // exports whose object died (late DECREFs)
     std::map<uint64_t, RawBlob> blobs;
     uint64_t rawBytes = 0;               // sum of the blobs' totals
     std::map<uint64_t, std::shared_ptr<PendingCall>> pending;
