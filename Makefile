@@ -3,7 +3,10 @@
 # ipckit: top-level entry points.
 #
 #   make              module + shim + selftests
-#   make run          deps, build, boot QEMU, load the module, run the demo
+#   make run          deps, build, then the demo in two acts: one VM (the
+#                     module, samgr, kv_service and kv_client), then two
+#                     VMs (kv_client on device A using kv_service on
+#                     device B through rpcd, then B powers off)
 #   make check        deps, build, every lane (scripts/check.sh), one summary
 #   make module       kernel/ipckit.ko only (KDIR= picks the kernel tree)
 #   make stock-check  the VM lane on the Debian kernel alone
@@ -11,9 +14,11 @@
 #   make debug-kernel build (or reuse) the cached debug kernel
 #   make bench        ipckit vs the kernel's binder vs pipe/unix, one boot
 #   make scale        100 000 handles in one process, both drivers, one boot
-#   make pair-check   two VMs on a private link: the soft bus's two-device
-#                     tests (scripts/vm-pair.sh check)
-#   make softbus-bench  two VMs: the soft bus against plain TCP, one table
+#   make pair-check   two VMs on a private link: the soft bus's and
+#                     cross-device RPC's two-device tests
+#                     (scripts/vm-pair.sh check)
+#   make softbus-bench  two VMs: the soft bus against plain TCP and the
+#                     remote null call (rpcd), one table
 #   make checkpatch   checkpatch.pl --strict over kernel/
 #   make fuzz-host    libFuzzer on the parcel reader, samgr's decoder,
 #                     softbusd's discovery payload and the soft bus frame
@@ -58,9 +63,11 @@ selftests:
 deps:
 	scripts/install-deps.sh
 
+# Act 1: one VM; act 2: two VMs, the same demo across devices.
 run: deps
 	$(MAKE) all
 	scripts/vm-run.sh -l stock run
+	scripts/vm-pair.sh run
 
 check: deps
 	$(MAKE) all

@@ -10,7 +10,15 @@
 //      recipient, and samgr's OnRemoveSystemAbility; samgr has dropped it.
 // One line per step on stdout; on any failure a line on stderr and exit 1.
 //
-//   kv_client [-d DEVICE] [--sa ID]
+// With --device NETWORKID (the second act of `make run`) the store is on
+// another device, reached through rpcd: step 1 loads it there
+// (LoadSystemAbility(id, networkId, callback)), steps 2-4 are the same
+// calls across devices (the observer's calls come back from the other
+// device, the 16 MiB go as raw data in chunks), and step 5 waits for that
+// device to go away (powered off) and hears OnRemoteDied; a later call
+// fails with ERR_DEAD_OBJECT.
+//
+//   kv_client [-d DEVICE] [--sa ID] [--device NETWORKID [--wait-gone SECONDS]]
 #include <signal.h>
 #include <unistd.h>
 
@@ -107,10 +115,11 @@ public:
         set_ = true;
         cv_.notify_all();
     }
-    bool Wait()
+    bool Wait() { return WaitFor(kDeadline); }
+    bool WaitFor(std::chrono::milliseconds deadline)
     {
         std::unique_lock<std::mutex> guard(lock_);
-        return cv_.wait_for(guard, kDeadline, [this] { return set_; });
+        return cv_.wait_for(guard, deadline, [this] { return set_; });
     }
 
 private:
@@ -160,6 +169,8 @@ pid_t OwnerOf(const sptr<ISystemAbilityManager>& samgr, int32_t id)
 
 struct Demo {
     int32_t id = KV_STORE_SA_ID;
+    std::string networkId;  // "" for this device
+    int waitGoneS = 300;
     sptr<ISystemAbilityManager> samgr;
     sptr<IKvStore> store;
     pid_t servicePid = 0;
@@ -186,6 +197,77 @@ void LoadOnDemand(Demo& d)
         Fail(1, "samgr lists no owner process for SA " + std::to_string(d.id));
     std::printf("[client] 1 LoadSystemAbility(%d): samgr %s kv_service, pid %d, in %.0f ms\n",
                 d.id, running ? "already had" : "started", d.servicePid, ms);
+}
+
+// Hears how a remote LoadSystemAbility ended.
+class LoadWaiter : public SystemAbilityLoadCallback {
+public:
+    void OnLoadSystemAbilitySuccess(int32_t, const sptr<IRemoteObject>& object) override
+    {
+        std::lock_guard<std::mutex> guard(lock_);
+        object_ = object;
+        done_ = true;
+        cv_.notify_all();
+    }
+    void OnLoadSystemAbilityFail(int32_t, int32_t error, const std::string& why) override
+    {
+        std::lock_guard<std::mutex> guard(lock_);
+        error_ = error;
+        why_ = why;
+        done_ = true;
+        cv_.notify_all();
+    }
+    // The object, or null and `why` after a failure or `seconds`.
+    sptr<IRemoteObject> Wait(int seconds, std::string& why)
+    {
+        std::unique_lock<std::mutex> guard(lock_);
+        if (!cv_.wait_for(guard, std::chrono::seconds(seconds), [this] { return done_; })) {
+            why = "no answer within " + std::to_string(seconds) + " s";
+            return nullptr;
+        }
+        if (!object_)
+            why = Error(error_) + ": " + why_;
+        return object_;
+    }
+
+private:
+    std::mutex lock_;
+    std::condition_variable cv_;
+    bool done_ = false;
+    sptr<IRemoteObject> object_;
+    int error_ = 0;
+    std::string why_;
+};
+
+std::string Short(const std::string& networkId)
+{
+    return networkId.substr(0, 12);
+}
+
+void LoadRemote(Demo& d)
+{
+    auto start = Clock::now();
+    auto waiter = MakeSptr<LoadWaiter>();
+    if (!d.samgr->LoadSystemAbility(d.id, d.networkId, waiter))
+        Fail(1, "LoadSystemAbility(" + std::to_string(d.id) + ", " + Short(d.networkId) +
+                    "): " + Error(d.samgr->GetLastErrorCode()) + ": " + d.samgr->GetLastError());
+    std::string why;
+    sptr<IRemoteObject> object = waiter->Wait(kLoadTimeoutS + 10, why);
+    double ms = MsSince(start);
+    if (!object)
+        Fail(1, "LoadSystemAbility(" + std::to_string(d.id) + ", " + Short(d.networkId) +
+                    ") failed: " + why);
+    std::u16string descriptor = object->GetInterfaceDescriptor();
+    if (descriptor != IKvStore::GetDescriptor())
+        Fail(1, "SA " + std::to_string(d.id) + " there is '" + Utf16ToUtf8(descriptor) +
+                    "', not " + Utf16ToUtf8(IKvStore::GetDescriptor()));
+    d.store = iface_cast<IKvStore>(object);
+    if (!d.store)
+        Fail(1, "iface_cast<IKvStore> of the remote object gave null");
+    std::printf("[client] 1 LoadSystemAbility(%d, device %s...): kv_service runs there, "
+                "in %.0f ms (we are device %s...)\n",
+                d.id, Short(d.networkId).c_str(), ms,
+                Short(IPCSkeleton::GetLocalDeviceID()).c_str());
 }
 
 void RoundTrip(Demo& d)
@@ -255,9 +337,10 @@ void SendBlob(Demo& d)
         Fail(4, "the service summed " + std::to_string(theirs) + ", the client " +
                     std::to_string(sum));
     double mib = kBlobSize / double(1 << 20);
-    std::printf("[client] 4 WRITE_BLOB of %.0f MiB via shared memory: sums match; "
+    std::printf("[client] 4 WRITE_BLOB of %.0f MiB via %s: sums match; "
                 "%.0f ms, %.0f MiB/s\n",
-                mib, ms, mib / (ms > 0 ? ms / 1000 : 1e-9));
+                mib, d.networkId.empty() ? "shared memory" : "raw data across devices", ms,
+                mib / (ms > 0 ? ms / 1000 : 1e-9));
 }
 
 void KillService(Demo& d)
@@ -288,6 +371,28 @@ void KillService(Demo& d)
                 d.servicePid);
 }
 
+// The other device goes away (the lane powers it off once this line is
+// out): OnRemoteDied, and later calls fail with ERR_DEAD_OBJECT.
+void DeviceGone(Demo& d)
+{
+    auto death = MakeSptr<DeathWatcher>();
+    if (!d.store->AsObject()->AddDeathRecipient(death))
+        Fail(5, "AddDeathRecipient on the remote SA's proxy failed");
+    std::printf("[client] 5 waiting for device %s... to go away (up to %d s)\n",
+                Short(d.networkId).c_str(), d.waitGoneS);
+    auto start = Clock::now();
+    if (!death->died.WaitFor(std::chrono::seconds(d.waitGoneS)))
+        Fail(5, "no OnRemoteDied within " + std::to_string(d.waitGoneS) + " s");
+    double ms = MsSince(start);
+    int32_t keys = 0;
+    int err = d.store->Size(keys);
+    if (err != ERR_DEAD_OBJECT)
+        Fail(5, "a call after OnRemoteDied gave " + Error(err) + ", not ERR_DEAD_OBJECT");
+    std::printf("[client] 5 device %s... went away: OnRemoteDied after %.0f ms; "
+                "the next call: %s\n",
+                Short(d.networkId).c_str(), ms, Error(err).c_str());
+}
+
 }  // namespace
 }  // namespace kvdemo
 
@@ -303,13 +408,24 @@ int main(int argc, char** argv)
                 std::fprintf(stderr, "kv_client: bad SA id '%s' (0..0xffffff)\n", argv[i]);
                 return 2;
             }
+        } else if (!std::strcmp(argv[i], "--device") && i + 1 < argc) {
+            d.networkId = argv[++i];
+        } else if (!std::strcmp(argv[i], "--wait-gone") && i + 1 < argc) {
+            d.waitGoneS = std::atoi(argv[++i]);
+            if (d.waitGoneS <= 0) {
+                std::fprintf(stderr, "kv_client: bad --wait-gone '%s'\n", argv[i]);
+                return 2;
+            }
         } else {
             bool help = !std::strcmp(argv[i], "-h") || !std::strcmp(argv[i], "--help");
             std::fprintf(help ? stdout : stderr,
-                         "usage: kv_client [-d DEVICE] [--sa ID]\n"
+                         "usage: kv_client [-d DEVICE] [--sa ID] [--device NETWORKID "
+                         "[--wait-gone SECONDS]]\n"
                          "Walk through the demo against samgr and the KV store SA ID\n"
                          "(default %d) on DEVICE (default: $IPCKIT_DEVICE, else /dev/binder).\n"
-                         "It ends by killing the SA's process.\n",
+                         "It ends by killing the SA's process. With --device, the store\n"
+                         "is on device NETWORKID (through rpcd); the walk ends waiting\n"
+                         "(SECONDS, default 300) for that device to go away.\n",
                          KV_STORE_SA_ID);
             return help ? 0 : 2;
         }
@@ -321,6 +437,14 @@ int main(int argc, char** argv)
     if (!d.samgr)
         Fail(1, "no samgr on " + ipckit::DefaultDevicePath() + " (start samgr first)");
 
+    if (!d.networkId.empty()) {
+        void (*const remote[])(Demo&) = {LoadRemote, RoundTrip, WatchChanges, SendBlob,
+                                         DeviceGone};
+        for (auto step : remote)
+            step(d);
+        std::printf("[client] done: all %zu steps passed across devices\n", std::size(remote));
+        return 0;
+    }
     void (*const steps[])(Demo&) = {LoadOnDemand, RoundTrip, WatchChanges, SendBlob, KillService};
     for (auto step : steps)
         step(d);

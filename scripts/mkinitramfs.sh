@@ -68,10 +68,14 @@ cp "$BUILD"/host/samgr/samgr "$BUILD"/host/cli/ipckit \
 cp "$BUILD"/host/samgr/samgr_test cli/tests/ipckit_cli_test "$root/ipckit/tests/"
 cp demo/samgr.conf "$root/ipckit/etc/"
 # The soft bus and the two-device lane's jobs (scripts/vm-pair.sh): the
-# daemon and its test client when built, the guest scripts, and the
+# daemons and their test clients when built, the guest scripts, and the
 # group secret the launcher made for this run (IPCKIT_PAIR_KEY).
 for bin in softbusd sbtest; do
 	[ ! -x "$BUILD/host/softbus/$bin" ] || cp "$BUILD/host/softbus/$bin" "$root/ipckit/bin/"
+done
+# Cross-device RPC: rpcd and its test service and client, when built.
+for bin in rpcd rpctest; do
+	[ ! -x "$BUILD/host/rpc/$bin" ] || cp "$BUILD/host/rpc/$bin" "$root/ipckit/bin/"
 done
 mkdir -p "$root/ipckit/lib"
 cp scripts/vm/pair-a.sh scripts/vm/pair-b.sh "$root/ipckit/jobs/"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Boot two test VMs, "device A" and "device B", on one private Ethernet
-# segment and run a two-device job: the soft bus's lane.
+# segment and run a two-device job: the lane of the soft bus and of
+# cross-device RPC (rpcd).
 #
 # usage: vm-pair.sh check|bench|run|JOB
 #
@@ -12,7 +13,8 @@
 # other (10.76.0.1/24 and 10.76.0.2/24 on eth0, plus IPv6 link-local).
 #
 # The kernel command line says IPCKIT_JOB=pair-a or pair-b (the guest's
-# /ipckit/jobs/pair-{a,b}.sh: module, network, samgr, softbusd),
+# /ipckit/jobs/pair-{a,b}.sh: module, network, samgr, softbusd; rpcd
+# when the job needs it),
 # IPCKIT_ROLE=a|b and IPCKIT_PAIR_JOB=JOB, which A's script runs; B serves
 # A's commands (scripts/vm/pair-agent) until A tells it to finish. A new
 # job is a case in pair-a.sh (and, if B needs more than the agent, in
@@ -27,7 +29,7 @@
 # "A " / "B " prefix. Each VM is judged like vm-run.sh judges one
 # (scripts/vm-judge.sh); the TAP of both is summed into
 # $BUILD/vm/pair-JOB/counts ("passed failed skipped 0"). Watchdog:
-# IPCKIT_VM_TIMEOUT seconds (900) for both. IPCKIT_MODULE overrides the
+# IPCKIT_VM_TIMEOUT seconds (1500) for both. IPCKIT_MODULE overrides the
 # module (kernel/ipckit.ko).
 set -eu
 
@@ -35,7 +37,7 @@ job=${1:?usage: vm-pair.sh check|bench|run|JOB}
 BUILD=${BUILD:-$PWD/build}
 export BUILD
 out=$BUILD/vm/pair-$job
-timeout_s=${IPCKIT_VM_TIMEOUT:-900}
+timeout_s=${IPCKIT_VM_TIMEOUT:-1500}
 mkdir -p "$out/a" "$out/b"
 
 KDIR=${KDIR:-$(scripts/kdir.sh)}
@@ -48,7 +50,8 @@ if [ ! -r "$kernel" ]; then
 	echo "vm-pair: no kernel image $kernel for the headers in $KDIR" >&2
 	exit 1
 fi
-for bin in softbus/softbusd softbus/sbtest samgr/samgr cli/ipckit; do
+for bin in softbus/softbusd softbus/sbtest samgr/samgr cli/ipckit rpc/rpcd rpc/rpctest \
+	demo/kv_service demo/kv_client; do
 	if [ ! -x "$BUILD/host/$bin" ]; then
 		echo "vm-pair: $BUILD/host/$bin is missing: run make shim" >&2
 		exit 1

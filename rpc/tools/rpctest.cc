@@ -60,7 +60,7 @@ enum : uint32_t {
     HOLD = 7,        // RemoteObject o -> Int32 held, Bool AddDeathRecipient(o)
     DROP = 8,        // -> Int32 dropped
     IDENTITY = 9,    // -> String callingDevice, Bool local, Int32 pid, Uint32 uid,
-                     //    String localDevice
+                     //    String localDevice, Int32 remotePid, Uint32 remoteUid
     SLEEP = 10,      // Int32 ms
     SAMGR = 11,      // -> RemoteObject: samgr (IPCSkeleton::GetContextObject)
     EXIT = 12,       // replies, then exits 100 ms later
@@ -216,6 +216,8 @@ public:
             reply.WriteInt32(int32_t(IPCSkeleton::GetCallingPid()));
             reply.WriteUint32(uint32_t(IPCSkeleton::GetCallingUid()));
             reply.WriteString(IPCSkeleton::GetLocalDeviceID());
+            reply.WriteInt32(int32_t(IPCSkeleton::GetCallingRemotePid()));
+            reply.WriteUint32(uint32_t(IPCSkeleton::GetCallingRemoteUid()));
             return ERR_NONE;
         case SLEEP: {
             int32_t ms = 0;
@@ -677,10 +679,13 @@ int CmdIdentity(const std::string& nid, int32_t said)
     int32_t pid = reply.ReadInt32();
     uint32_t uid = reply.ReadUint32();
     std::string there = reply.ReadString();
+    int32_t remotePid = reply.ReadInt32();
+    uint32_t remoteUid = reply.ReadUint32();
     std::string here = IPCSkeleton::GetLocalDeviceID();
-    std::printf("rpctest: the SA sees calling device \"%s\", IsLocalCalling %d, pid %d, uid %d; "
-                "its device %s, ours %s\n",
-                device.c_str(), int(local), pid, int(uid), there.c_str(), here.c_str());
+    std::printf("rpctest: the SA sees calling device \"%s\", IsLocalCalling %d, pid %d, uid %d, "
+                "remote pid %d, remote uid %u; its device %s, ours %s\n",
+                device.c_str(), int(local), pid, int(uid), remotePid, remoteUid, there.c_str(),
+                here.c_str());
     if (nid.empty()) {
         if (!local || !device.empty() || pid != getpid())
             return Fail("a local call should look local, with our pid");
@@ -692,6 +697,8 @@ int CmdIdentity(const std::string& nid, int32_t said)
         return Fail("the SA's GetLocalDeviceID is not the device we asked for");
     if (pid != -1 || uid != uint32_t(-1))
         return Fail("a remote caller's pid and uid should read -1");
+    if (remotePid != getpid() || remoteUid != uint32_t(getuid()))
+        return Fail("GetCallingRemotePid/Uid should be ours as this device reports them");
     return 0;
 }
 

@@ -5,9 +5,13 @@
 # (to_b, scripts/vm/pair-agent). Results go to $IPCKIT_RESULTS as TAP;
 # times in the comments are measured under TCG and never asserted tightly.
 #
-#   check  the soft bus's two-device tests (make pair-check)
-#   bench  sbtest bench against plain TCP, interleaved (make softbus-bench)
-#   run    bring both devices up, list them, one echo: a demo to read
+#   check  the soft bus's two-device tests, then cross-device RPC's
+#          (rpcd, rpctest; make pair-check)
+#   bench  sbtest bench against plain TCP and rpctest's remote null call,
+#          interleaved (make softbus-bench)
+#   run    the second act of make run: both devices up, kv_client on A
+#          using kv_service on B through rpcd, then B powers off and A
+#          hears OnRemoteDied
 #
 # A new job: a job_NAME function below (and verbs in pair-agent if B has
 # to do something new).
@@ -67,14 +71,164 @@ b_id() { BID=$(to_b id 2> /dev/null) && [ -n "$BID" ]; }
 wait_for 120 b_id
 result "B's agent answers with B's networkId" $? "# $BID" || exit 1
 
-# finish: B reports its results and powers off; then A's softbusd stops.
+# finish: B reports its results and powers off; then A's rpcd and
+# softbusd stop.
 finish_b() { to_b finish > /dev/null; }
 stop_a() {
+	if [ -n "$(rpcd_pid)" ]; then
+		step "stop rpcd on A (SIGTERM)"
+		stop_rpcd TERM
+		result "A: rpcd exits on SIGTERM" $?
+		step "A: rpcd's log"
+		cat "$RPCD_LOG"
+	fi
 	step "stop softbusd on A (SIGTERM)"
 	stop_softbusd TERM
 	result "A: softbusd exits on SIGTERM" $?
 	step "A: softbusd's log"
 	cat "$SBD_LOG"
+}
+
+# --- cross-device RPC: helpers -------------------------------------------------
+# rpc_up: rpcd and the test services on B (agent) and on A.
+rpc_up() {
+	out=$(to_b rpc-start)
+	s=$?
+	echo "$out"
+	result "B: rpcd and the RPC test services (SA $RPC_SA, local-only $RPC_LOCAL_SA) are ready" \
+		$s "# $out" || return 1
+	start_rpcd && serve_sa "$RPC_A_SA"
+	result "A: rpcd and a local test service (SA $RPC_A_SA) are ready" $? || return 1
+}
+# rpc_t DESCRIPTION ARGS...: `rpctest ARGS...` as one TAP line, its last
+# line as the comment.
+rpc_t() {
+	desc=$1
+	shift
+	out=$(rpctest "$@" 2>&1)
+	s=$?
+	echo "$out"
+	result "$desc" $s "# $(echo "$out" | tail -n 1)"
+}
+b_counts() { to_b rpc-counts 2> /dev/null; }
+b_idle() { b_counts | grep -q 'exported=0 imported=0 calls=0 raw=0'; }
+a_back() { [ "$(rpc_counts)" = "$base_a" ]; }
+b_back() { [ "$(b_counts)" = "$base_b" ]; }
+# A networkId nobody has.
+NO_DEVICE=00000000000000000000000000000000000000000000000000000000000000ff
+
+# death_start SAID: `rpctest death` waiting (in the background) for SAID
+# on B to die; death_wait SECONDS: its end and status.
+death_start() {
+	: > /tmp/death.out
+	rpctest death "$BID" "$1" wait "${2:-90}" > /tmp/death.out 2>&1 &
+	death=$!
+	wait_for 30 grep -q '^rpctest: watching' /tmp/death.out
+}
+death_wait() {
+	wait_for "$1" gone "$death"
+	wait "$death"
+	s=$?
+	cat /tmp/death.out
+	return $s
+}
+
+# --- cross-device RPC: the check job's part -----------------------------------
+rpc_checks() {
+	step "10. cross-device RPC: rpcd on both devices"
+	if ! have_rpc; then
+		skip "cross-device RPC" "no rpcd or rpctest in the image"
+		return 0
+	fi
+	b_trusted 30
+	rpc_up || return 1
+	ipckit rpc
+
+	step "10.1 ipckit list/call --device"
+	ipckit list --device "$BID" | tee /tmp/rlist.out
+	grep -Eq "^ *$RPC_SA +0x" /tmp/rlist.out && ! grep -Eq "^ *$RPC_LOCAL_SA " /tmp/rlist.out
+	result "ipckit list --device B lists B's distributed SA $RPC_SA, not the local-only $RPC_LOCAL_SA" $?
+	ipckit call --device "$BID" "$RPC_SA" 1 token:ipckit.test.IRpcTest i32:0 --reply i32 |
+		tee /tmp/rcall.out
+	grep -q '^i32 0$' /tmp/rcall.out
+	result "ipckit call --device B: an echo of 0 bytes through rpcd" $?
+	ipckit call --device "$BID" "$RPC_LOCAL_SA" 1 token:ipckit.test.IRpcTest i32:0 \
+		2> /tmp/rcall.err
+	s=$?
+	cat /tmp/rcall.err
+	[ $s = 1 ] && grep -q 'RPC_ERR_NOT_DISTRIBUTED (523)' /tmp/rcall.err
+	result "ipckit call --device B to a local-only SA: RPC_ERR_NOT_DISTRIBUTED (523) and why" $?
+
+	step "10.2 calls: echo, raw data, one-way order, identity"
+	rpc_t "remote echo of 0 B .. 512 KiB is byte-exact" echo "$BID" "$RPC_SA" \
+		0 1 4096 65536 262144 524288
+	rpc_t "the largest remote echo the local driver takes, and one past it fails" \
+		echo-max "$BID" "$RPC_SA"
+	rpc_t "16 MiB of raw data (WriteRawData) arrive with size and checksum" \
+		raw "$BID" "$RPC_SA" 16777216
+	rpc_t "1000 one-way calls from one proxy arrive in order" order "$BID" "$RPC_SA" 1000
+	rpc_t "the SA sees a remote caller: GetCallingDeviceID A, IsLocalCalling false, pid/uid -1" \
+		identity "$BID" "$RPC_SA"
+	rpc_t "a local caller looks local: GetCallingDeviceID \"\", IsLocalCalling true" \
+		identity local "$RPC_A_SA"
+
+	step "10.3 objects across devices: a callback, reference counts"
+	rpc_t "a callback stub of A, passed to B's SA, is called by B" callback "$BID" "$RPC_SA"
+	wait_for 30 rpc_idle && wait_for 30 b_idle
+	result "both rpcds are idle before the reference test" $? "# A $(rpc_counts); B $(b_counts)"
+	base_a=$(rpc_counts)
+	base_b=$(b_counts)
+	rpc_t "B holds then drops A's callback: B releases it, A's stub has no driver reference left" \
+		refs "$BID" "$RPC_SA"
+	wait_for 30 a_back
+	result "A: rpcd's tables and the driver's nodes/refs are back to baseline" $? \
+		"# $base_a -> $(rpc_counts)"
+	wait_for 30 b_back
+	result "B: rpcd's tables and the driver's nodes/refs are back to baseline" $? \
+		"# $base_b -> $(b_counts)"
+
+	step "10.4 the constraints, each with its error"
+	rpc_t "a parcel over 1 MiB to B fails on A with RPC_ERR_PACKET_TOO_BIG (520)" \
+		too-big "$BID" "$RPC_SA"
+	rpc_t "an fd and ashmem in a call to B fail with RPC_ERR_FD_NOT_ALLOWED (521)" \
+		fd "$BID" "$RPC_SA"
+	rpc_t "B's SA proxy passed back to B or to another process on A: refused (522)" \
+		pass-on "$BID" "$RPC_SA" "$RPC_A_SA"
+	rpc_t "AddDeathRecipient: true on B's SA, false on anonymous objects (either way)" \
+		anon-death "$BID" "$RPC_SA"
+	rpc_t "samgr of B, reached through B's SA, refuses A with RPC_ERR_CALLER_NOT_AUTHORIZED (603)" \
+		samgr "$BID" "$RPC_SA"
+	rpc_t "wait time 1 s against a 3 s call: RPC_BASE_INVOKER_WAIT_REPLY_TIMEOUT (502)" \
+		timeout "$BID" "$RPC_SA"
+	rpc_t "GetSystemAbility of B's local-only SA: null, RPC_ERR_NOT_DISTRIBUTED (523)" \
+		expect-get "$BID" "$RPC_LOCAL_SA" 523
+	grep -E "$RPC_LOCAL_SA" "$RPCD_LOG" | tail -n 2
+	grep -qE "$RPC_LOCAL_SA" "$RPCD_LOG"
+	result "A's rpcd log says why (SA $RPC_LOCAL_SA)" $?
+	to_b rpc-log "$RPC_LOCAL_SA"
+	result "B's rpcd or samgr log says why (SA $RPC_LOCAL_SA)" $?
+	rpc_t "GetSystemAbility on an unknown device: null, RPC_ERR_NO_DEVICE (524)" \
+		expect-get "$NO_DEVICE" "$RPC_SA" 524
+	rpc_t "CheckSystemAbility of an SA B does not have: null, RPC_ERR_NO_SYSTEM_ABILITY (526)" \
+		expect-get "$BID" 4999 526 check
+
+	step "10.5 on-demand load on B"
+	rpc_t "LoadSystemAbility on B with a callback, and GetSystemAbility while it loads: both work" \
+		load "$BID" "$RPC_ONDEMAND_SA"
+
+	step "10.6 B's SA process dies (SIGKILL)"
+	death_start "$RPC_SA"
+	result "A watches B's SA $RPC_SA (AddDeathRecipient true)" $?
+	to_b rpc-kill "$RPC_SA"
+	result "B: SA $RPC_SA's process is killed" $?
+	death_wait 60
+	result "A hears OnRemoteDied; a later call fails with ERR_DEAD_OBJECT (32)" $? \
+		"# $(tail -n 1 /tmp/death.out)"
+	to_b rpc-serve "$RPC_SA"
+	result "B: SA $RPC_SA serves again" $?
+	wait_for 30 rpc_idle
+	result "A's rpcd holds nothing of B's any more" $? "# $(rpc_counts)"
+	ipckit rpc
 }
 
 # --- check -------------------------------------------------------------------
@@ -181,9 +335,16 @@ job_check() {
 	sbtest quota "$BID" echo 4
 	result "a process's fifth session is refused with SOFTBUS_ERR_QUOTA" $?
 
-	step "9. B powers off while A holds a session"
+	rpc_checks
+
+	step "9. B powers off while A holds a session (and a proxy of B's SA $RPC_SA)"
 	hold_start
 	result "A holds a session to B" $?
+	rpc_death=
+	if [ -n "$(rpcd_pid)" ]; then
+		death_start "$RPC_SA" 120
+		result "A watches B's SA $RPC_SA" $? && rpc_death=1
+	fi
 	t0=$(now_ms)
 	finish_b
 	hold_wait 60
@@ -194,6 +355,13 @@ job_check() {
 		{ [ "$r" = Timeout ] || [ "$r" = LinkDown ]; }
 	result "A's session hears B is gone (Timeout or LinkDown) within the keepalive timeout (+ slack)" \
 		$? "# $r, after $took ms"
+	if [ -n "$rpc_death" ]; then
+		death_wait 90
+		result "B powered off: A hears OnRemoteDied of B's SA; a later call fails with ERR_DEAD_OBJECT" \
+			$? "# $(tail -n 1 /tmp/death.out)"
+		wait_for 30 rpc_idle
+		result "A's rpcd holds nothing of B's any more" $? "# $(rpc_counts)"
+	fi
 	stop_a
 }
 
@@ -204,12 +372,22 @@ job_bench() {
 	b_trusted 30
 	result "B discovered and trusted" $? || { finish_b; return 1; }
 	to_b tcp-bench-server > /dev/null
+	rpc=
+	if have_rpc && rpc_up; then
+		rpc=1
+	fi
 	rounds=${IPCKIT_BENCH_ROUNDS:-3}
+	calls=${IPCKIT_BENCH_RPC_CALLS:-500}
 	: > /tmp/bench.out
 	i=0
 	while [ $i -lt "$rounds" ]; do
 		sbtest bench "$BID" echo | tee -a /tmp/bench.out
 		sbtest tcp-bench "$PEER_IP" 7001 | tee -a /tmp/bench.out
+		if [ -n "$rpc" ]; then
+			# Lines "bench: rpc|binder rtt_us N p90_us N calls N".
+			rpctest bench "$BID" "$RPC_SA" "$calls" | tee -a /tmp/bench.out
+			rpctest bench local "$RPC_A_SA" "$calls" | tee -a /tmp/bench.out
+		fi
 		i=$((i + 1))
 	done
 	# Lines "bench: softbus|tcp rtt64_us N mib_per_s N".
@@ -223,22 +401,60 @@ job_bench() {
 		echo "# bench: transport   64 B round trip (us)   1 MiB messages (MiB/s)"
 		echo "# bench: softbus     $(med softbus rtt64_us)                    $(med softbus mib_per_s)"
 		echo "# bench: tcp         $(med tcp rtt64_us)                    $(med tcp mib_per_s)"
+		if [ -n "$rpc" ]; then
+			echo "# bench: remote null call (rpctest, $calls calls a round): median $(med rpc rtt_us) us, p90 $(med rpc p90_us) us"
+			echo "# bench: local null call (binder, same VM):              median $(med binder rtt_us) us, p90 $(med binder p90_us) us"
+		fi
 	} | tee -a "$IPCKIT_RESULTS"
 	grep -q '^bench: softbus' /tmp/bench.out && grep -q '^bench: tcp' /tmp/bench.out
 	result "the benchmark ran" $?
+	if [ -n "$rpc" ]; then
+		grep -q '^bench: rpc' /tmp/bench.out
+		result "the remote null call benchmark ran" $?
+	fi
 	finish_b
 	stop_a
 }
 
 # --- run -----------------------------------------------------------------------
+# The second act of make run: kv_client on A, kv_service on B (started
+# on demand by B's samgr), then B powers off under the client's feet.
 job_run() {
 	b_trusted 30
 	result "B discovered and trusted" $?
 	echo "A is $AID, B is $BID"
 	ipckit devices 2> /dev/null || sbtest devices
 	sbtest echo "$BID" echo 65536
-	result "an echo of 64 KiB to B" $?
+	result "an echo of 64 KiB to B over the soft bus" $?
+	if ! have_rpc; then
+		skip "kv_client on A using kv_service on B" "no rpcd in the image"
+		finish_b
+		stop_a
+		return
+	fi
+	step "rpcd on both devices"
+	rpc_up
+	step "B's distributed system abilities, as A sees them"
+	ipckit list --device "$BID"
+	result "ipckit list --device B" $?
+	step "kv_client on A, the store on B"
+	: > /tmp/kv.out
+	kv_client --device "$BID" --wait-gone 120 > /tmp/kv.out 2>&1 &
+	kv=$!
+	wait_for 180 grep -qE '^\[client\] 5 waiting|FAILED' /tmp/kv.out
+	cat /tmp/kv.out
+	grep -q '^\[client\] 5 waiting' /tmp/kv.out
+	result "kv_client on A: load on B, PUT/GET, a watcher called back from B, 16 MiB raw data" $? ||
+		{ finish_b; stop_a; return 1; }
+	step "B goes away (powers off) while kv_client holds the store"
+	ipckit rpc | head -n 1
 	finish_b
+	wait_for 150 gone "$kv"
+	wait "$kv"
+	s=$?
+	sed -n '/^\[client\] 5 device/,$p' /tmp/kv.out
+	grep FAILED /tmp/kv.out
+	result "kv_client hears OnRemoteDied when B powers off; the next call: ERR_DEAD_OBJECT" $s
 	stop_a
 }
 

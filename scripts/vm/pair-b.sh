@@ -2,7 +2,8 @@
 # Device B of the two-device lane (IPCKIT_JOB=pair-b, scripts/vm-pair.sh):
 # ipckit, eth0 at 10.76.0.2, samgr, softbusd with the run's group secret
 # and an echo server (session name "echo"), then the command agent on TCP
-# 7777 (scripts/vm/pair-agent) until A says "finish". B's own results
+# 7777 (scripts/vm/pair-agent) until A says "finish". rpcd and the RPC
+# test services start when A asks (agent verb rpc-start). B's own results
 # (what the agent checked) go to $IPCKIT_RESULTS; /init reports them.
 # shellcheck source=scripts/vm/pair-lib.sh
 . /ipckit/lib/pair.sh
@@ -33,6 +34,12 @@ kill "$agent" 2>/dev/null
 
 step "softbusd's log"
 cat "$SBD_LOG"
+if [ -e "$RPCD_LOG" ]; then
+	step "rpcd's log"
+	cat "$RPCD_LOG"
+	echo "--- the RPC test services' log"
+	cat /tmp/serve.log 2>/dev/null
+fi
 # A powers B off while it holds a session: no clean stop here, B's
 # results go out now.
 ! any_failed

@@ -1,6 +1,7 @@
 # Sourced by the two-device lane's guest jobs (pair-a.sh, pair-b.sh) and
 # B's command agent (pair-agent), as /ipckit/lib/pair.sh: TAP results,
-# waits, and starting the device's parts: ipckit, eth0, samgr, softbusd.
+# waits, and starting the device's parts: ipckit, eth0, samgr, softbusd,
+# rpcd and the RPC test services (rpctest serve).
 # The host side is scripts/vm-pair.sh.
 # shellcheck disable=SC2034 # PAIR_JOB, PEER_IP: for the scripts that source this
 ROLE=${IPCKIT_ROLE:-a}
@@ -23,6 +24,22 @@ if [ "$ROLE" = a ]; then MY_IP=$IP_A PEER_IP=$IP_B NAME=device-a
 else MY_IP=$IP_B PEER_IP=$IP_A NAME=device-b; fi
 # The TAP counter lives in a file: B's agent adds results of its own.
 TAP_N=/tmp/tap.n
+# rpcd: stderr piles up over restarts, stdout (the ready line) starts afresh.
+RPCD_LOG=/tmp/rpcd.log
+RPCD_OUT=/tmp/rpcd.out
+RPCD_PID=/tmp/rpcd.pid
+# The RPC tests' system abilities (rpctest serve): B's distributed one,
+# B's local-only one, B's on-demand one (slow to start: it registers
+# after RPC_LOAD_DELAY_MS), and one on A for passing proxies on locally.
+RPC_SA=4911
+RPC_LOCAL_SA=4912
+RPC_ONDEMAND_SA=4913
+RPC_A_SA=4921
+RPC_LOAD_DELAY_MS=2000
+KV_SA=4801
+# samgr's configuration for the lane: the demo's on-demand store, the
+# on-demand test SA, and which SAs other devices may reach.
+SAMGR_CONF=/tmp/pair-samgr.conf
 
 step() { echo; echo "==> $*"; }
 result() { # result "description" status ["# comment"]
@@ -80,8 +97,17 @@ setup_net() {
 }
 
 samgr_ready() { grep -q "^samgr: ready on /dev/binder" "$SAMGR_LOG"; }
+write_samgr_conf() {
+	cat > "$SAMGR_CONF" <<-EOF
+	# The two-device lane's samgr.conf (scripts/vm/pair-lib.sh).
+	ondemand $KV_SA /ipckit/bin/kv_service --sa $KV_SA
+	ondemand $RPC_ONDEMAND_SA /ipckit/bin/rpctest serve $RPC_ONDEMAND_SA --delay-ms $RPC_LOAD_DELAY_MS
+	distributed $KV_SA $RPC_SA $RPC_ONDEMAND_SA $RPC_A_SA
+	EOF
+}
 start_samgr() {
-	samgr -c /ipckit/etc/samgr.conf > "$SAMGR_LOG" 2>&1 &
+	write_samgr_conf
+	samgr -c "$SAMGR_CONF" > "$SAMGR_LOG" 2>&1 &
 	echo $! > /tmp/samgr.pid
 	wait_for 10 samgr_ready
 }
@@ -166,4 +192,71 @@ to_b() {
 	echo "$answer" | grep -v '^status '
 	s=$(echo "$answer" | sed -n 's/^status //p')
 	return "${s:-1}"
+}
+
+# --- cross-device RPC ----------------------------------------------------------
+have_rpc() { command -v rpcd > /dev/null && command -v rpctest > /dev/null; }
+rpcd_pid() { cat "$RPCD_PID" 2>/dev/null; }
+rpcd_running() { p=$(rpcd_pid); [ -n "$p" ] && running "$p"; }
+rpcd_ready() { grep -q '^rpcd: ready, device ' "$RPCD_OUT"; }
+rpcd_ready_or_gone() { rpcd_ready || ! rpcd_running; }
+
+# start_rpcd: start rpcd detached (as start_softbusd) and wait for its
+# ready line (it waits up to 10 s for samgr and softbusd itself).
+start_rpcd() {
+	echo "=== rpcd start $(now_ms) ms" >> "$RPCD_LOG"
+	: > "$RPCD_OUT"
+	rpcd < /dev/null > "$RPCD_OUT" 2>> "$RPCD_LOG" &
+	echo $! > "$RPCD_PID"
+	wait_for 30 rpcd_ready_or_gone
+	if ! rpcd_ready; then
+		echo "pair: rpcd did not start; its log:" >&2
+		tail -n 20 "$RPCD_LOG" >&2
+		return 1
+	fi
+	cat "$RPCD_OUT"
+}
+
+# stop_rpcd [SIGNAL]: TERM by default; KILL after 10 s.
+stop_rpcd() {
+	p=$(rpcd_pid)
+	[ -n "$p" ] || return 0
+	kill "-${1:-TERM}" "$p" 2>/dev/null
+	if ! wait_for 10 gone "$p"; then
+		echo "pair: rpcd ($p) still runs 10 s after SIG${1:-TERM}: SIGKILL" >&2
+		kill -KILL "$p"
+		rm -f "$RPCD_PID"
+		return 1
+	fi
+	rm -f "$RPCD_PID"
+}
+
+# serve_sa SAID [--local]: `rpctest serve` in the background, its pid in
+# /tmp/serve-SAID.pid; waits for its ready line.
+serve_sa() {
+	p=$(cat "/tmp/serve-$1.pid" 2>/dev/null)
+	[ -z "$p" ] || kill -KILL "$p" 2>/dev/null
+	: > "/tmp/serve-$1.out"
+	rpctest serve "$@" < /dev/null > "/tmp/serve-$1.out" 2>> /tmp/serve.log &
+	echo $! > "/tmp/serve-$1.pid"
+	wait_for 10 grep -q "^rpctest: serving SA $1 " "/tmp/serve-$1.out"
+}
+serve_pid() { cat "/tmp/serve-$1.pid" 2>/dev/null; }
+
+# rpc_counts: what must return to its baseline once nothing is held across
+# devices: rpcd's counts but peers (RPC_DUMP's first line) and the
+# driver's live nodes and refs (debugfs), on one line.
+rpc_counts() {
+	line=$(ipckit rpc 2>/dev/null | head -n 1)
+	echo "$line" | tr ' ' '\n' | grep -E '^(exported|imported|calls|raw)=' | tr '\n' ' '
+	stats=/sys/kernel/debug/ipckit/binder/stats
+	[ -r "$stats" ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+	awk '$1 == "node_created" { nc = $2 } $1 == "node_deleted" { nd = $2 }
+		$1 == "ref_created" { rc = $2 } $1 == "ref_deleted" { rd = $2 }
+		END { printf "nodes=%d refs=%d\n", nc - nd, rc - rd }' "$stats" 2>/dev/null
+}
+# rpc_idle: rpcd's tables hold nothing across devices (all counts 0).
+rpc_idle() {
+	ipckit rpc 2>/dev/null | head -n 1 |
+		grep -Eq 'exported=0 imported=0 calls=0 raw=0'
 }
