@@ -23,6 +23,7 @@
 #include <linux/ipckit.h>
 
 #include "ipckit/ashmem.h"
+#include "rpc_protocol.h"
 
 #ifndef F_SEAL_FUTURE_WRITE
 #define F_SEAL_FUTURE_WRITE 0x0010  // Linux 5.1; older libc headers lack it
@@ -65,11 +66,13 @@ std::size_t String16WireSize(const std::u16string& s) {
 }
 
 // Appends a BINDER_TYPE_FD object for `fd`, which the parcel then owns;
-// closes it if the object cannot be written.
-bool WriteOwnedFd(Parcel& parcel, int fd) {
+// closes it if the object cannot be written. The driver keeps the cookie of
+// fd objects as it is (it rewrites only the fd).
+bool WriteOwnedFd(Parcel& parcel, int fd, uint64_t cookie = 0) {
     flat_binder_object obj{};
     obj.hdr.type = BINDER_TYPE_FD;
     obj.handle = static_cast<__u32>(fd);
+    obj.cookie = cookie;
     if (!parcel.WriteFlatObject(&obj, sizeof(obj))) {
         ::close(fd);
         return false;
@@ -818,7 +821,7 @@ bool MessageParcel::WriteRawData(const void* data, std::size_t size) {
     if (copy < 0)
         return false;
     WriteInt32(static_cast<int32_t>(size));
-    WriteOwnedFd(*this, copy);
+    WriteOwnedFd(*this, copy, detail::RPC_RAW_DATA_COOKIE);
     rawDataSize_ = size;
     return true;
 }

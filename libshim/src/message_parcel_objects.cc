@@ -4,11 +4,14 @@
 // BINDER_TYPE_BINDER (its counter block as binder, its address as cookie,
 // which the driver hands back when the object comes home or is called), a proxy as
 // BINDER_TYPE_HANDLE, null as a zeroed BINDER the driver never sees.
+#include <cstdio>
 #include <cstring>
+#include <string>
 
 #include <linux/ipckit.h>
 
 #include "ipc_process.h"
+#include "ipckit/ipc_errors.h"
 #include "ipckit/ipc_object_proxy.h"
 #include "ipckit/ipc_object_stub.h"
 #include "ipckit/message_parcel.h"
@@ -23,6 +26,17 @@ bool MessageParcel::WriteRemoteObject(const sptr<IRemoteObject>& object)
         return WriteBuffer(&fbo, sizeof(fbo));  // not an object for the driver
     fbo.flags = FLAT_BINDER_FLAG_ACCEPTS_FDS;
     if (auto* proxy = dynamic_cast<IPCObjectProxy*>(object.GetRefPtr())) {
+        // A proxy of an object on another device is a handle on rpcd's
+        // stand-in, which only this process may use: rpcd could not tell
+        // who holds it where.
+        if (IPCObjectProxy::RpcInfo info = proxy->GetRpcInfo(); info.isRemote) {
+            std::fprintf(stderr,
+                         "ipckit: WriteRemoteObject: a proxy of an object on device %s cannot "
+                         "be passed on (RPC_ERR_PROXY_NOT_TRANSFERABLE)\n",
+                         (info.networkId.substr(0, 8) + "...").c_str());
+            lastError_ = RPC_ERR_PROXY_NOT_TRANSFERABLE;
+            return false;
+        }
         fbo.hdr.type = BINDER_TYPE_HANDLE;
         fbo.handle = proxy->GetHandle();
     } else if (auto* stub = dynamic_cast<IPCObjectStub*>(object.GetRefPtr())) {

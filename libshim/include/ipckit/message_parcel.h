@@ -232,8 +232,14 @@ public:
     ~MessageParcel() override;
 
     // A stub travels as BINDER_TYPE_BINDER, a proxy as BINDER_TYPE_HANDLE;
-    // null as a null BINDER.
+    // null as a null BINDER. A proxy of an object on another device
+    // (IPCObjectProxy::GetRpcInfo) cannot be passed on: false, and
+    // GetLastError() says RPC_ERR_PROXY_NOT_TRANSFERABLE.
     bool WriteRemoteObject(const sptr<IRemoteObject>& object);
+    // Why the last write that failed for a reason of its own failed (an
+    // ipc_errors.h code, e.g. RPC_ERR_PROXY_NOT_TRANSFERABLE); ERR_NONE if
+    // none did. Per parcel; never reset by later writes that succeed.
+    int GetLastError() const { return lastError_; }
     sptr<IRemoteObject> ReadRemoteObject();
     // Sends a dup of `fd`; the receiver's copy is owned by its parcel.
     bool WriteFileDescriptor(int fd);
@@ -243,7 +249,8 @@ public:
     bool WriteInterfaceToken(const std::u16string& name);
     std::u16string ReadInterfaceToken();
     // int32 size, then the bytes inline (<= 32 KiB) or an ashmem region's
-    // descriptor; at most 128 MiB. ReadRawData needs the exact size and
+    // descriptor, whose object's cookie is RPC_RAW_DATA_COOKIE (so rpcd can
+    // carry it to another device, where no other fd may go); at most 128 MiB. ReadRawData needs the exact size and
     // returns null on any mismatch; the data lives as long as the parcel.
     bool WriteRawData(const void* data, std::size_t size);
     const void* ReadRawData(std::size_t size);
@@ -258,6 +265,7 @@ private:
     // ReadRawData's mappings are held with HoldObject, so every pointer it
     // returned stays valid until the parcel is emptied.
     std::size_t rawDataSize_ = 0;
+    int lastError_ = 0;
 };
 
 }  // namespace ipckit
