@@ -4,13 +4,16 @@
 // encoding calls as system_ability_manager_wire.h describes. It registers
 // itself for iface_cast; SystemAbilityManagerClient is in this file too so
 // that linking the client always links the registration.
+#include <cstdio>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "ipckit/ipc_errors.h"
 #include "ipckit/ipc_skeleton.h"
 #include "ipckit/iservice_registry.h"
 #include "ipckit/message_parcel.h"
+#include "rpc_protocol.h"
 #include "samgr_distributed.h"
 #include "system_ability_manager_wire.h"
 
@@ -18,8 +21,17 @@ namespace ipckit {
 
 namespace {
 
-// Why this thread's last call through a samgr proxy failed.
+// Why this thread's last call through a samgr proxy failed, and its code.
 thread_local std::string g_lastError;
+thread_local int32_t g_lastErrorCode = ERR_NONE;
+
+// How long LoadSystemAbility(id, networkId, callback) waits for the SA.
+constexpr int32_t kRemoteLoadSeconds = 30;
+
+bool IsThisDevice(const std::string& networkId)
+{
+    return networkId.empty() || networkId == IPCSkeleton::GetLocalDeviceID();
+}
 
 class SystemAbilityManagerProxy : public IRemoteProxy<ISystemAbilityManager> {
 public:
@@ -117,7 +129,89 @@ public:
         return ERR_NONE;
     }
 
+    // --- other devices: through rpcd (rpc_protocol.h) ----------------
+
+    sptr<IRemoteObject> GetSystemAbility(int32_t id, const std::string& networkId) override
+    {
+        if (IsThisDevice(networkId))
+            return GetSystemAbility(id);
+        return GetRemote("GetSystemAbility", id, networkId, detail::RPC_MODE_GET, 0);
+    }
+
+    sptr<IRemoteObject> CheckSystemAbility(int32_t id, const std::string& networkId) override
+    {
+        if (IsThisDevice(networkId))
+            return CheckSystemAbility(id);
+        return GetRemote("CheckSystemAbility", id, networkId, detail::RPC_MODE_CHECK, 0);
+    }
+
+    bool LoadSystemAbility(int32_t id, const std::string& networkId,
+                           const sptr<SystemAbilityLoadCallback>& callback) override
+    {
+        ClearError();
+        if (!callback) {
+            Fail(ERR_NULL_OBJECT, "LoadSystemAbility: the callback is null");
+            return false;
+        }
+        bool local = IsThisDevice(networkId);
+        // Refused now rather than in the callback when rpcd is not there.
+        if (!local && !Rpcd("LoadSystemAbility", id, networkId))
+            return false;
+        sptr<SystemAbilityManagerProxy> self(this);
+        std::thread([self, id, networkId, callback, local] {
+            sptr<IRemoteObject> object =
+                local ? self->LoadSystemAbility(id, kRemoteLoadSeconds)
+                      : self->GetRemote("LoadSystemAbility", id, networkId,
+                                        detail::RPC_MODE_LOAD, kRemoteLoadSeconds);
+            if (object)
+                callback->OnLoadSystemAbilitySuccess(id, object);
+            else
+                callback->OnLoadSystemAbilityFail(
+                    id, g_lastErrorCode == ERR_NONE ? ERR_NULL_OBJECT : g_lastErrorCode,
+                    g_lastError);
+        }).detach();
+        return true;
+    }
+
+    int32_t ListRemoteSystemAbilities(const std::string& networkId,
+                                      std::vector<SystemAbilityInfo>& infos) override
+    {
+        ClearError();
+        infos.clear();
+        if (IsThisDevice(networkId)) {
+            std::string why;
+            int32_t err = ListDistributedSystemAbilities(Remote(), infos, why);
+            return err == ERR_NONE ? err : Fail(err, why);
+        }
+        sptr<IRemoteObject> rpcd = Rpcd("ListRemoteSystemAbilities", -1, networkId);
+        if (!rpcd)
+            return g_lastErrorCode;
+        MessageParcel data, reply;
+        if (!data.WriteInterfaceToken(detail::RPC_SERVICE_DESCRIPTOR) ||
+            !data.WriteString(networkId))
+            return Fail(ERR_INVALID_DATA, "cannot build the request");
+        int32_t err = CallRpcd(rpcd, detail::RPC_LIST_REMOTE_SA, data, reply);
+        int32_t n = 0;
+        if (err == ERR_NONE &&
+            (!reply.ReadInt32(n) || n < 0 || static_cast<size_t>(n) > detail::SAMGR_MAX_INFOS))
+            err = Fail(ERR_INVALID_REPLY, "rpcd's reply has a bad count");
+        for (int32_t i = 0; err == ERR_NONE && i < n; i++) {
+            SystemAbilityInfo info;
+            if (!reply.ReadInt32(info.id) || !reply.ReadString16(info.descriptor)) {
+                infos.clear();
+                err = Fail(ERR_INVALID_REPLY, "rpcd's reply is truncated");
+                break;
+            }
+            info.isDistributed = true;
+            infos.push_back(std::move(info));
+        }
+        if (err != ERR_NONE)
+            LogRemoteFailure("ListRemoteSystemAbilities", -1, networkId);
+        return err;
+    }
+
     std::string GetLastError() override { return g_lastError; }
+    int32_t GetLastErrorCode() override { return g_lastErrorCode; }
 
 private:
     static inline BrokerDelegator<SystemAbilityManagerProxy> delegator_;
@@ -125,13 +219,76 @@ private:
     static int32_t Fail(int32_t err, std::string text)
     {
         g_lastError = std::move(text);
+        g_lastErrorCode = err;
         return err;
+    }
+
+    static void ClearError()
+    {
+        g_lastError.clear();
+        g_lastErrorCode = ERR_NONE;
     }
 
     bool Start(MessageParcel& data)
     {
-        g_lastError.clear();
+        ClearError();
         return data.WriteInterfaceToken(GetDescriptor());
+    }
+
+    // "ipckit: GetSystemAbility(4801, 1a2b3c4d…): why" on stderr.
+    static void LogRemoteFailure(const char* what, int32_t id, const std::string& networkId)
+    {
+        std::string args = id >= 0 ? std::to_string(id) + ", " : std::string();
+        std::fprintf(stderr, "ipckit: %s(%s%s\u2026): %s\n", what, args.c_str(),
+                     networkId.substr(0, 8).c_str(), g_lastError.c_str());
+    }
+
+    // This device's rpcd, or null (and the error set and logged).
+    sptr<IRemoteObject> Rpcd(const char* what, int32_t id, const std::string& networkId)
+    {
+        sptr<IRemoteObject> rpcd = CheckSystemAbility(detail::RPC_SA_ID);
+        ClearError();
+        if (!rpcd) {
+            Fail(RPC_ERR_NOT_RUNNING, "rpcd is not running on this device");
+            LogRemoteFailure(what, id, networkId);
+        }
+        return rpcd;
+    }
+
+    // A call to rpcd; on success the reply is positioned at its results.
+    static int32_t CallRpcd(const sptr<IRemoteObject>& rpcd, uint32_t code, MessageParcel& data,
+                            MessageParcel& reply)
+    {
+        MessageOption option;
+        int err = rpcd->SendRequest(code, data, reply, option);
+        if (err != ERR_NONE)
+            return Fail(err, std::string("rpcd did not answer: ") + ErrorString(err));
+        int32_t result = ERR_NONE;
+        std::string text;
+        if (!reply.ReadInt32(result) || !reply.ReadString(text))
+            return Fail(ERR_INVALID_REPLY, "rpcd's reply is malformed");
+        if (result != ERR_NONE)
+            return Fail(result, text.empty() ? ErrorString(result) : text);
+        return ERR_NONE;
+    }
+
+    sptr<IRemoteObject> GetRemote(const char* what, int32_t id, const std::string& networkId,
+                                  int32_t mode, int32_t timeout)
+    {
+        sptr<IRemoteObject> rpcd = Rpcd(what, id, networkId);
+        if (!rpcd)
+            return nullptr;
+        MessageParcel data, reply;
+        sptr<IRemoteObject> object;
+        if (!data.WriteInterfaceToken(detail::RPC_SERVICE_DESCRIPTOR) || !data.WriteInt32(id) ||
+            !data.WriteString(networkId) || !data.WriteInt32(mode) || !data.WriteInt32(timeout))
+            Fail(ERR_INVALID_DATA, "cannot build the request");
+        else if (CallRpcd(rpcd, detail::RPC_GET_REMOTE_SA, data, reply) == ERR_NONE &&
+                 !(object = reply.ReadRemoteObject()))
+            Fail(ERR_INVALID_REPLY, "rpcd's reply holds no object");
+        if (!object)
+            LogRemoteFailure(what, id, networkId);
+        return object;
     }
 
     // Sends the request; on success the reply is positioned at the call's
