@@ -45,8 +45,8 @@ uint64_t Le(std::span<const uint8_t> in, std::size_t at, std::size_t n)
 
 bool Inside(std::span<const uint8_t> part, std::span<const uint8_t> whole)
 {
-    return part.empty() ||
-           (part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size());
+    return part.empty() || (part.data() >= whole.data() &&
+                            part.data() + part.size() <= whole.data() + whole.size());
 }
 
 bool HasBody(PacketType t)

@@ -136,8 +136,8 @@ std::string EncodeRefused(const Packet& p)
 
 bool Inside(std::span<const uint8_t> part, const Bytes& whole)
 {
-    return part.empty() ||
-           (part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size());
+    return part.empty() || (part.data() >= whole.data() &&
+                            part.data() + part.size() <= whole.data() + whole.size());
 }
 
 void ExpectSameBody(const Body& a, const Body& b)
@@ -456,7 +456,8 @@ TEST(RpcPacketReject, Truncated)
 {
     // A GET_SA whose length (and size) stops inside `timeout`.
     Bytes b = Raw(PacketType::GET_SA).U32(1).U32(1).U16(0).Done();
-    EXPECT_THAT(Refused(b), HasSubstr("GET_SA: packet ends inside timeout (at byte 32: needs 4, 2 left)"));
+    EXPECT_THAT(Refused(b),
+                HasSubstr("GET_SA: packet ends inside timeout (at byte 32: needs 4, 2 left)"));
     // Data shorter than dataSize says.
     b = Raw(PacketType::REPLY).U32(0).U32(64).U32(0).Data(32).Done();
     EXPECT_THAT(Refused(b), HasSubstr("packet ends inside body data"));
@@ -483,8 +484,10 @@ TEST(RpcPacketReject, TooManyEntries)
 TEST(RpcPacketReject, StringOverLimit)
 {
     Bytes b = Raw(PacketType::SA_REPLY).U32(0).U64(1).Str16(MAX_STRING / 2 + 1).Str("").Done();
-    EXPECT_THAT(Refused(b), HasSubstr("SA_REPLY descriptor: 2049 UTF-16 units (4098 bytes, limit 4096)"));
-    b = Raw(PacketType::SA_REPLY).U32(0).U64(1).Str16(0).Str(std::string(MAX_STRING + 1, 'x')).Done();
+    EXPECT_THAT(Refused(b),
+                HasSubstr("SA_REPLY descriptor: 2049 UTF-16 units (4098 bytes, limit 4096)"));
+    const std::string tooLong(MAX_STRING + 1, 'x');
+    b = Raw(PacketType::SA_REPLY).U32(0).U64(1).Str16(0).Str(tooLong).Done();
     EXPECT_THAT(Refused(b), HasSubstr("SA_REPLY text: 4097 bytes (limit 4096)"));
     b = Raw(PacketType::LIST_REPLY).U32(0).Str(std::string(MAX_STRING + 1, 'x')).U32(0).Done();
     EXPECT_THAT(Refused(b), HasSubstr("LIST_REPLY text: 4097 bytes"));
