@@ -9,6 +9,8 @@
 #          (rpcd, rpctest; make pair-check)
 #   bench  sbtest bench against plain TCP and rpctest's remote null call,
 #          interleaved (make softbus-bench)
+#   rpc    check's cross-device RPC part alone (section 10 and B's
+#          power-off), for a quicker turn
 #   run    the second act of make run: both devices up, kv_client on A
 #          using kv_service on B through rpcd, then B powers off and A
 #          hears OnRemoteDied
@@ -477,9 +479,23 @@ job_restarts() {
 	stop_a
 }
 
+job_rpc() {
+	rpc_checks
+	step "B powers off while A holds a proxy of B's SA $RPC_SA"
+	death_start "$RPC_SA" 120
+	result "A watches B's SA $RPC_SA" $?
+	finish_b
+	death_wait 90
+	result "B powered off: A hears OnRemoteDied of B's SA; a later call fails with ERR_DEAD_OBJECT" \
+		$? "# $(tail -n 1 /tmp/death.out)"
+	wait_for 30 rpc_idle
+	result "A's rpcd holds nothing of B's any more" $? "# $(rpc_counts)"
+	stop_a
+}
+
 NAME_B_RE=device-b
 case "$PAIR_JOB" in
-check | bench | run | restarts) "job_$PAIR_JOB" ;;
+check | bench | run | restarts | rpc) "job_$PAIR_JOB" ;;
 *)
 	result "A: no pair job '$PAIR_JOB'" 1
 	finish_b
