@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <cstring>
@@ -19,6 +20,9 @@
 #include <ipckit/ashmem.h>
 #include <ipckit/message_parcel.h>
 #include <linux/ipckit.h>
+
+// Internal: the RPC trailers the library strips and appends.
+#include "../src/rpc_trailer.h"
 
 #ifndef F_SEAL_FUTURE_WRITE
 #define F_SEAL_FUTURE_WRITE 0x0010
@@ -943,6 +947,11 @@ void RawRoundTrip(std::size_t size, bool inlined) {
     } else {
         EXPECT_EQ(4 + sizeof(flat_binder_object) + 4, p.GetDataSize());
         EXPECT_EQ(std::vector<uint64_t>{4}, p.GetObjectOffsets());
+        // rpcd tells raw data's memfd from other fds by this cookie.
+        flat_binder_object fbo;
+        std::memcpy(&fbo, reinterpret_cast<const uint8_t*>(p.GetData()) + 4, sizeof(fbo));
+        EXPECT_EQ(static_cast<uint32_t>(BINDER_TYPE_FD), fbo.hdr.type);
+        EXPECT_EQ(ipckit::detail::RPC_RAW_DATA_COOKIE, fbo.cookie);
     }
     // Wrong sizes fail without moving.
     EXPECT_EQ(nullptr, p.ReadRawData(size - 1));
@@ -1097,6 +1106,168 @@ TEST(MessageParcelAshmem, ShrinkableRegionIsRefused) {
     EXPECT_EQ(0u, p.GetReadPosition());
     ASSERT_EQ(0, ::fcntl(memfd.fd, F_ADD_SEALS, F_SEAL_SHRINK));
     EXPECT_TRUE(p.ReadAshmem());  // the same region, now sealed
+}
+
+// --- RPC trailers (rpc_protocol.h) -----------------------------------------------
+
+using ipckit::detail::RpcForwardTrailer;
+
+RpcForwardTrailer MakeTrailer(const char* networkId, uint32_t code = 7) {
+    RpcForwardTrailer t{};
+    t.code = code;
+    t.flags = 0;
+    std::memcpy(t.networkId, networkId, std::min(std::strlen(networkId), sizeof(t.networkId)));
+    t.remotePid = 1234;
+    t.remoteUid = 1000;
+    t.magic = ipckit::detail::RPC_FORWARD_MAGIC;
+    return t;
+}
+
+TEST(Parcel, ShrinkDataSizeKeepsObjectsBelow) {
+    MessageParcel p;
+    ASSERT_TRUE(p.WriteInt32(1));
+    ASSERT_TRUE(p.WriteFileDescriptor(0));
+    ASSERT_TRUE(p.WriteInt32(2));
+    const std::size_t all = p.GetDataSize();
+    EXPECT_FALSE(p.ShrinkDataSize(all + 4));
+    EXPECT_FALSE(p.ShrinkDataSize(8));  // would cut the fd object in two
+    EXPECT_EQ(all, p.GetDataSize());
+    ASSERT_TRUE(p.ShrinkDataSize(all - 4));
+    EXPECT_EQ(all - 4, p.GetDataSize());
+    EXPECT_EQ(1u, p.GetObjectOffsets().size());
+    EXPECT_EQ(1, p.ReadInt32());
+    Fd fd(p.ReadFileDescriptor());
+    EXPECT_GE(fd.fd, 0);
+    EXPECT_EQ(0u, p.GetReadableBytes());
+}
+
+TEST(Parcel, ShrinkDataSizeWorksOnExternalData) {
+    std::vector<int32_t> words = {5, 6, 7, 8};
+    bool released = false;
+    Parcel p;
+    ASSERT_TRUE(p.SetDataReference(words.data(), words.size() * 4, nullptr, 0,
+                                   [&] { released = true; }));
+    ASSERT_TRUE(p.ShrinkDataSize(8));
+    EXPECT_EQ(5, p.ReadInt32());
+    EXPECT_EQ(6, p.ReadInt32());
+    int32_t v = 0;
+    EXPECT_FALSE(p.ReadInt32(v));
+    EXPECT_FALSE(p.WriteInt32(1));  // still read-only
+    p.FlushBuffer();
+    EXPECT_TRUE(released);
+}
+
+TEST(RpcTrailer, ForwardTrailerIsStrippedAndRead) {
+    MessageParcel p;
+    ASSERT_TRUE(p.WriteInt32(42));
+    ASSERT_TRUE(p.WriteString16(u"payload"));
+    const std::size_t userSize = p.GetDataSize();
+    RpcForwardTrailer t = MakeTrailer("0123456789abcdef", 99);
+    ASSERT_TRUE(p.WriteBuffer(&t, sizeof(t)));
+
+    RpcForwardTrailer got{};
+    std::string id, why;
+    ASSERT_EQ(ipckit::ERR_NONE, ipckit::detail::StripForwardTrailer(p, got, id, why)) << why;
+    EXPECT_EQ(userSize, p.GetDataSize());
+    EXPECT_EQ("0123456789abcdef", id);
+    EXPECT_EQ(99u, got.code);
+    EXPECT_EQ(1234, got.remotePid);
+    EXPECT_EQ(1000u, got.remoteUid);
+    EXPECT_EQ(42, p.ReadInt32());
+    EXPECT_EQ(u"payload", p.ReadString16());
+    EXPECT_EQ(0u, p.GetReadableBytes());
+}
+
+TEST(RpcTrailer, BadForwardTrailersAreRefusedAndLeaveTheData) {
+    const std::string longest(64, 'a');
+    struct Case {
+        const char* what;
+        RpcForwardTrailer t;
+    };
+    std::vector<Case> cases;
+    cases.push_back({"bad magic", MakeTrailer("ab")});
+    cases.back().t.magic = 0;
+    cases.push_back({"empty id", MakeTrailer("")});
+    cases.push_back({"upper case", MakeTrailer("ABCDEF")});
+    cases.push_back({"not hex", MakeTrailer("01g3")});
+    cases.push_back({"65 chars", MakeTrailer("")});
+    std::memset(cases.back().t.networkId, 'a', 65);
+    cases.push_back({"no NUL", MakeTrailer("")});
+    std::memset(cases.back().t.networkId, 'a', sizeof(cases.back().t.networkId));
+    for (const Case& c : cases) {
+        SCOPED_TRACE(c.what);
+        MessageParcel p;
+        ASSERT_TRUE(p.WriteInt32(1));
+        ASSERT_TRUE(p.WriteBuffer(&c.t, sizeof(c.t)));
+        const std::size_t size = p.GetDataSize();
+        RpcForwardTrailer got{};
+        std::string id, why;
+        EXPECT_EQ(ipckit::IPC_STUB_INVALID_DATA_ERR,
+                  ipckit::detail::StripForwardTrailer(p, got, id, why));
+        EXPECT_FALSE(why.empty());
+        EXPECT_EQ(size, p.GetDataSize());
+    }
+    // The longest id is fine.
+    MessageParcel p;
+    RpcForwardTrailer t = MakeTrailer(longest.c_str());
+    ASSERT_TRUE(p.WriteBuffer(&t, sizeof(t)));
+    RpcForwardTrailer got{};
+    std::string id, why;
+    EXPECT_EQ(ipckit::ERR_NONE, ipckit::detail::StripForwardTrailer(p, got, id, why)) << why;
+    EXPECT_EQ(longest, id);
+    EXPECT_EQ(0u, p.GetDataSize());
+    // Too short for a trailer at all.
+    MessageParcel shortData;
+    ASSERT_TRUE(shortData.WriteInt32(1));
+    EXPECT_EQ(ipckit::IPC_STUB_INVALID_DATA_ERR,
+              ipckit::detail::StripForwardTrailer(shortData, got, id, why));
+}
+
+TEST(RpcTrailer, ObjectInTheTrailerIsRefused) {
+    // An fd object where the trailer should be: stripping would cut it.
+    MessageParcel p;
+    ASSERT_TRUE(p.WriteInt32(1));
+    RpcForwardTrailer t = MakeTrailer("ab");
+    std::vector<uint8_t> head(sizeof(t) - sizeof(flat_binder_object));
+    std::memcpy(head.data(), &t, head.size());
+    ASSERT_TRUE(p.WriteBuffer(head.data(), head.size()));
+    ASSERT_TRUE(p.WriteFileDescriptor(0));
+    // Overwrite the object's bytes so the trailer itself is valid.
+    auto* end = reinterpret_cast<uint8_t*>(p.GetData()) + p.GetDataSize() - sizeof(t);
+    std::memcpy(end, &t, sizeof(t));
+    RpcForwardTrailer got{};
+    std::string id, why;
+    EXPECT_EQ(ipckit::IPC_STUB_INVALID_DATA_ERR,
+              ipckit::detail::StripForwardTrailer(p, got, id, why));
+    EXPECT_NE(std::string::npos, why.find("object")) << why;
+}
+
+TEST(RpcTrailer, TimedTrailerAppendsAndRewinds) {
+    MessageParcel p;
+    ASSERT_TRUE(p.WriteInt32(3));
+    const std::size_t size = p.GetDataSize();
+    ASSERT_TRUE(ipckit::detail::AppendTimedTrailer(p, 12, 30));
+    ASSERT_EQ(size + sizeof(ipckit::detail::RpcTimedTrailer), p.GetDataSize());
+    ipckit::detail::RpcTimedTrailer t{};
+    std::memcpy(&t, reinterpret_cast<const uint8_t*>(p.GetData()) + size, sizeof(t));
+    EXPECT_EQ(12u, t.code);
+    EXPECT_EQ(30, t.waitTime);
+    EXPECT_EQ(ipckit::detail::RPC_TIMED_MAGIC, t.magic);
+    ASSERT_TRUE(p.RewindWrite(size));
+    EXPECT_EQ(size, p.GetDataSize());
+    EXPECT_EQ(3, p.ReadInt32());
+}
+
+TEST(RpcErrors, EveryRpcCodeHasItsOwnWords) {
+    const std::string unknown = ipckit::ErrorString(-12345);
+    for (int code : {ipckit::RPC_ERR_FD_NOT_ALLOWED, ipckit::RPC_ERR_PROXY_NOT_TRANSFERABLE,
+                     ipckit::RPC_ERR_NOT_DISTRIBUTED, ipckit::RPC_ERR_NO_SYSTEM_ABILITY,
+                     ipckit::RPC_ERR_NOT_RUNNING, ipckit::RPC_ERR_CALLER_NOT_AUTHORIZED}) {
+        SCOPED_TRACE(code);
+        EXPECT_NE(unknown, ipckit::ErrorString(code));
+    }
+    EXPECT_NE(std::string::npos,
+              std::string(ipckit::ErrorString(ipckit::RPC_ERR_NOT_RUNNING)).find("rpcd"));
 }
 
 }  // namespace
