@@ -112,6 +112,8 @@ int64_t UsSince(Clock::time_point t)
 class AnonStub : public IPCObjectStub {
 public:
     AnonStub() : IPCObjectStub(u"ipckit.test.IAnon") {}
+    int OnRemoteRequest(uint32_t code, MessageParcel& data, MessageParcel& reply,
+                        MessageOption& option) override;
 };
 
 class TestService : public IPCObjectStub {
@@ -261,6 +263,14 @@ private:
     std::vector<int32_t> record_;
     std::vector<sptr<IRemoteObject>> held_;
 };
+
+int AnonStub::OnRemoteRequest(uint32_t code, MessageParcel& data, MessageParcel& reply,
+                              MessageOption& option)
+{
+    if (code == NOP)
+        return ERR_NONE;
+    return IPCObjectStub::OnRemoteRequest(code, data, reply, option);
+}
 
 sptr<ISystemAbilityManager> Samgr()
 {
@@ -882,7 +892,8 @@ int CmdDeath(const std::string& nid, int32_t said, const std::string& how, int s
 }
 
 // samgr of the SA's device, as the SA returns it: its calls are refused
-// to a remote caller with RPC_ERR_CALLER_NOT_AUTHORIZED.
+// to a remote caller with RPC_ERR_CALLER_NOT_AUTHORIZED (samgr's reply
+// framing: Int32 result, String why), raw and through iface_cast.
 int CmdSamgr(const std::string& nid, int32_t said)
 {
     std::string why;
@@ -898,22 +909,40 @@ int CmdSamgr(const std::string& nid, int32_t said)
         return Fail("samgr's object did not arrive");
     int status = 0;
     for (uint32_t code : {ISystemAbilityManager::LIST_SYSTEM_ABILITY_TRANSACTION,
-                          ISystemAbilityManager::ADD_SYSTEM_ABILITY_TRANSACTION,
+                          ISystemAbilityManager::CHECK_SYSTEM_ABILITY_TRANSACTION,
                           ISystemAbilityManager::REMOVE_SYSTEM_ABILITY_TRANSACTION}) {
         MessageParcel d, r;
         MessageOption o;
         d.WriteInterfaceToken(u"OHOS.ISystemAbilityManager");
         d.WriteInt32(said);
-        if (code == ISystemAbilityManager::ADD_SYSTEM_ABILITY_TRANSACTION)
-            d.WriteRemoteObject(nullptr);
         int e = samgr->SendRequest(code, d, r, o);
-        std::printf("rpctest: samgr's call %u from here: %s\n", code, Explain(e).c_str());
-        if (e != RPC_ERR_CALLER_NOT_AUTHORIZED) {
+        int32_t result = e;
+        std::string text;
+        if (e == ERR_NONE && (!r.ReadInt32(result) || !r.ReadString(text)))
+            result = ERR_INVALID_REPLY;
+        std::printf("rpctest: samgr's call %u from here: %s %s\n", code, Explain(result).c_str(),
+                    text.c_str());
+        if (result != RPC_ERR_CALLER_NOT_AUTHORIZED) {
             std::fprintf(stderr, "rpctest: samgr's call %u: expected %s\n", code,
                          Explain(RPC_ERR_CALLER_NOT_AUTHORIZED).c_str());
             status = 1;
         }
     }
+    sptr<ISystemAbilityManager> proxy = iface_cast<ISystemAbilityManager>(samgr);
+    if (!proxy)
+        return Fail("iface_cast<ISystemAbilityManager> of samgr's remote object gave null");
+    std::vector<SystemAbilityInfo> infos;
+    int e = proxy->ListSystemAbilityInfos(infos);
+    std::printf("rpctest: ListSystemAbilityInfos through iface_cast: %s, %zu SAs; %s\n",
+                Explain(e).c_str(), infos.size(), proxy->GetLastError().c_str());
+    if (e != RPC_ERR_CALLER_NOT_AUTHORIZED || !infos.empty()) {
+        std::fprintf(stderr, "rpctest: ListSystemAbilityInfos: expected %s and nothing\n",
+                     Explain(RPC_ERR_CALLER_NOT_AUTHORIZED).c_str());
+        status = 1;
+    }
+    // SA `said` is still there: nothing samgr refused took effect.
+    if (EchoOnce(sa, 16, &why) != ERR_NONE)
+        return Fail("after samgr's refusals: " + why);
     return status;
 }
 
@@ -983,12 +1012,31 @@ int CmdLoad(const std::string& nid, int32_t said)
     auto t0 = Clock::now();
     if (!samgr->LoadSystemAbility(said, nid, cb))
         return Fail("LoadSystemAbility: " + LastError(*samgr));
-    sptr<IRemoteObject> got = samgr->GetSystemAbility(said, nid);
-    auto gotMs = UsSince(t0) / 1000;
-    if (!got)
-        return Fail("GetSystemAbility while it loads: " + LastError(*samgr));
-    std::printf("rpctest: GetSystemAbility during the load: an object after %lld ms\n",
-                (long long)gotMs);
+    // The load request travels on its own (the callback's thread): until
+    // samgr there has started it, a Get finds "not registered" (526);
+    // once it has, a Get waits for the SA (which takes its time to
+    // register: --delay-ms). Asked again while 526, up to 20 s.
+    sptr<IRemoteObject> got;
+    int early = 0;
+    for (;;) {
+        auto t1 = Clock::now();
+        got = samgr->GetSystemAbility(said, nid);
+        if (got) {
+            std::printf("rpctest: GetSystemAbility during the load: an object after %lld ms "
+                        "(this Get waited %lld ms; %d earlier ones: not registered yet)\n",
+                        (long long)(UsSince(t0) / 1000), (long long)(UsSince(t1) / 1000), early);
+            break;
+        }
+        if (samgr->GetLastErrorCode() != RPC_ERR_NO_SYSTEM_ABILITY || UsSince(t0) > 20000000)
+            return Fail("GetSystemAbility while it loads: " + LastError(*samgr));
+        early++;
+        std::this_thread::sleep_for(50ms);
+    }
+    {
+        std::lock_guard lock(cb->mu_);
+        if (cb->done_)
+            std::printf("rpctest: (the load callback came first)\n");
+    }
     std::string why;
     if (EchoOnce(got, 1024, &why) != ERR_NONE)
         return Fail("a call on GetSystemAbility's proxy: " + why);

@@ -211,8 +211,8 @@ rpc_checks() {
 	result "B's rpcd or samgr log says why (SA $RPC_LOCAL_SA)" $?
 	rpc_t "GetSystemAbility on an unknown device: null, RPC_ERR_NO_DEVICE (524)" \
 		expect-get "$NO_DEVICE" "$RPC_SA" 524
-	rpc_t "CheckSystemAbility of an SA B does not have: null, RPC_ERR_NO_SYSTEM_ABILITY (526)" \
-		expect-get "$BID" 4999 526 check
+	rpc_t "CheckSystemAbility of a distributed SA B does not have: null, RPC_ERR_NO_SYSTEM_ABILITY (526)" \
+		expect-get "$BID" "$RPC_A_SA" 526 check
 
 	step "10.5 on-demand load on B"
 	rpc_t "LoadSystemAbility on B with a callback, and GetSystemAbility while it loads: both work" \
