@@ -13,10 +13,13 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -27,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "../../src/rpc_protocol.h"
 #include "ipckit/ipc_kit.h"
 #include "vm_tap.h"
 
@@ -53,6 +57,7 @@ public:
         NEW_OBJECT,     // -> a new stub; remembered
         OBJECT_REFS,    // -> driver strong refs of the last new stub
         CALLER,         // -> calling pid, uid
+        WHO,            // string -> string, the full calling identity (below)
     };
     virtual int Echo(const std::string& in, std::string& out) = 0;
 };
@@ -192,6 +197,27 @@ public:
             reply.WriteInt32(IPCSkeleton::GetCallingPid());
             reply.WriteInt32(IPCSkeleton::GetCallingUid());
             return ERR_NONE;
+        case WHO: {
+            // The string back, what is left unread (0: no trailer seen),
+            // then who called; then the identity while reset (local) and
+            // whether SetCallingIdentity brought the device back.
+            reply.WriteString(data.ReadString());
+            reply.WriteUint32(static_cast<uint32_t>(data.GetReadableBytes()));
+            reply.WriteString(IPCSkeleton::GetCallingDeviceID());
+            reply.WriteBool(IPCSkeleton::IsLocalCalling());
+            reply.WriteInt32(IPCSkeleton::GetCallingPid());
+            reply.WriteUint32(IPCSkeleton::GetCallingUid());
+            reply.WriteInt32(IPCSkeleton::GetCallingRemotePid());
+            reply.WriteUint32(IPCSkeleton::GetCallingRemoteUid());
+            std::string device = IPCSkeleton::GetCallingDeviceID();
+            std::string token = IPCSkeleton::ResetCallingIdentity();
+            reply.WriteBool(IPCSkeleton::IsLocalCalling() &&
+                            IPCSkeleton::GetCallingDeviceID().empty() &&
+                            IPCSkeleton::GetCallingPid() == getpid());
+            bool restored = IPCSkeleton::SetCallingIdentity(token);
+            reply.WriteBool(restored && IPCSkeleton::GetCallingDeviceID() == device);
+            return ERR_NONE;
+        }
         }
         return IPCObjectStub::OnRemoteRequest(code, data, reply, option);
     }
@@ -233,6 +259,53 @@ int VictimMain()
     std::printf("victim-registered\n");
     std::fflush(stdout);
     IPCSkeleton::JoinWorkThread();
+    return 0;
+}
+
+// --- forwarded calls (rpc_protocol.h) ---------------------------------------
+
+const char kPeer[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+// The data rpcd would send for a call `code` from device kPeer: the
+// caller's data (a token and a string) and the forward trailer.
+void WriteForward(MessageParcel& data, uint32_t code, const std::string& text,
+                  const char* networkId = kPeer, uint32_t magic = detail::RPC_FORWARD_MAGIC)
+{
+    if (code != IRemoteObject::PING_TRANSACTION && code != IRemoteObject::INTERFACE_TRANSACTION) {
+        data.WriteInterfaceToken(IEcho::GetDescriptor());
+        data.WriteString(text);
+    }
+    detail::RpcForwardTrailer t{};
+    t.code = code;
+    t.flags = 0;
+    std::memcpy(t.networkId, networkId, std::min(std::strlen(networkId), sizeof(t.networkId)));
+    t.remotePid = 4321;
+    t.remoteUid = 1000;
+    t.magic = magic;
+    data.WriteBuffer(&t, sizeof(t));
+}
+
+// `forward-as-nobody`: drops to uid 65534 before it opens the driver (the
+// reference binder takes the sender's euid from the opener's credentials),
+// sends a well-formed forward and prints the result.
+int ForwardAsNobodyMain()
+{
+    alarm(30);
+    if (setresgid(65534, 65534, 65534) != 0 || setresuid(65534, 65534, 65534) != 0) {
+        std::printf("setuid failed: %s\n", std::strerror(errno));
+        return 1;
+    }
+    sptr<IRemoteObject> service = IPCSkeleton::GetContextObject();
+    if (!service) {
+        std::printf("no context object\n");
+        return 1;
+    }
+    MessageParcel data, reply;
+    MessageOption option;
+    WriteForward(data, IEcho::WHO, "from nobody");
+    std::printf("result %d\n", service->SendRequest(IRemoteObject::RPC_FORWARD_TRANSACTION, data,
+                                                   reply, option));
+    std::fflush(stdout);
     return 0;
 }
 
@@ -753,6 +826,132 @@ bool PoolStopsWithoutASignal(std::string& why, const char* role)
     return ok;
 }
 
+struct Who {
+    std::string text, device;
+    uint32_t unread = 99;
+    bool local = true;
+    int32_t pid = 0;
+    uint32_t uid = 0;
+    int32_t remotePid = 0;
+    uint32_t remoteUid = 0;
+    bool resetIsLocal = false, restored = false;
+};
+
+bool ReadWho(MessageParcel& r, Who& w)
+{
+    return r.ReadString(w.text) && r.ReadUint32(w.unread) && r.ReadString(w.device) &&
+           r.ReadBool(w.local) && r.ReadInt32(w.pid) && r.ReadUint32(w.uid) &&
+           r.ReadInt32(w.remotePid) && r.ReadUint32(w.remoteUid) && r.ReadBool(w.resetIsLocal) &&
+           r.ReadBool(w.restored);
+}
+
+bool ForwardFromRootIsUnwrapped(std::string& why)
+{
+    CHECK(geteuid() == 0);
+    // A direct call first: local, device "".
+    MessageParcel d0, r0;
+    Tokened(d0).WriteString("direct");
+    CHECK(Call(IEcho::WHO, d0, r0) == ERR_NONE);
+    Who local;
+    CHECK(ReadWho(r0, local));
+    CHECK(local.local && local.device.empty() && local.pid == getpid());
+    CHECK(local.remotePid == -1 && local.unread == 0);
+
+    MessageParcel d, r;
+    WriteForward(d, IEcho::WHO, "forwarded");
+    CHECK(Call(IRemoteObject::RPC_FORWARD_TRANSACTION, d, r) == ERR_NONE);
+    Who w;
+    CHECK(ReadWho(r, w));
+    CHECK(w.text == "forwarded");
+    CHECK(w.unread == 0);  // the trailer was stripped
+    CHECK(w.device == kPeer);
+    CHECK(!w.local);
+    CHECK(w.pid == -1);
+    CHECK(w.uid == static_cast<uint32_t>(-1));
+    CHECK(w.remotePid == 4321 && w.remoteUid == 1000);
+    CHECK(w.resetIsLocal && w.restored);
+    // The identity is back after the call: a direct call is local again.
+    MessageParcel d1, r1;
+    Tokened(d1).WriteString("again");
+    CHECK(Call(IEcho::WHO, d1, r1) == ERR_NONE);
+    Who after;
+    CHECK(ReadWho(r1, after) && after.local && after.device.empty());
+
+    // Reserved codes forward too.
+    MessageParcel dp, rp;
+    WriteForward(dp, IRemoteObject::PING_TRANSACTION, "");
+    CHECK(Call(IRemoteObject::RPC_FORWARD_TRANSACTION, dp, rp) == ERR_NONE);
+    MessageParcel di, ri;
+    WriteForward(di, IRemoteObject::INTERFACE_TRANSACTION, "");
+    CHECK(Call(IRemoteObject::RPC_FORWARD_TRANSACTION, di, ri) == ERR_NONE);
+    CHECK(ri.ReadString16() == IEcho::GetDescriptor());
+    // A forward inside a forward, a bad magic, a bad networkId: refused.
+    MessageParcel dn, rn;
+    WriteForward(dn, IRemoteObject::RPC_FORWARD_TRANSACTION, "nested");
+    CHECK(Call(IRemoteObject::RPC_FORWARD_TRANSACTION, dn, rn) == IPC_STUB_INVALID_DATA_ERR);
+    MessageParcel dm, rm;
+    WriteForward(dm, IEcho::WHO, "x", kPeer, 0x1234);
+    CHECK(Call(IRemoteObject::RPC_FORWARD_TRANSACTION, dm, rm) == IPC_STUB_INVALID_DATA_ERR);
+    MessageParcel db, rb;
+    WriteForward(db, IEcho::WHO, "x", "NOT-HEX");
+    CHECK(Call(IRemoteObject::RPC_FORWARD_TRANSACTION, db, rb) == IPC_STUB_INVALID_DATA_ERR);
+    MessageParcel ds, rs;
+    ds.WriteInt32(1);
+    CHECK(Call(IRemoteObject::RPC_FORWARD_TRANSACTION, ds, rs) == IPC_STUB_INVALID_DATA_ERR);
+    return true;
+}
+
+bool ForwardFromNonRootIsRefused(std::string& why)
+{
+    // The child opens the device as uid 65534: let it, for this case only.
+    const char* device = getenv("IPCKIT_DEVICE");
+    struct stat st {};
+    CHECK(device && stat(device, &st) == 0);
+    CHECK(chmod(device, 0666) == 0);
+    int out = -1;
+    pid_t pid = Spawn("forward-as-nobody", &out);
+    std::string line;
+    bool got = pid > 0 && ReadLineWithin(out, line, 10000);
+    if (out >= 0)
+        close(out);
+    if (pid > 0)
+        waitpid(pid, nullptr, 0);
+    chmod(device, st.st_mode & 07777);
+    why = "child said: " + line;
+    CHECK(got);
+    CHECK(line == "result " + std::to_string(ERR_NO_PERMISSION));
+    return true;
+}
+
+bool RpcQueryOnALocalStub(std::string& why)
+{
+    MessageParcel d, r;
+    CHECK(Call(IRemoteObject::RPC_QUERY_TRANSACTION, d, r) == ERR_NONE);
+    CHECK(r.ReadInt32() == 0);
+    auto* proxy = static_cast<IPCObjectProxy*>(g_remote.GetRefPtr());
+    IPCObjectProxy::RpcInfo info = proxy->GetRpcInfo();
+    CHECK(!info.isRemote);
+    // A local object's proxy stays transferable, and fds go to it.
+    MessageParcel d2;
+    CHECK(d2.WriteRemoteObject(g_remote) && d2.GetLastError() == ERR_NONE);
+    int fds[2];
+    CHECK(pipe(fds) == 0);
+    CHECK(write(fds[1], "fd ok", 5) == 5);
+    close(fds[1]);
+    MessageParcel d3, r3;
+    Tokened(d3).WriteFileDescriptor(fds[0]);
+    close(fds[0]);
+    CHECK(Call(IEcho::READ_FD, d3, r3) == ERR_NONE);
+    CHECK(r3.ReadString() == "fd ok");
+    // A wait time other than the default changes nothing for a local object.
+    MessageParcel d4, r4;
+    Tokened(d4).WriteString("timed");
+    MessageOption timed(MessageOption::TF_SYNC, 2);
+    CHECK(g_remote->SendRequest(IEcho::ECHO, d4, r4, timed) == ERR_NONE);
+    CHECK(r4.ReadString() == "timed");
+    return true;
+}
+
 bool ServiceGoneMeansDeadObject(std::string& why, pid_t service)
 {
     auto rec = MakeSptr<Recipient>();
@@ -775,6 +974,8 @@ int main(int argc, char** argv)
             std::string role = argv[++i];
             if (role == "pool-block" || role == "pool-handler")
                 return PoolMain(role == "pool-block");
+            if (role == "forward-as-nobody")
+                return ForwardAsNobodyMain();
             return role == "service" ? ServiceMain() : role == "victim" ? VictimMain() : 2;
         }
         if (!std::strcmp(argv[i], "-d") && i + 1 < argc)
@@ -786,7 +987,7 @@ int main(int argc, char** argv)
         setenv("IPCKIT_DEVICE", device, 1);
     alarm(200);
 
-    constexpr int kCases = 12;
+    constexpr int kCases = 15;
     std::printf("TAP version 13\n1..%d\n", kCases);
     std::fflush(stdout);
     pid_t service = Spawn("service");
@@ -820,6 +1021,10 @@ int main(int argc, char** argv)
         {"ashmem_passes_read_only", AshmemPassing},
         {"raw_data_of_16_MiB_round_trips", RawData16MiB},
         {"proxy_release_drops_the_remote_stub", ProxyRefsReturnToZero},
+        {"rpc_forward_from_root_is_unwrapped_with_the_remote_identity",
+         ForwardFromRootIsUnwrapped},
+        {"rpc_forward_from_non_root_is_refused", ForwardFromNonRootIsRefused},
+        {"rpc_query_on_a_local_stub_says_local", RpcQueryOnALocalStub},
         {"stop_work_thread_ends_loopers_that_block_sigrtmin_3",
          [](std::string& why) { return PoolStopsWithoutASignal(why, "pool-block"); }},
         {"stop_work_thread_leaves_the_applications_sigrtmin_3_handler",

@@ -40,6 +40,8 @@
 #include "ipckit/ipc_kit.h"
 #include "ipckit/iservice_registry.h"
 #include "ipckit/isystem_ability_status_change.h"
+#include "rpc_protocol.h"
+#include "samgr_distributed.h"
 #include "vm_tap.h"
 
 using namespace ipckit;
@@ -594,6 +596,117 @@ bool MissingIdIsNullAtOnce(std::string& why)
     why = "took " + std::to_string(ms) + " ms";
     // Not a timing test: "did not wait" means well under Get's 5 s wait.
     CHECK(ms < ISystemAbilityManager::GET_WAIT_MS / 2);
+    return true;
+}
+
+// --- rpcd's calls (samgr_distributed.h) and remote callers ----------------------
+
+bool DistributedGetAndList(std::string& why)
+{
+    CHECK(g_samgr);
+    sptr<IRemoteObject> samgr = g_samgr->AsObject();
+    SaChild shared = StartSa(4300);  // `distributed 4300` in the config
+    SaChild local = StartSa(4301);   // not listed: local only
+    CHECK(shared.ready && local.ready);
+    int32_t err = -1;
+    std::string text;
+    sptr<IRemoteObject> got =
+        GetDistributedSystemAbility(samgr, 4300, detail::RPC_MODE_CHECK, 0, err, text);
+    bool ok = got && err == ERR_NONE && text.empty() && CallPid(got) == shared.pid;
+    got = GetDistributedSystemAbility(samgr, 4300, detail::RPC_MODE_GET, 0, err, text);
+    ok = ok && got && CallPid(got) == shared.pid;
+    got = nullptr;
+    sptr<IRemoteObject> refused =
+        GetDistributedSystemAbility(samgr, 4301, detail::RPC_MODE_GET, 0, err, text);
+    int32_t refusedErr = err;
+    std::string refusedText = text;
+    std::vector<SystemAbilityInfo> infos;
+    std::string listWhy;
+    int32_t listErr = ListDistributedSystemAbilities(samgr, infos, listWhy);
+    std::vector<SystemAbilityInfo> viaApi;
+    int32_t apiErr = g_samgr->ListRemoteSystemAbilities("", viaApi);
+    KillAndReap(shared.pid);
+    KillAndReap(local.pid);
+    CHECK(ok);
+    why = "err " + std::to_string(refusedErr) + ": " + refusedText;
+    CHECK(!refused && refusedErr == RPC_ERR_NOT_DISTRIBUTED);
+    CHECK(Contains(refusedText, "SA 4301 is not distributed"));
+    CHECK(g_proc->WaitLog("asked for SA 4301 for another device", 2000));
+    why = "list: " + listWhy;
+    CHECK(listErr == ERR_NONE && infos.size() == 1);
+    CHECK(infos[0].id == 4300 && infos[0].descriptor == kSaDescriptor);
+    CHECK(apiErr == ERR_NONE && viaApi.size() == 1 && viaApi[0].id == 4300);
+    return true;
+}
+
+bool DistributedCheckAndLoad(std::string& why)
+{
+    CHECK(g_samgr);
+    sptr<IRemoteObject> samgr = g_samgr->AsObject();
+    int32_t err = -1;
+    std::string text;
+    // Distributed but not registered: CHECK fails at once, LOAD starts it.
+    CHECK(!GetDistributedSystemAbility(samgr, 4302, detail::RPC_MODE_CHECK, 0, err, text));
+    why = "check: " + std::to_string(err) + " " + text;
+    CHECK(err == RPC_ERR_NO_SYSTEM_ABILITY && Contains(text, "SA 4302 is not registered"));
+    sptr<IRemoteObject> loaded =
+        GetDistributedSystemAbility(samgr, 4302, detail::RPC_MODE_LOAD, 10, err, text);
+    why = "load: " + std::to_string(err) + " " + text;
+    CHECK(loaded && err == ERR_NONE);
+    CHECK(CallEcho(loaded, "loaded for a peer") == "loaded for a peer");
+    // A distributed id without a command cannot be loaded.
+    CHECK(!GetDistributedSystemAbility(samgr, 4303, detail::RPC_MODE_LOAD, 1, err, text));
+    CHECK(err == RPC_ERR_NO_SYSTEM_ABILITY);
+    CHECK(!GetDistributedSystemAbility(samgr, 4300, 7, 0, err, text));
+    CHECK(err == ERR_INVALID_DATA);
+    return true;
+}
+
+bool RemoteCallersAreRefused(std::string& why)
+{
+    CHECK(g_samgr && geteuid() == 0);
+    // What rpcd would send for another device's CheckSystemAbility(4300).
+    MessageParcel data, reply;
+    MessageOption option;
+    CHECK(data.WriteInterfaceToken(ISystemAbilityManager::GetDescriptor()));
+    CHECK(data.WriteInt32(4300));
+    detail::RpcForwardTrailer t{};
+    t.code = ISystemAbilityManager::CHECK_SYSTEM_ABILITY_TRANSACTION;
+    std::memcpy(t.networkId, "feedface", 8);
+    t.remotePid = 1;
+    t.magic = detail::RPC_FORWARD_MAGIC;
+    CHECK(data.WriteBuffer(&t, sizeof(t)));
+    CHECK(g_samgr->AsObject()->SendRequest(IRemoteObject::RPC_FORWARD_TRANSACTION, data, reply,
+                                           option) == ERR_NONE);
+    int32_t result = reply.ReadInt32();
+    std::string text = reply.ReadString();
+    why = std::to_string(result) + ": " + text;
+    CHECK(result == RPC_ERR_CALLER_NOT_AUTHORIZED);
+    CHECK(Contains(text, "remote callers cannot reach samgr"));
+    CHECK(g_proc->WaitLog("remote callers cannot reach samgr", 2000));
+    // Local calls go on as before.
+    CHECK(!g_samgr->CheckSystemAbility(4999));
+    return true;
+}
+
+bool RemoteGetWithoutRpcd(std::string& why)
+{
+    CHECK(g_samgr);
+    const std::string peer(64, 'a');
+    CHECK(!g_samgr->GetSystemAbility(4300, peer));
+    why = g_samgr->GetLastError();
+    CHECK(g_samgr->GetLastErrorCode() == RPC_ERR_NOT_RUNNING);
+    CHECK(Contains(g_samgr->GetLastError(), "rpcd is not running"));
+    std::vector<SystemAbilityInfo> infos;
+    CHECK(g_samgr->ListRemoteSystemAbilities(peer, infos) == RPC_ERR_NOT_RUNNING);
+    // "" is this device: the local call, which succeeds or fails as such.
+    auto mine = MakeSptr<TestSa>();
+    CHECK_SAMGR(g_samgr->AddSystemAbility(4304, mine) == ERR_NONE);
+    CHECK(g_samgr->CheckSystemAbility(4304, "").GetRefPtr() == mine.GetRefPtr());
+    CHECK(g_samgr->GetLastErrorCode() == ERR_NONE);
+    CHECK(g_samgr->GetSystemAbility(4304, IPCSkeleton::GetLocalDeviceID()).GetRefPtr() ==
+          mine.GetRefPtr());
+    CHECK_SAMGR(g_samgr->RemoveSystemAbility(4304) == ERR_NONE);
     return true;
 }
 
@@ -1204,7 +1317,9 @@ int main(int argc, char** argv)
         "ondemand 4201 " + s + " --role sa 4201 --delay 800\n"
         "ondemand 4202 " + s + " --role exit 3\n"
         "ondemand 4203 /nonexistent/samgr_test_sa\n"
-        "ondemand 4205 " + s + " --role sa 4205 --delay 60000\n";
+        "ondemand 4205 " + s + " --role sa 4205 --delay 60000\n"
+        "ondemand 4302 " + s + " --role sa 4302\n"
+        "distributed 4300 4302 4303\n";
     const std::vector<Case> mainCases = {
         {"add_get_check_list_remove_round_trip", AddGetCheckListRemove},
         {"check_and_get_of_a_missing_id_are_null_at_once", MissingIdIsNullAtOnce},
@@ -1228,6 +1343,10 @@ int main(int argc, char** argv)
         {"hundred_sas_listed_ascending_then_removed", HundredSas},
         {"a_process_holds_at_most_1024_sas_and_1024_subscriptions", QuotaPerProcess},
         {"ids_outside_0_to_0xffffff_are_rejected", IdsOutOfRange},
+        {"distributed_get_and_list_offer_only_configured_sas", DistributedGetAndList},
+        {"distributed_check_fails_for_unregistered_load_starts_it", DistributedCheckAndLoad},
+        {"remote_callers_are_refused_with_caller_not_authorized", RemoteCallersAreRefused},
+        {"remote_get_without_rpcd_says_not_running_local_id_is_local", RemoteGetWithoutRpcd},
     };
     const std::vector<Case> policyCases = {
         {"register_uids_denies_uid_1000_with_the_reason", RegisterUidsDeniesOthers},
