@@ -435,7 +435,10 @@ job_run() {
 		return
 	fi
 	step "rpcd on both devices"
-	rpc_up
+	out=$(to_b rpcd-start)
+	result "B: rpcd is ready" $? "# $out"
+	start_rpcd
+	result "A: rpcd is ready" $?
 	step "B's distributed system abilities, as A sees them"
 	ipckit list --device "$BID"
 	result "ipckit list --device B" $?
