@@ -137,7 +137,7 @@ death_wait() {
 
 # --- cross-device RPC: the check job's part -----------------------------------
 rpc_checks() {
-	step "10. cross-device RPC: rpcd on both devices"
+	step "9. cross-device RPC: rpcd on both devices"
 	if ! have_rpc; then
 		skip "cross-device RPC" "no rpcd or rpctest in the image"
 		return 0
@@ -146,7 +146,7 @@ rpc_checks() {
 	rpc_up || return 1
 	ipckit rpc
 
-	step "10.1 ipckit list/call --device"
+	step "9.1 ipckit list/call --device"
 	ipckit list --device "$BID" | tee /tmp/rlist.out
 	grep -Eq "^ *$RPC_SA +0x" /tmp/rlist.out && ! grep -Eq "^ *$RPC_LOCAL_SA " /tmp/rlist.out
 	result "ipckit list --device B lists B's distributed SA $RPC_SA, not the local-only $RPC_LOCAL_SA" $?
@@ -161,7 +161,7 @@ rpc_checks() {
 	[ $s = 1 ] && grep -q 'RPC_ERR_NOT_DISTRIBUTED (523)' /tmp/rcall.err
 	result "ipckit call --device B to a local-only SA: RPC_ERR_NOT_DISTRIBUTED (523) and why" $?
 
-	step "10.2 calls: echo, raw data, one-way order, identity"
+	step "9.2 calls: echo, raw data, one-way order, identity"
 	rpc_t "remote echo of 0 B .. 512 KiB is byte-exact" echo "$BID" "$RPC_SA" \
 		0 1 4096 65536 262144 524288
 	rpc_t "the largest remote echo the local driver takes, and one past it fails" \
@@ -174,7 +174,7 @@ rpc_checks() {
 	rpc_t "a local caller looks local: GetCallingDeviceID \"\", IsLocalCalling true" \
 		identity local "$RPC_A_SA"
 
-	step "10.3 objects across devices: a callback, reference counts"
+	step "9.3 objects across devices: a callback, reference counts"
 	rpc_t "a callback stub of A, passed to B's SA, is called by B" callback "$BID" "$RPC_SA"
 	wait_for 30 rpc_idle && wait_for 30 b_idle
 	result "both rpcds are idle before the reference test" $? "# A $(rpc_counts); B $(b_counts)"
@@ -189,7 +189,7 @@ rpc_checks() {
 	result "B: rpcd's tables and the driver's nodes/refs are back to baseline" $? \
 		"# $base_b -> $(b_counts)"
 
-	step "10.4 the constraints, each with its error"
+	step "9.4 the constraints, each with its error"
 	rpc_t "a parcel over 1 MiB to B fails on A with RPC_ERR_PACKET_TOO_BIG (520)" \
 		too-big "$BID" "$RPC_SA"
 	rpc_t "an fd and ashmem in a call to B fail with RPC_ERR_FD_NOT_ALLOWED (521)" \
@@ -214,11 +214,11 @@ rpc_checks() {
 	rpc_t "CheckSystemAbility of a distributed SA B does not have: null, RPC_ERR_NO_SYSTEM_ABILITY (526)" \
 		expect-get "$BID" "$RPC_A_SA" 526 check
 
-	step "10.5 on-demand load on B"
+	step "9.5 on-demand load on B"
 	rpc_t "LoadSystemAbility on B with a callback, and GetSystemAbility while it loads: both work" \
 		load "$BID" "$RPC_ONDEMAND_SA"
 
-	step "10.6 B's SA process dies (SIGKILL)"
+	step "9.6 B's SA process dies (SIGKILL)"
 	death_start "$RPC_SA"
 	result "A watches B's SA $RPC_SA (AddDeathRecipient true)" $?
 	to_b rpc-kill "$RPC_SA"
@@ -339,7 +339,7 @@ job_check() {
 
 	rpc_checks
 
-	step "9. B powers off while A holds a session (and a proxy of B's SA $RPC_SA)"
+	step "10. B powers off while A holds a session (and a proxy of B's SA $RPC_SA)"
 	hold_start
 	result "A holds a session to B" $?
 	rpc_death=
