@@ -57,6 +57,7 @@ public:
         OBJECT_REFS,    // -> driver strong refs of the last new stub
         CALLER,         // -> calling pid, uid
         WHO,            // string -> string, the full calling identity (below)
+        NEW_FAKE_REMOTE,  // int32 said -> a FakeRemote answering as that SA
     };
     virtual int Echo(const std::string& in, std::string& out) = 0;
 };
@@ -93,6 +94,85 @@ public:
         return ERR_NONE;
     }
     std::atomic<int> calls{0};
+};
+
+// Plays rpcd's stand-in for an object on another device, for the proxy's
+// side of cross-device RPC without rpcd: answers RPC_QUERY as remote,
+// keeps RPC_DEATH callbacks, reports what an RPC_TIMED call carried, and
+// calls its callbacks with RPC_OBITUARY on request.
+class FakeRemote : public IPCObjectStub {
+public:
+    enum { PLAIN = 1, DIE = 2, CALLBACKS = 3 };
+    explicit FakeRemote(int32_t said) : IPCObjectStub(u"ipckit.test.FakeRemote"), said_(said) {}
+
+    int ProcessRequest(uint32_t code, MessageParcel& data, MessageParcel& reply,
+                       MessageOption& option) override
+    {
+        switch (code) {
+        case RPC_QUERY_TRANSACTION:
+            reply.WriteInt32(1);
+            reply.WriteString(std::string(64, 'e'));
+            reply.WriteInt32(said_);
+            return ERR_NONE;
+        case RPC_DEATH_TRANSACTION: {
+            sptr<IRemoteObject> cb = data.ReadRemoteObject();
+            int32_t add = data.ReadInt32();
+            std::lock_guard<std::mutex> g(lock_);
+            if (!cb || said_ < 0) {
+                reply.WriteInt32(ERR_INVALID_STATE);
+                return ERR_NONE;
+            }
+            if (add)
+                callbacks_.push_back(cb);
+            else
+                std::erase(callbacks_, cb);
+            reply.WriteInt32(ERR_NONE);
+            return ERR_NONE;
+        }
+        case RPC_TIMED_TRANSACTION: {
+            // The user's data, then the trailer: report both.
+            std::size_t size = data.GetDataSize();
+            detail::RpcTimedTrailer t{};
+            if (size < sizeof(t))
+                return ERR_INVALID_DATA;
+            std::memcpy(&t, reinterpret_cast<const uint8_t*>(data.GetData()) + size - sizeof(t),
+                        sizeof(t));
+            reply.WriteString(data.ReadString());
+            reply.WriteUint32(t.code);
+            reply.WriteInt32(t.waitTime);
+            reply.WriteBool(t.magic == detail::RPC_TIMED_MAGIC);
+            return ERR_NONE;
+        }
+        case PLAIN:
+            reply.WriteString("plain " + data.ReadString());
+            return ERR_NONE;
+        case CALLBACKS: {
+            std::lock_guard<std::mutex> g(lock_);
+            reply.WriteInt32(static_cast<int32_t>(callbacks_.size()));
+            return ERR_NONE;
+        }
+        case DIE: {
+            std::vector<sptr<IRemoteObject>> cbs;
+            {
+                std::lock_guard<std::mutex> g(lock_);
+                cbs.swap(callbacks_);
+            }
+            for (auto& cb : cbs) {
+                MessageParcel d, r;
+                MessageOption oneway(MessageOption::TF_ASYNC);
+                cb->SendRequest(RPC_OBITUARY_TRANSACTION, d, r, oneway);
+            }
+            reply.WriteInt32(static_cast<int32_t>(cbs.size()));
+            return ERR_NONE;
+        }
+        }
+        return IPCObjectStub::ProcessRequest(code, data, reply, option);
+    }
+
+private:
+    const int32_t said_;
+    std::mutex lock_;
+    std::vector<sptr<IRemoteObject>> callbacks_;
 };
 
 class EchoService : public IRemoteStub<IEcho> {
@@ -196,6 +276,11 @@ public:
             reply.WriteInt32(IPCSkeleton::GetCallingPid());
             reply.WriteInt32(IPCSkeleton::GetCallingUid());
             return ERR_NONE;
+        case NEW_FAKE_REMOTE: {
+            std::lock_guard<std::mutex> g(lock_);
+            fakes_.push_back(MakeSptr<FakeRemote>(data.ReadInt32()));
+            return reply.WriteRemoteObject(fakes_.back()) ? ERR_NONE : ERR_INVALID_DATA;
+        }
         case WHO: {
             // The string back, what is left unread (0: no trailer seen),
             // then who called; then the identity while reset (local) and
@@ -227,6 +312,7 @@ private:
     sptr<IRemoteObject> registered_;
     Plain* lastNew_ = nullptr;
     wptr<Plain> lastNewWeak_;
+    std::vector<sptr<FakeRemote>> fakes_;
 };
 
 // --- processes ------------------------------------------------------------
@@ -947,6 +1033,94 @@ bool RpcQueryOnALocalStub(std::string& why)
     return true;
 }
 
+sptr<IRemoteObject> NewFakeRemote(int32_t said)
+{
+    MessageParcel d, r;
+    Tokened(d).WriteInt32(said);
+    if (Call(IEcho::NEW_FAKE_REMOTE, d, r) != ERR_NONE)
+        return nullptr;
+    return r.ReadRemoteObject();
+}
+
+int FakeCall(const sptr<IRemoteObject>& fake, uint32_t code, MessageParcel& reply)
+{
+    MessageParcel d;
+    MessageOption o;
+    return fake->SendRequest(code, d, reply, o);
+}
+
+bool ProxyOfRemoteObject(std::string& why)
+{
+    sptr<IRemoteObject> fake = NewFakeRemote(4801);
+    CHECK(fake && fake->IsProxyObject());
+    auto* proxy = static_cast<IPCObjectProxy*>(fake.GetRefPtr());
+    IPCObjectProxy::RpcInfo info = proxy->GetRpcInfo();
+    CHECK(info.isRemote && info.networkId == std::string(64, 'e') && info.said == 4801);
+    // A plain call goes as it is.
+    MessageParcel d1, r1;
+    MessageOption plain;
+    d1.WriteString("call");
+    CHECK(fake->SendRequest(FakeRemote::PLAIN, d1, r1, plain) == ERR_NONE);
+    CHECK(r1.ReadString() == "plain call");
+    // A wait time: RPC_TIMED with the trailer; the caller's parcel unchanged.
+    MessageParcel d2, r2;
+    d2.WriteString("with a deadline");
+    std::size_t size = d2.GetDataSize();
+    MessageOption timed(MessageOption::TF_SYNC, 3);
+    CHECK(fake->SendRequest(FakeRemote::PLAIN, d2, r2, timed) == ERR_NONE);
+    CHECK(r2.ReadString() == "with a deadline");
+    CHECK(r2.ReadUint32() == FakeRemote::PLAIN);
+    CHECK(r2.ReadInt32() == 3);
+    CHECK(r2.ReadBool());
+    CHECK(d2.GetDataSize() == size && d2.GetWritePosition() == size);
+    // An fd is refused before it is sent; raw data's memfd is not.
+    MessageParcel d3, r3;
+    MessageOption o3;
+    d3.WriteFileDescriptor(1);
+    CHECK(fake->SendRequest(FakeRemote::PLAIN, d3, r3, o3) == RPC_ERR_FD_NOT_ALLOWED);
+    std::vector<uint8_t> big(MessageParcel::kMaxRawDataInline + 1, 7);
+    MessageParcel d4, r4;
+    d4.WriteString("raw");
+    d4.WriteRawData(big.data(), big.size());
+    CHECK(fake->SendRequest(FakeRemote::PLAIN, d4, r4, o3) == ERR_NONE);
+    CHECK(r4.ReadString() == "plain raw");
+    // Its proxy cannot be passed on.
+    MessageParcel d5;
+    CHECK(!d5.WriteRemoteObject(fake));
+    CHECK(d5.GetLastError() == RPC_ERR_PROXY_NOT_TRANSFERABLE);
+    CHECK(d5.GetDataSize() == 0);
+    return true;
+}
+
+bool RemoteSaDeathThroughRpcd(std::string& why)
+{
+    sptr<IRemoteObject> fake = NewFakeRemote(4801);
+    CHECK(fake);
+    auto a = MakeSptr<Recipient>();
+    auto b = MakeSptr<Recipient>();
+    MessageParcel r0;
+    CHECK(fake->AddDeathRecipient(a) && fake->AddDeathRecipient(b));
+    CHECK(FakeCall(fake, FakeRemote::CALLBACKS, r0) == ERR_NONE && r0.ReadInt32() == 1);
+    // The last one removed drops the callback; a new one registers again.
+    CHECK(fake->RemoveDeathRecipient(a) && fake->RemoveDeathRecipient(b));
+    MessageParcel r1;
+    CHECK(FakeCall(fake, FakeRemote::CALLBACKS, r1) == ERR_NONE && r1.ReadInt32() == 0);
+    CHECK(fake->AddDeathRecipient(a) && fake->AddDeathRecipient(b));
+    MessageParcel r2;
+    CHECK(FakeCall(fake, FakeRemote::DIE, r2) == ERR_NONE && r2.ReadInt32() == 1);
+    CHECK(a->WaitDied(5000) && b->WaitDied(5000));
+    CHECK(fake->IsObjectDead());
+    std::this_thread::sleep_for(100ms);
+    CHECK(a->died == 1 && b->died == 1);
+    MessageParcel r3;
+    CHECK(FakeCall(fake, FakeRemote::PLAIN, r3) == ERR_DEAD_OBJECT);
+    CHECK(!fake->AddDeathRecipient(a));
+    // An anonymous remote object: not supported across devices.
+    sptr<IRemoteObject> anon = NewFakeRemote(-1);
+    CHECK(anon && !anon->AddDeathRecipient(a));
+    return true;
+}
+
 bool ServiceGoneMeansDeadObject(std::string& why, pid_t service)
 {
     auto rec = MakeSptr<Recipient>();
@@ -982,7 +1156,7 @@ int main(int argc, char** argv)
         setenv("IPCKIT_DEVICE", device, 1);
     alarm(200);
 
-    constexpr int kCases = 15;
+    constexpr int kCases = 17;
     std::printf("TAP version 13\n1..%d\n", kCases);
     std::fflush(stdout);
     pid_t service = Spawn("service");
@@ -1020,6 +1194,9 @@ int main(int argc, char** argv)
          ForwardFromRootIsUnwrapped},
         {"rpc_forward_from_non_root_is_refused", ForwardFromNonRootIsRefused},
         {"rpc_query_on_a_local_stub_says_local", RpcQueryOnALocalStub},
+        {"proxy_of_a_remote_object_times_refuses_fds_and_is_not_transferable",
+         ProxyOfRemoteObject},
+        {"remote_sa_death_comes_once_through_the_rpcd_callback", RemoteSaDeathThroughRpcd},
         {"stop_work_thread_ends_loopers_that_block_sigrtmin_3",
          [](std::string& why) { return PoolStopsWithoutASignal(why, "pool-block"); }},
         {"stop_work_thread_leaves_the_applications_sigrtmin_3_handler",

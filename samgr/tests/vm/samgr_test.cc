@@ -710,6 +710,61 @@ bool RemoteGetWithoutRpcd(std::string& why)
     return true;
 }
 
+// Hears LoadSystemAbility(id, networkId, callback)'s result.
+class LoadCallback : public SystemAbilityLoadCallback {
+public:
+    void OnLoadSystemAbilitySuccess(int32_t id, const sptr<IRemoteObject>& object) override
+    {
+        std::lock_guard<std::mutex> g(lock_);
+        id_ = id;
+        object_ = object;
+        done_ = true;
+        cv_.notify_all();
+    }
+    void OnLoadSystemAbilityFail(int32_t id, int32_t error, const std::string& text) override
+    {
+        std::lock_guard<std::mutex> g(lock_);
+        id_ = id;
+        error_ = error;
+        text_ = text;
+        done_ = true;
+        cv_.notify_all();
+    }
+    bool Wait(int ms)
+    {
+        std::unique_lock<std::mutex> g(lock_);
+        return cv_.wait_for(g, std::chrono::milliseconds(ms), [this] { return done_; });
+    }
+    std::mutex lock_;
+    std::condition_variable cv_;
+    bool done_ = false;
+    int32_t id_ = -1, error_ = 0;
+    std::string text_;
+    sptr<IRemoteObject> object_;
+};
+
+bool LoadWithCallback(std::string& why)
+{
+    CHECK(g_samgr);
+    // This device: the local load, reported on a library thread.
+    auto ok = MakeSptr<LoadCallback>();
+    CHECK_SAMGR(g_samgr->LoadSystemAbility(4302, "", ok));
+    CHECK(ok->Wait(15000));
+    CHECK(ok->id_ == 4302 && ok->object_);
+    CHECK(CallEcho(ok->object_, "via callback") == "via callback");
+    auto bad = MakeSptr<LoadCallback>();
+    CHECK_SAMGR(g_samgr->LoadSystemAbility(4303, "", bad));
+    CHECK(bad->Wait(15000));
+    why = bad->text_;
+    CHECK(!bad->object_ && bad->error_ != ERR_NONE && Contains(bad->text_, "SA 4303"));
+    // Another device without rpcd: refused at once, the callback not called.
+    auto never = MakeSptr<LoadCallback>();
+    CHECK(!g_samgr->LoadSystemAbility(4302, std::string(64, 'b'), never));
+    CHECK(g_samgr->GetLastErrorCode() == RPC_ERR_NOT_RUNNING);
+    CHECK(!never->Wait(200));
+    return true;
+}
+
 bool InfosShowOwnerAndDescriptor(std::string& why)
 {
     CHECK(g_samgr);
@@ -1347,6 +1402,7 @@ int main(int argc, char** argv)
         {"distributed_check_fails_for_unregistered_load_starts_it", DistributedCheckAndLoad},
         {"remote_callers_are_refused_with_caller_not_authorized", RemoteCallersAreRefused},
         {"remote_get_without_rpcd_says_not_running_local_id_is_local", RemoteGetWithoutRpcd},
+        {"load_with_a_callback_reports_on_a_library_thread", LoadWithCallback},
     };
     const std::vector<Case> policyCases = {
         {"register_uids_denies_uid_1000_with_the_reason", RegisterUidsDeniesOthers},
