@@ -160,6 +160,12 @@ rpc_checks() {
 	cat /tmp/rcall.err
 	[ $s = 1 ] && grep -q 'RPC_ERR_NOT_DISTRIBUTED (523)' /tmp/rcall.err
 	result "ipckit call --device B to a local-only SA: RPC_ERR_NOT_DISTRIBUTED (523) and why" $?
+	ipckit ping --device "$BID" "$RPC_SA"
+	result "ipckit ping --device B: B's SA answers" $?
+	ipckit rpc | head -n 1 | tee /tmp/rdump.out
+	grep -Eq '^rpcd: peers=[0-9]+ exported=[0-9]+ imported=[0-9]+ calls=[0-9]+ raw=[0-9]+$' \
+		/tmp/rdump.out
+	result "ipckit rpc prints rpcd's counts" $?
 
 	step "9.2 calls: echo, raw data, one-way order, identity"
 	rpc_t "remote echo of 0 B .. 512 KiB is byte-exact" echo "$BID" "$RPC_SA" \
@@ -231,6 +237,22 @@ rpc_checks() {
 	wait_for 30 rpc_idle
 	result "A's rpcd holds nothing of B's any more" $? "# $(rpc_counts)"
 	ipckit rpc
+
+	step "9.7 a device A does not trust"
+	SID=$(to_b stranger)
+	result "B restarts softbusd with another group secret" $? "# $SID"
+	sbtest wait-device "$SID" 30
+	rpc_t "GetSystemAbility on a device that is not trusted: null, RPC_ERR_UNTRUSTED_DEVICE (525)" \
+		expect-get "$SID" "$RPC_SA" 525
+	BID2=$(to_b normal)
+	result "B goes back to its own state (same networkId)" "$([ "$BID2" = "$BID" ]; echo $?)"
+	b_trusted 30
+	rpc_t "B's rpcd serves A again after B's softbusd restarted (within 30 s)" \
+		echo "$BID" "$RPC_SA" 64
+	# Whatever that said, a fresh rpcd on B for what follows.
+	out=$(to_b rpc-restart)
+	result "B: rpcd restarts" $? "# $out"
+	rpc_t "a remote echo works with B's new rpcd" echo "$BID" "$RPC_SA" 64
 }
 
 # --- check -------------------------------------------------------------------
