@@ -156,7 +156,10 @@ IPCObjectProxy::RpcInfo IPCObjectProxy::GetRpcInfo()
     RpcInfo info;
     int err = Transact(RPC_QUERY_TRANSACTION, data, reply, option);
     int32_t isRemote = 0;
-    if (err != ERR_NONE || !reply.ReadInt32(isRemote)) {
+    // An object that does not know the code is a local one (rpcd's stand-ins
+    // all answer): remembered like an answer.
+    bool unknown = err == ERR_UNKNOWN_TRANSACTION || err == IPC_STUB_UNKNOW_TRANS_ERR;
+    if (!unknown && (err != ERR_NONE || !reply.ReadInt32(isRemote))) {
         // Not remembered: a transient failure must not make a remote object
         // look local for good. A dead one no longer matters.
         return info;
