@@ -144,7 +144,7 @@ int Rpcd::EncodeBody(const std::string& networkId, softbus::SessionId session,
                 blob = nextBlob_++;
             }
             uint64_t size = 0;
-            int err = SendRawData(*bus_, session, static_cast<int>(p.fbo.handle), blob, size, why);
+            int err = SendRawData(*Bus(), session, static_cast<int>(p.fbo.handle), blob, size, why);
             if (err != ERR_NONE) {
                 UndoExports(networkId, exportedRefs);
                 exportedRefs.clear();

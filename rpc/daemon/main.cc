@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -24,6 +26,48 @@
 namespace {
 
 using namespace ipckit;
+
+// Wakes the main thread when softbusd dies.
+class BusWatch : public IRemoteObject::DeathRecipient {
+public:
+    void OnRemoteDied(const wptr<IRemoteObject>&) override
+    {
+        std::lock_guard<std::mutex> guard(lock_);
+        died_ = true;
+        cond_.notify_all();
+    }
+    void Wait()
+    {
+        std::unique_lock<std::mutex> guard(lock_);
+        cond_.wait(guard, [this] { return died_; });
+    }
+
+private:
+    std::mutex lock_;
+    std::condition_variable cond_;
+    bool died_ = false;
+};
+
+// softbusd's client, once samgr and softbusd are both there; null (and
+// `why`) after `deadline`.
+std::shared_ptr<softbus::SoftBus> ConnectBus(std::chrono::steady_clock::time_point deadline,
+                                             std::string& why)
+{
+    for (;;) {
+        auto samgr = SystemAbilityManagerClient::GetInstance().GetSystemAbilityManager();
+        if (!samgr) {
+            why = "no samgr on " + DefaultDevicePath() + " (start samgr first)";
+        } else {
+            auto connected = softbus::SoftBus::Connect();
+            if (connected)
+                return *connected;
+            why = "softbusd: " + connected.error().message;
+        }
+        if (std::chrono::steady_clock::now() >= deadline)
+            return nullptr;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+}
 
 int Usage(FILE* out)
 {
@@ -77,28 +121,14 @@ int main(int argc, char** argv)
     }
     std::signal(SIGPIPE, SIG_IGN);
 
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(waitSeconds);
-    sptr<ISystemAbilityManager> samgr;
-    std::shared_ptr<softbus::SoftBus> bus;
-    std::string lastError;
-    for (;;) {
-        samgr = SystemAbilityManagerClient::GetInstance().GetSystemAbilityManager();
-        if (!samgr) {
-            lastError = "no samgr on " + DefaultDevicePath() + " (start samgr first)";
-        } else {
-            auto connected = softbus::SoftBus::Connect();
-            if (connected) {
-                bus = *connected;
-                break;
-            }
-            lastError = "softbusd: " + connected.error().message;
-        }
-        if (std::chrono::steady_clock::now() >= deadline) {
-            std::fprintf(stderr, "rpcd: %s\n", lastError.c_str());
-            return 1;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::string why;
+    auto bus = ConnectBus(std::chrono::steady_clock::now() + std::chrono::seconds(waitSeconds),
+                          why);
+    if (!bus) {
+        std::fprintf(stderr, "rpcd: %s\n", why.c_str());
+        return 1;
     }
+    auto samgr = SystemAbilityManagerClient::GetInstance().GetSystemAbilityManager();
     auto local = bus->GetLocalDevice();
     if (!local) {
         std::fprintf(stderr, "rpcd: softbusd does not say who we are: %s\n",
@@ -128,7 +158,25 @@ int main(int argc, char** argv)
     }
     std::printf("rpcd: ready, device %s\n", local->networkId.c_str());
     std::fflush(stdout);
-    IPCSkeleton::JoinWorkThread();
-    // Binder threads may be mid-call: leave without running destructors.
-    std::_Exit(0);
+
+    // softbusd may restart: then every session is gone and so is our
+    // session server. Drop the peers, wait for it, serve again.
+    for (;;) {
+        sptr<IRemoteObject> sb;
+        if (auto s = SystemAbilityManagerClient::GetInstance().GetSystemAbilityManager())
+            sb = s->CheckSystemAbility(softbus::SOFTBUS_SA_ID);
+        auto watch = MakeSptr<BusWatch>();
+        if (sb && sb->AddDeathRecipient(sptr<IRemoteObject::DeathRecipient>(watch)))
+            watch->Wait();
+        rpc::Log("softbusd went away: every peer is dropped until it is back");
+        rpcd->DropAll("softbusd went away");
+        for (;;) {
+            bus = ConnectBus(std::chrono::steady_clock::now() + std::chrono::seconds(5), why);
+            if (bus && rpcd->Restart(bus))
+                break;
+            if (bus)
+                bus.reset();
+        }
+        rpc::Log("softbusd is back: serving %s again", rpc::RPC_SESSION_NAME);
+    }
 }

@@ -115,7 +115,34 @@ Rpcd::~Rpcd() = default;
 
 Status Rpcd::Start()
 {
-    return bus_->Listen(RPC_SESSION_NAME, shared_from_this());
+    return Bus()->Listen(RPC_SESSION_NAME, shared_from_this());
+}
+
+std::shared_ptr<softbus::SoftBus> Rpcd::Bus()
+{
+    std::lock_guard<std::mutex> guard(busLock_);
+    return bus_;
+}
+
+Status Rpcd::Restart(std::shared_ptr<softbus::SoftBus> bus)
+{
+    {
+        std::lock_guard<std::mutex> guard(busLock_);
+        bus_ = std::move(bus);
+    }
+    return Start();
+}
+
+void Rpcd::DropAll(const char* why)
+{
+    std::vector<std::string> ids;
+    {
+        std::lock_guard<std::mutex> guard(lock_);
+        for (auto& [id, peer] : peers_)
+            ids.push_back(id);
+    }
+    for (auto& id : ids)
+        DropPeer(id, why);
 }
 
 Peer& Rpcd::PeerLocked(const std::string& networkId)
@@ -219,7 +246,7 @@ Status Rpcd::SendPacket(softbus::SessionId session, const Packet& packet)
         return Error{RPC_BASE_INVOKER_WRITE_TRANS_ERR, "cannot encode " +
                                                            std::string(ToString(packet.type)) +
                                                            ": " + why};
-    return bus_->Send(session, bytes);
+    return Bus()->Send(session, bytes);
 }
 
 Result<softbus::SessionId> Rpcd::SessionFor(const std::string& networkId, uint64_t& generation)
@@ -240,7 +267,7 @@ Result<softbus::SessionId> Rpcd::SessionFor(const std::string& networkId, uint64
         }
     }
     auto listener = std::make_shared<BoundListener>(weak_from_this(), networkId);
-    auto bound = bus_->Bind(networkId, RPC_SESSION_NAME, listener, 5000);
+    auto bound = Bus()->Bind(networkId, RPC_SESSION_NAME, listener, 5000);
     std::lock_guard<std::mutex> guard(lock_);
     Peer& peer = PeerLocked(networkId);
     peer.binding = false;
@@ -319,7 +346,7 @@ sptr<IRemoteObject> Rpcd::GetRemoteSa(const std::string& networkId, int32_t said
         return fail(RPC_ERR_NO_DEVICE, "'" + networkId + "' is not a networkId");
     if (networkId == localId_)
         return fail(RPC_ERR_NO_DEVICE, "that is this device (ask samgr directly)");
-    auto devices = bus_->GetDevices();
+    auto devices = Bus()->GetDevices();
     if (!devices)
         return fail(RPC_ERR_NOT_RUNNING, "softbusd: " + devices.error().message);
     const softbus::DeviceInfo* device = nullptr;
@@ -491,7 +518,7 @@ void Rpcd::DropPeer(const std::string& networkId, const char* why)
     Log("peer %s gone (%s): %zu remote objects die, %zu exported released", Short(networkId).c_str(),
         why, stubs.size(), gone.exports.size());
     for (auto s : gone.sessions)
-        (void)bus_->Shutdown(s);
+        (void)Bus()->Shutdown(s);
     for (auto& s : stubs)
         s->MarkDead();
     for (auto& [index, e] : gone.exports)

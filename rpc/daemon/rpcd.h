@@ -109,6 +109,10 @@ public:
 
     Status Start();  // listens on RPC_SESSION_NAME
     const std::string& LocalId() const { return localId_; }
+    // softbusd went away (and with it every session and our session
+    // server): drop every peer. Restart() carries on with a new client.
+    void DropAll(const char* why);
+    Status Restart(std::shared_ptr<softbus::SoftBus> bus);
 
     // --- for RpcService (binder threads) --------------------------------
     // The SA on device `networkId` as a RemoteStub; null and `err`/`why`
@@ -187,7 +191,9 @@ private:
     // The peer is gone (session closed): everything imported dies,
     // everything exported is released, waiting calls fail.
     void DropPeer(const std::string& networkId, const char* why);
+    std::shared_ptr<softbus::SoftBus> Bus();
 
+    std::mutex busLock_;  // guards bus_ (replaced when softbusd restarts)
     std::shared_ptr<softbus::SoftBus> bus_;
     const std::string localId_;
     const RpcdOptions options_;
