@@ -170,6 +170,8 @@ rpc_checks() {
 	step "9.2 calls: echo, raw data, one-way order, identity"
 	rpc_t "remote echo of 0 B .. 512 KiB is byte-exact" echo "$BID" "$RPC_SA" \
 		0 1 4096 65536 262144 524288
+	rpc_t "three remote echoes of 900 KB in a row (each call's buffer is given back in time)" \
+		echo "$BID" "$RPC_SA" 900000 900000 900000
 	rpc_t "the largest remote echo the local driver takes, and one past it fails" \
 		echo-max "$BID" "$RPC_SA"
 	rpc_t "16 MiB of raw data (WriteRawData) arrive with size and checksum" \
