@@ -250,8 +250,9 @@ public:
     std::u16string ReadInterfaceToken();
     // int32 size, then the bytes inline (<= 32 KiB) or an ashmem region's
     // descriptor, whose object's cookie is RPC_RAW_DATA_COOKIE (so rpcd can
-    // carry it to another device, where no other fd may go); at most 128 MiB. ReadRawData needs the exact size and
-    // returns null on any mismatch; the data lives as long as the parcel.
+    // carry it to another device, where no other fd may go); at most
+    // 128 MiB. ReadRawData needs the exact size and returns null on any
+    // mismatch; the data lives as long as the parcel.
     bool WriteRawData(const void* data, std::size_t size);
     const void* ReadRawData(std::size_t size);
     std::size_t GetRawDataSize() const;
