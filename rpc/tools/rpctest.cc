@@ -29,6 +29,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -37,8 +38,10 @@
 #include <ipckit/ashmem.h>
 #include <ipckit/ipc_kit.h>
 #include <ipckit/iservice_registry.h>
+#include <ipckit/softbus.h>
 
 #include "rpc_protocol.h"
+#include "wire/packet.h"
 
 namespace {
 
@@ -1129,6 +1132,117 @@ int CmdStop(const std::string& nid, int32_t said)
     return 0;
 }
 
+// A soft bus session of our own to the device's rpcd session server
+// ("ipckit.rpc"), as any process of a trusted device could open one:
+// random messages, malformed packets and TRANSACTIONs to guessed stub
+// indices, then the session closes. The device's rpcd must drop what is
+// malformed, answer nothing for indices it never exported to us, and
+// keep serving the proxy we got through our own rpcd (SAID), which must
+// not hear of any death.
+class RogueInbox : public softbus::SessionListener {
+public:
+    void OnBytesReceived(softbus::SessionId, std::span<const uint8_t> data) override
+    {
+        std::lock_guard lock(mu_);
+        got_.emplace_back(data.begin(), data.end());
+    }
+    std::vector<std::vector<uint8_t>> Take()
+    {
+        std::lock_guard lock(mu_);
+        return std::exchange(got_, {});
+    }
+
+private:
+    std::mutex mu_;
+    std::vector<std::vector<uint8_t>> got_;
+};
+
+int CmdRogue(const std::string& nid, int32_t said, int n)
+{
+    std::string why;
+    auto sa = GetSa(nid, said, &why);
+    if (!sa)
+        return Fail(why);
+    auto watch = MakeSptr<DeathWatch>();
+    if (!sa->AddDeathRecipient(watch))
+        return Fail("AddDeathRecipient on the SA's proxy is false");
+    if (EchoOnce(sa, 64, &why) != ERR_NONE)
+        return Fail(why);
+    auto bus = softbus::SoftBus::Connect();
+    if (!bus)
+        return Fail("soft bus: " + bus.error().message);
+    auto inbox = std::make_shared<RogueInbox>();
+    auto sid = (*bus)->Bind(nid, "ipckit.rpc", inbox);
+    if (!sid) {
+        std::printf("rpctest: our own session to rpcd there was refused: %s (code %d)\n",
+                    sid.error().message.c_str(), sid.error().code);
+    } else {
+        std::mt19937 rng(12345);
+        int sent = 0;
+        auto send = [&](const std::vector<uint8_t>& m) {
+            if ((*bus)->Send(*sid, m))
+                sent++;
+        };
+        for (int i = 0; i < n; i++) {
+            std::vector<uint8_t> m(1 + rng() % 2048);
+            for (auto& b : m)
+                b = uint8_t(rng());
+            if (i % 3 == 0 && m.size() >= rpc::RPC_HEADER_SIZE) {
+                // Past the magic check: the right magic, version, a type.
+                uint32_t magic = rpc::RPC_MAGIC;
+                std::memcpy(m.data(), &magic, 4);
+                m[4] = uint8_t(rpc::RPC_VERSION);
+                m[5] = 0;
+                m[6] = uint8_t(1 + rng() % 9);
+                m[7] = 0;
+            }
+            send(m);
+        }
+        // Well-formed calls to indices we were never given.
+        std::vector<uint64_t> guesses = {0, 1, 2, 3, uint64_t(-1), uint64_t(rng()) << 32 | rng()};
+        uint64_t seq = 1000;
+        for (uint64_t index : guesses) {
+            rpc::Packet p;
+            p.type = rpc::PacketType::TRANSACTION;
+            p.seq = seq++;
+            p.stubIndex = index;
+            p.code = NOP;
+            p.callerPid = int32_t(getpid());
+            p.callerUid = uint32_t(getuid());
+            std::string bad;
+            auto bytes = rpc::EncodePacket(p, &bad);
+            if (bytes.empty())
+                return Fail("cannot encode a TRANSACTION: " + bad);
+            send(bytes);
+        }
+        // What came back: only REPLYs that refuse, never a success.
+        std::this_thread::sleep_for(1s);
+        int refusals = 0;
+        for (const auto& m : inbox->Take()) {
+            rpc::Packet r;
+            std::string bad;
+            if (!rpc::DecodePacket(m, r, bad))
+                return Fail("rpcd there answered with a malformed packet: " + bad);
+            if (r.type == rpc::PacketType::REPLY && r.status == ERR_NONE)
+                return Fail("rpcd there served a guessed stub index (seq " +
+                            std::to_string(r.seq) + ")");
+            refusals++;
+        }
+        std::printf("rpctest: %d messages sent on our own session (%d random, %zu guessed "
+                    "indices); %d refusals came back\n",
+                    sent, n, guesses.size(), refusals);
+        (void)(*bus)->Shutdown(*sid);
+    }
+    // Our rpcd's proxy: alive, working, not told of any death.
+    std::this_thread::sleep_for(1s);
+    if (EchoOnce(sa, 64, &why) != ERR_NONE)
+        return Fail("after our own session: the SA's proxy through rpcd: " + why);
+    if (watch->Wait(0s))
+        return Fail("after our own session closed, the SA's proxy heard OnRemoteDied");
+    std::printf("rpctest: the SA's proxy (through rpcd) still works, no death heard\n");
+    return 0;
+}
+
 int Usage()
 {
     std::fprintf(stderr,
@@ -1151,6 +1265,7 @@ int Usage()
                  "       rpctest load NID SAID\n"
                  "       rpctest bench NID SAID [N]\n"
                  "       rpctest stop NID SAID\n"
+                 "       rpctest rogue NID SAID N\n"
                  "       rpctest rpc-dump\n"
                  "NID: a networkId, or \"local\" for this device\n");
     return 2;
@@ -1223,6 +1338,8 @@ int main(int argc, char** argv)
         return CmdLoad(nid, said);
     if (cmd == "bench" && (n == 3 || n == 4))
         return CmdBench(nid, said, n == 4 ? num(3) : 1000);
+    if (cmd == "rogue" && n == 4)
+        return CmdRogue(nid, said, num(3));
     if (cmd == "stop" && n == 3)
         return CmdStop(nid, said);
     return Usage();

@@ -3,5 +3,5 @@
 # that runs in the VM; it reads rpcd's contract (libshim/src/rpc_protocol.h).
 add_executable(rpctest ${RPC_DIR}/tools/rpctest.cc)
 target_include_directories(rpctest PRIVATE ${RPC_DIR}/../libshim/src)
-target_link_libraries(rpctest PRIVATE ipckit_static Threads::Threads)
+target_link_libraries(rpctest PRIVATE rpc_wire ipckit_static Threads::Threads)
 target_link_options(rpctest PRIVATE -static)

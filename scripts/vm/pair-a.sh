@@ -222,6 +222,11 @@ rpc_checks() {
 	rpc_t "CheckSystemAbility of a distributed SA B does not have: null, RPC_ERR_NO_SYSTEM_ABILITY (526)" \
 		expect-get "$BID" "$RPC_A_SA" 526 check
 
+	rpc_t "a session of our own to B's rpcd (garbage, guessed stub indices) reaches nothing and breaks nothing" \
+		rogue "$BID" "$RPC_SA" 200
+	to_b alive "softbusd and the echo server survive a rogue rpc session"
+	result "B's softbusd still runs after the rogue session" $?
+
 	step "9.5 on-demand load on B"
 	rpc_t "LoadSystemAbility on B with a callback, and GetSystemAbility while it loads: both work" \
 		load "$BID" "$RPC_ONDEMAND_SA"
