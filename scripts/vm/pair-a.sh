@@ -176,6 +176,8 @@ rpc_checks() {
 		echo-max "$BID" "$RPC_SA"
 	rpc_t "16 MiB of raw data (WriteRawData) arrive with size and checksum" \
 		raw "$BID" "$RPC_SA" 16777216
+	rpc_t "128 MiB of raw data, the most WriteRawData takes, arrive with size and checksum" \
+		raw "$BID" "$RPC_SA" 134217728
 	rpc_t "1000 one-way calls from one proxy arrive in order" order "$BID" "$RPC_SA" 1000
 	rpc_t "the SA sees a remote caller: GetCallingDeviceID A, IsLocalCalling false, pid/uid -1" \
 		identity "$BID" "$RPC_SA"
