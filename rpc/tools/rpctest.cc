@@ -69,7 +69,10 @@ enum : uint32_t {
     EXIT = 12,       // replies, then exits 100 ms later
     ANON = 13,       // -> RemoteObject: a new anonymous stub (answers NOP)
     NOP = 14,        // no token, no data, empty reply: the benchmark's call
+    ANON_LIVE = 15,  // -> Int32 0, Int32 how many ANON objects still exist
 };
+
+std::atomic<int> g_anonLive{0};
 
 // The callback stub's one code: String text -> String "cb:" text "@" device.
 constexpr uint32_t CB_HELLO = 1;
@@ -114,7 +117,8 @@ int64_t UsSince(Clock::time_point t)
 
 class AnonStub : public IPCObjectStub {
 public:
-    AnonStub() : IPCObjectStub(u"ipckit.test.IAnon") {}
+    AnonStub() : IPCObjectStub(u"ipckit.test.IAnon") { g_anonLive++; }
+    ~AnonStub() override { g_anonLive--; }
     int OnRemoteRequest(uint32_t code, MessageParcel& data, MessageParcel& reply,
                         MessageOption& option) override;
 };
@@ -128,7 +132,7 @@ public:
     {
         if (code == NOP)
             return ERR_NONE;
-        if (code < ECHO || code > ANON)
+        if (code < ECHO || code > ANON_LIVE)
             return IPCObjectStub::OnRemoteRequest(code, data, reply, option);
         if (data.ReadInterfaceToken() != kDescriptor)
             return ERR_INVALID_DATA;
@@ -253,6 +257,10 @@ public:
             reply.WriteRemoteObject(anon);
             return ERR_NONE;
         }
+        case ANON_LIVE:
+            reply.WriteInt32(0);
+            reply.WriteInt32(g_anonLive.load());
+            return ERR_NONE;
         }
         return ERR_UNKNOWN_TRANSACTION;
     }
@@ -674,6 +682,37 @@ int CmdRefs(const std::string& nid, int32_t said)
             return Fail("rpcd's exported count did not return to its baseline");
     }
     std::printf("rpctest: our stub is released: no driver reference left\n");
+
+    // The other way: an object of the SA's that we hold, then drop; the
+    // SA's process must destroy it.
+    auto anonLive = [&]() -> int {
+        MessageParcel r;
+        if (Invoke(sa, ANON_LIVE, r) != ERR_NONE || r.ReadInt32() != 0)
+            return -1;
+        return r.ReadInt32();
+    };
+    int live0 = anonLive();
+    {
+        MessageParcel reply;
+        int err = Invoke(sa, ANON, reply);
+        sptr<IRemoteObject> anon = err == ERR_NONE && reply.ReadInt32() == 0
+                                       ? reply.ReadRemoteObject()
+                                       : nullptr;
+        if (!anon)
+            return Fail("anon: " + Explain(err));
+        int live1 = anonLive();
+        std::printf("rpctest: we hold an object of the SA's: it has %d (was %d)\n", live1, live0);
+        if (live1 != live0 + 1)
+            return Fail("the SA's object count did not go up while we hold one");
+    }  // our last proxy of it goes
+    int live = anonLive();
+    while (live != live0 && Clock::now() < deadline + 30s) {
+        std::this_thread::sleep_for(50ms);
+        live = anonLive();
+    }
+    std::printf("rpctest: we dropped it: the SA has %d (was %d)\n", live, live0);
+    if (live != live0)
+        return Fail("the SA still has the object we dropped");
     return 0;
 }
 

@@ -190,7 +190,7 @@ rpc_checks() {
 	result "both rpcds are idle before the reference test" $? "# A $(rpc_counts); B $(b_counts)"
 	base_a=$(rpc_counts)
 	base_b=$(b_counts)
-	rpc_t "B holds then drops A's callback: B releases it, A's stub has no driver reference left" \
+	rpc_t "B holds then drops A's callback, A holds then drops an object of B's: each is released on its device" \
 		refs "$BID" "$RPC_SA"
 	wait_for 30 a_back
 	result "A: rpcd's tables and the driver's nodes/refs are back to baseline" $? \
