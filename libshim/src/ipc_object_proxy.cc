@@ -115,11 +115,21 @@ int IPCObjectProxy::SendRequest(uint32_t code, MessageParcel& data, MessageParce
     bool foreignFd = HoldsForeignFd(data, anyFd);
     bool timed = !option.IsAsync() && option.GetWaitTime() != MessageOption::TF_WAIT_TIME &&
                  code >= MIN_TRANSACTION_ID && code <= MAX_TRANSACTION_ID;
-    if (!foreignFd && !timed)
+    bool tooBig = data.GetDataSize() > detail::RPC_MAX_CALL_DATA;
+    if (!foreignFd && !timed && !tooBig)
         return Transact(code, data, reply, option);
     RpcInfo info = GetRpcInfo();
     if (!info.isRemote)
         return Transact(code, data, reply, option);
+    if (tooBig) {
+        std::fprintf(stderr,
+                     "ipckit: call %u to an object on device %s refused: %zu bytes of data, "
+                     "more than the %zu a call to another device may hold "
+                     "(RPC_ERR_PACKET_TOO_BIG)\n",
+                     code, ShortId(info.networkId).c_str(), data.GetDataSize(),
+                     detail::RPC_MAX_CALL_DATA);
+        return RPC_ERR_PACKET_TOO_BIG;
+    }
     if (foreignFd) {
         std::fprintf(stderr,
                      "ipckit: call %u to an object on device %s refused: file descriptors and "

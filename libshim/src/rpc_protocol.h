@@ -66,6 +66,12 @@ enum RpcGetMode : int32_t {
 
 inline constexpr uint64_t RPC_RAW_DATA_COOKIE = 0x52415744'41544131ull;  // "RAWDATA1"
 
+// The most data a call to (or reply from) another device may hold:
+// rpc/wire/packet.h's RPC_MAX_PACKET. A proxy of a remote object refuses a
+// bigger call itself with RPC_ERR_PACKET_TOO_BIG (the local driver could
+// not even hand it to rpcd).
+inline constexpr std::size_t RPC_MAX_CALL_DATA = std::size_t{1} << 20;
+
 // A networkId is 64 hex characters; the trailers carry it NUL-padded.
 inline constexpr std::size_t RPC_NETWORK_ID_BYTES = 68;
 

@@ -26,9 +26,10 @@ public:
     // Codes above MAX_TRANSACTION_ID (other than the reserved ones) are
     // refused with IPC_PROXY_INVALID_CODE_ERR.
     //
-    // An object on another device (GetRpcInfo) differs in two ways: data
-    // holding a file descriptor (other than WriteRawData's) is refused with
-    // RPC_ERR_FD_NOT_ALLOWED, unsent; a sync call whose wait time is not
+    // An object on another device (GetRpcInfo) differs: data holding a file
+    // descriptor (other than WriteRawData's) is refused with
+    // RPC_ERR_FD_NOT_ALLOWED, and more than 1 MiB of data with
+    // RPC_ERR_PACKET_TOO_BIG, unsent; a sync call whose wait time is not
     // the default travels as RPC_TIMED_TRANSACTION, so rpcd gives up after
     // that time (the caller's parcel is as it was afterwards).
     int SendRequest(uint32_t code, MessageParcel& data, MessageParcel& reply,

@@ -1084,6 +1084,12 @@ bool ProxyOfRemoteObject(std::string& why)
     d4.WriteRawData(big.data(), big.size());
     CHECK(fake->SendRequest(FakeRemote::PLAIN, d4, r4, o3) == ERR_NONE);
     CHECK(r4.ReadString() == "plain raw");
+    // More than a call to another device may hold: refused here.
+    MessageParcel d6, r6;
+    std::vector<uint8_t> huge(detail::RPC_MAX_CALL_DATA, 1);
+    CHECK(d6.SetMaxCapacity(2 * detail::RPC_MAX_CALL_DATA));
+    CHECK(d6.WriteBuffer(huge.data(), huge.size()) && d6.WriteInt32(0));
+    CHECK(fake->SendRequest(FakeRemote::PLAIN, d6, r6, o3) == RPC_ERR_PACKET_TOO_BIG);
     // Its proxy cannot be passed on.
     MessageParcel d5;
     CHECK(!d5.WriteRemoteObject(fake));
@@ -1194,7 +1200,7 @@ int main(int argc, char** argv)
          ForwardFromRootIsUnwrapped},
         {"rpc_forward_from_non_root_is_refused", ForwardFromNonRootIsRefused},
         {"rpc_query_on_a_local_stub_says_local", RpcQueryOnALocalStub},
-        {"proxy_of_a_remote_object_times_refuses_fds_and_is_not_transferable",
+        {"proxy_of_a_remote_object_times_refuses_fds_and_1_MiB_and_is_not_transferable",
          ProxyOfRemoteObject},
         {"remote_sa_death_comes_once_through_the_rpcd_callback", RemoteSaDeathThroughRpcd},
         {"stop_work_thread_ends_loopers_that_block_sigrtmin_3",
