@@ -67,11 +67,16 @@ int SendRawData(softbus::SoftBus& bus, softbus::SessionId session, int fd, uint6
 
 }  // namespace
 
-int Rpcd::EncodeBody(const std::string& networkId, softbus::SessionId session,
-                     MessageParcel& parcel, std::size_t limit, std::vector<uint8_t>& dataOut,
-                     Body& body, std::vector<sptr<IRemoteObject>>& exportedRefs,
-                     std::string& why)
+int Rpcd::EncodeBody(softbus::SessionId session, MessageParcel& parcel, std::size_t limit,
+                     std::vector<uint8_t>& dataOut, Body& body,
+                     std::vector<sptr<IRemoteObject>>& exportedRefs, std::string& why)
 {
+    std::string networkId;
+    {
+        std::lock_guard<std::mutex> guard(lock_);
+        if (Peer* peer = FindPeerLocked(session))
+            networkId = peer->networkId;
+    }
     const auto* data = reinterpret_cast<const uint8_t*>(parcel.GetData());
     dataOut.assign(data, data + limit);
     body.objects.clear();
@@ -146,7 +151,7 @@ int Rpcd::EncodeBody(const std::string& networkId, softbus::SessionId session,
             uint64_t size = 0;
             int err = SendRawData(*Bus(), session, static_cast<int>(p.fbo.handle), blob, size, why);
             if (err != ERR_NONE) {
-                UndoExports(networkId, exportedRefs);
+                UndoExports(session, exportedRefs);
                 exportedRefs.clear();
                 return err;
             }
@@ -158,21 +163,26 @@ int Rpcd::EncodeBody(const std::string& networkId, softbus::SessionId session,
             sptr<IRemoteObject> object = parcel.ReadRemoteObject();
             if (!object) {
                 why = "the object at offset " + std::to_string(p.offset) + " cannot be read";
-                UndoExports(networkId, exportedRefs);
+                UndoExports(session, exportedRefs);
                 exportedRefs.clear();
                 return RPC_BASE_INVOKER_TRANSLATE_ERR;
             }
             bool fresh = false;
+            bool dead = false;
             {
                 std::lock_guard<std::mutex> guard(lock_);
-                auto it = peers_.find(networkId);
-                if (it == peers_.end()) {
+                Peer* peer = FindPeerLocked(session);
+                if (!peer) {
                     why = "the device went away";
-                    UndoExports(networkId, exportedRefs);
-                    exportedRefs.clear();
-                    return ERR_DEAD_OBJECT;
+                    dead = true;
+                } else {
+                    o.value = ExportLocked(*peer, object, -1, fresh);
                 }
-                o.value = ExportLocked(it->second, object, -1, fresh);
+            }
+            if (dead) {
+                UndoExports(session, exportedRefs);
+                exportedRefs.clear();
+                return ERR_DEAD_OBJECT;
             }
             o.kind = ObjectKind::OBJ_REMOTE;
             exportedRefs.push_back(object);
@@ -183,25 +193,25 @@ int Rpcd::EncodeBody(const std::string& networkId, softbus::SessionId session,
     return ERR_NONE;
 }
 
-void Rpcd::UndoExports(const std::string& networkId, const std::vector<sptr<IRemoteObject>>& refs)
+void Rpcd::UndoExports(softbus::SessionId session, const std::vector<sptr<IRemoteObject>>& refs)
 {
     std::vector<uint64_t> indices;
     {
         std::lock_guard<std::mutex> guard(lock_);
-        auto it = peers_.find(networkId);
-        if (it == peers_.end())
+        Peer* peer = FindPeerLocked(session);
+        if (!peer)
             return;
         for (auto& r : refs) {
-            auto e = it->second.exportByObject.find(r.GetRefPtr());
-            if (e != it->second.exportByObject.end())
+            auto e = peer->exportByObject.find(r.GetRefPtr());
+            if (e != peer->exportByObject.end())
                 indices.push_back(e->second);
         }
     }
     for (uint64_t index : indices)
-        ReceiveDecref(networkId, index, 1);
+        ReceiveDecref(session, index, 1);
 }
 
-int Rpcd::DecodeBody(const std::string& networkId, const Body& body, MessageParcel& parcel,
+int Rpcd::DecodeBody(softbus::SessionId session, const Body& body, MessageParcel& parcel,
                      std::string& why)
 {
     parcel.SetMaxCapacity(RPC_MAX_PACKET + 4096);
@@ -226,12 +236,12 @@ int Rpcd::DecodeBody(const std::string& networkId, const Body& body, MessageParc
             sptr<RemoteStub> stub;
             {
                 std::lock_guard<std::mutex> guard(lock_);
-                auto it = peers_.find(networkId);
-                if (it == peers_.end()) {
+                Peer* peer = FindPeerLocked(session);
+                if (!peer) {
                     why = "the device went away";
                     return ERR_DEAD_OBJECT;
                 }
-                stub = ImportLocked(it->second, o.value, -1, u"");
+                stub = ImportLocked(*peer, o.value, -1, u"");
             }
             ok = parcel.WriteRemoteObject(sptr<IRemoteObject>(stub));
             break;
@@ -240,15 +250,13 @@ int Rpcd::DecodeBody(const std::string& networkId, const Body& body, MessageParc
             UniqueFd fd;
             {
                 std::lock_guard<std::mutex> guard(lock_);
-                auto it = peers_.find(networkId);
-                if (it != peers_.end()) {
-                    Peer& peer = it->second;
-                    auto b = peer.blobs.find(o.value);
-                    if (b != peer.blobs.end() && b->second.received == b->second.total &&
+                if (Peer* peer = FindPeerLocked(session)) {
+                    auto b = peer->blobs.find(o.value);
+                    if (b != peer->blobs.end() && b->second.received == b->second.total &&
                         b->second.total == o.size) {
                         fd = std::move(b->second.fd);
-                        peer.rawBytes -= b->second.total;
-                        peer.blobs.erase(b);
+                        peer->rawBytes -= b->second.total;
+                        peer->blobs.erase(b);
                     }
                 }
             }
@@ -282,22 +290,22 @@ int Rpcd::DecodeBody(const std::string& networkId, const Body& body, MessageParc
     return ERR_NONE;
 }
 
-void Rpcd::ReleaseBody(const std::string& networkId, const Body& body)
+void Rpcd::ReleaseBody(softbus::SessionId session, const Body& body)
 {
     std::vector<uint64_t> give;
     {
         std::lock_guard<std::mutex> guard(lock_);
-        auto it = peers_.find(networkId);
-        if (it == peers_.end())
+        Peer* peer = FindPeerLocked(session);
+        if (!peer)
             return;
         for (const Object& o : body.objects) {
             if (o.kind == ObjectKind::OBJ_REMOTE) {
                 give.push_back(o.value);
             } else if (o.kind == ObjectKind::OBJ_RAW) {
-                auto b = it->second.blobs.find(o.value);
-                if (b != it->second.blobs.end()) {
-                    it->second.rawBytes -= b->second.total;
-                    it->second.blobs.erase(b);
+                auto b = peer->blobs.find(o.value);
+                if (b != peer->blobs.end()) {
+                    peer->rawBytes -= b->second.total;
+                    peer->blobs.erase(b);
                 }
             }
         }
@@ -308,21 +316,22 @@ void Rpcd::ReleaseBody(const std::string& networkId, const Body& body)
         p.type = PacketType::DECREF;
         p.stubIndex = index;
         p.count = 1;
-        uint64_t generation = 0;
-        if (auto s = SessionFor(networkId, generation))
-            (void)SendPacket(*s, p);
+        (void)SendPacket(session, p);
     }
 }
 
-int Rpcd::Call(const std::string& networkId, uint64_t generation, uint64_t index, uint32_t code,
+int Rpcd::Call(softbus::SessionId session, uint64_t generation, uint64_t index, uint32_t code,
                MessageParcel& data, std::size_t limit, MessageParcel& reply, bool oneway,
                int waitSeconds)
 {
-    uint64_t gen = 0;
-    auto session = SessionFor(networkId, gen);
-    if (!session || gen != generation)
-        return ERR_DEAD_OBJECT;  // the device went away since the stub was made
-
+    std::string device;
+    {
+        std::lock_guard<std::mutex> guard(lock_);
+        Peer* peer = FindPeerLocked(session, generation);
+        if (!peer)
+            return ERR_DEAD_OBJECT;  // the session closed since the stub was made
+        device = Short(peer->networkId);
+    }
     Packet p;
     p.type = PacketType::TRANSACTION;
     p.stubIndex = index;
@@ -333,18 +342,18 @@ int Rpcd::Call(const std::string& networkId, uint64_t generation, uint64_t index
     std::vector<uint8_t> bytes;
     std::vector<sptr<IRemoteObject>> exported;
     std::string why;
-    int err = EncodeBody(networkId, *session, data, limit, bytes, p.body, exported, why);
+    int err = EncodeBody(session, data, limit, bytes, p.body, exported, why);
     if (err != ERR_NONE) {
         Log("call %u from pid %d to object %llu of %s refused: %s (%s)", code,
-            IPCSkeleton::GetCallingPid(), static_cast<unsigned long long>(index),
-            Short(networkId).c_str(), why.c_str(), ErrorString(err));
+            IPCSkeleton::GetCallingPid(), static_cast<unsigned long long>(index), device.c_str(),
+            why.c_str(), ErrorString(err));
         return err;
     }
 
     auto call = std::make_shared<PendingCall>();
     {
         std::lock_guard<std::mutex> guard(lock_);
-        Peer* peer = FindPeerLocked(networkId, generation);
+        Peer* peer = FindPeerLocked(session, generation);
         if (!peer)
             return ERR_DEAD_OBJECT;
         p.seq = NextSeq();
@@ -355,15 +364,14 @@ int Rpcd::Call(const std::string& networkId, uint64_t generation, uint64_t index
     auto finish = [&] {
         std::lock_guard<std::mutex> guard(lock_);
         callsInFlight_--;
-        if (Peer* peer = FindPeerLocked(networkId, generation))
+        if (Peer* peer = FindPeerLocked(session, generation))
             peer->pending.erase(p.seq);
     };
-    auto sent = SendPacket(*session, p);
+    auto sent = SendPacket(session, p);
     if (!sent) {
         finish();
-        UndoExports(networkId, exported);
-        Log("call %u to %s not sent: %s", code, Short(networkId).c_str(),
-            sent.error().message.c_str());
+        UndoExports(session, exported);
+        Log("call %u to %s not sent: %s", code, device.c_str(), sent.error().message.c_str());
         return RPC_BASE_INVOKER_SEND_FAILED;
     }
     if (oneway) {
@@ -377,9 +385,8 @@ int Rpcd::Call(const std::string& networkId, uint64_t generation, uint64_t index
         if (!answered) {
             guard.unlock();
             finish();
-            Log("call %u to object %llu of %s: no reply within %d s",
-                code, static_cast<unsigned long long>(index), Short(networkId).c_str(),
-                waitSeconds);
+            Log("call %u to object %llu of %s: no reply within %d s", code,
+                static_cast<unsigned long long>(index), device.c_str(), waitSeconds);
             return RPC_BASE_INVOKER_WAIT_REPLY_TIMEOUT;
         }
     }
@@ -388,60 +395,54 @@ int Rpcd::Call(const std::string& networkId, uint64_t generation, uint64_t index
         return call->failure;
     Packet r;
     if (!DecodePacket(call->packet, r, why) || r.type != PacketType::REPLY) {
-        Log("reply from %s dropped: %s", Short(networkId).c_str(), why.c_str());
+        Log("reply from %s dropped: %s", device.c_str(), why.c_str());
         return RPC_BASE_INVOKER_INVALID_REPLY_ERR;
     }
     if (r.status != ERR_NONE) {
-        ReleaseBody(networkId, r.body);
+        ReleaseBody(session, r.body);
         return r.status;
     }
-    err = DecodeBody(networkId, r.body, reply, why);
+    err = DecodeBody(session, r.body, reply, why);
     if (err != ERR_NONE)
-        Log("reply from %s cannot be delivered: %s", Short(networkId).c_str(), why.c_str());
+        Log("reply from %s cannot be delivered: %s", device.c_str(), why.c_str());
     return err;
 }
 
 // --- the peer's packets -----------------------------------------------------
 
-void Rpcd::HandlePacket(const std::string& networkId, softbus::SessionId session,
-                        std::span<const uint8_t> bytes)
+void Rpcd::HandlePacket(softbus::SessionId session, std::span<const uint8_t> bytes)
 {
     Packet p;
     std::string why;
     if (!DecodePacket(bytes, p, why)) {
-        Log("packet of %zu bytes from %s dropped: %s", bytes.size(), Short(networkId).c_str(),
+        Log("packet of %zu bytes from %s dropped: %s", bytes.size(), PeerId(session).c_str(),
             why.c_str());
         return;
     }
     switch (p.type) {
     case PacketType::GET_SA: {
         auto self = shared_from_this();
-        if (!workers_.Submit([self, networkId, session, p] {
-                self->ServeGetSa(networkId, session, p);
-            }))
-            Log("GET_SA from %s dropped: too many requests queued", Short(networkId).c_str());
+        if (!workers_.Submit([self, session, p] { self->ServeGetSa(session, p); }))
+            Log("GET_SA from %s dropped: too many requests queued", PeerId(session).c_str());
         return;
     }
     case PacketType::LIST_SA: {
         auto self = shared_from_this();
         uint64_t seq = p.seq;
-        if (!workers_.Submit([self, networkId, session, seq] {
-                self->ServeListSa(networkId, session, seq);
-            }))
-            Log("LIST_SA from %s dropped: too many requests queued", Short(networkId).c_str());
+        if (!workers_.Submit([self, session, seq] { self->ServeListSa(session, seq); }))
+            Log("LIST_SA from %s dropped: too many requests queued", PeerId(session).c_str());
         return;
     }
     case PacketType::SA_REPLY:
     case PacketType::LIST_REPLY:
     case PacketType::REPLY: {
         std::lock_guard<std::mutex> guard(lock_);
-        auto pit = peers_.find(networkId);
-        if (pit != peers_.end()) {
-            auto it = pit->second.pending.find(p.seq);
-            if (it != pit->second.pending.end()) {
+        if (Peer* peer = FindPeerLocked(session)) {
+            auto it = peer->pending.find(p.seq);
+            if (it != peer->pending.end()) {
                 it->second->packet.assign(bytes.begin(), bytes.end());
                 it->second->done = true;
-                pit->second.pending.erase(it);
+                peer->pending.erase(it);
                 cond_.notify_all();
                 return;
             }
@@ -451,16 +452,16 @@ void Rpcd::HandlePacket(const std::string& networkId, softbus::SessionId session
     case PacketType::TRANSACTION:
         if (p.flags & MessageOption::TF_ASYNC) {
             // Here, in arrival order: one-way calls stay in order.
-            ServeTransaction(networkId, std::vector<uint8_t>(bytes.begin(), bytes.end()));
+            ServeTransaction(session, std::vector<uint8_t>(bytes.begin(), bytes.end()));
         } else {
             auto self = shared_from_this();
             std::vector<uint8_t> copy(bytes.begin(), bytes.end());
-            if (!workers_.Submit([self, networkId, copy = std::move(copy)]() mutable {
-                    self->ServeTransaction(networkId, std::move(copy));
+            if (!workers_.Submit([self, session, copy = std::move(copy)]() mutable {
+                    self->ServeTransaction(session, std::move(copy));
                 })) {
-                Log("call from %s refused: %zu calls queued", Short(networkId).c_str(),
+                Log("call from %s refused: %zu calls queued", PeerId(session).c_str(),
                     workers_.Queued());
-                ReleaseBody(networkId, p.body);
+                ReleaseBody(session, p.body);
                 Packet r;
                 r.type = PacketType::REPLY;
                 r.seq = p.seq;
@@ -470,20 +471,20 @@ void Rpcd::HandlePacket(const std::string& networkId, softbus::SessionId session
         }
         return;
     case PacketType::RAW_CHUNK:
-        ReceiveChunk(networkId, p);
+        ReceiveChunk(session, p);
         return;
     case PacketType::DECREF:
-        ReceiveDecref(networkId, p.stubIndex, p.count);
+        ReceiveDecref(session, p.stubIndex, p.count);
         return;
     case PacketType::OBITUARY:
-        ReceiveObituary(networkId, p.stubIndex);
+        ReceiveObituary(session, p.stubIndex);
         return;
     }
-    // A reply nobody waits for.
+    // An answer nobody waits for.
     if (p.type == PacketType::REPLY) {
         Log("late reply %llu from %s released", static_cast<unsigned long long>(p.seq),
-            Short(networkId).c_str());
-        ReleaseBody(networkId, p.body);
+            PeerId(session).c_str());
+        ReleaseBody(session, p.body);
     } else if (p.type == PacketType::SA_REPLY && p.status == ERR_NONE) {
         Packet d;
         d.type = PacketType::DECREF;
@@ -493,75 +494,75 @@ void Rpcd::HandlePacket(const std::string& networkId, softbus::SessionId session
     }
 }
 
-void Rpcd::ReceiveChunk(const std::string& networkId, const Packet& p)
+void Rpcd::ReceiveChunk(softbus::SessionId session, const Packet& p)
 {
     std::lock_guard<std::mutex> guard(lock_);
-    auto pit = peers_.find(networkId);
-    if (pit == peers_.end())
+    Peer* peer = FindPeerLocked(session);
+    if (!peer)
         return;
-    Peer& peer = pit->second;
-    auto it = peer.blobs.find(p.blob);
-    if (it == peer.blobs.end()) {
+    const std::string device = Short(peer->networkId);
+    auto it = peer->blobs.find(p.blob);
+    if (it == peer->blobs.end()) {
         if (p.chunkOffset != 0) {
             Log("raw chunk of unknown blob %llu from %s dropped",
-                static_cast<unsigned long long>(p.blob), Short(networkId).c_str());
+                static_cast<unsigned long long>(p.blob), device.c_str());
             return;
         }
-        if (peer.rawBytes + p.total > options_.maxRawPerPeer) {
+        if (peer->rawBytes + p.total > options_.maxRawPerPeer) {
             Log("raw data of %llu bytes from %s dropped: %llu bytes already pending",
-                static_cast<unsigned long long>(p.total), Short(networkId).c_str(),
-                static_cast<unsigned long long>(peer.rawBytes));
+                static_cast<unsigned long long>(p.total), device.c_str(),
+                static_cast<unsigned long long>(peer->rawBytes));
             return;
         }
         UniqueFd fd(::memfd_create("ipckit-rpc-raw", MFD_CLOEXEC | MFD_ALLOW_SEALING));
         if (!fd.valid() || ::ftruncate(fd.get(), static_cast<off_t>(p.total)) != 0) {
             Log("raw data of %llu bytes from %s dropped: %s",
-                static_cast<unsigned long long>(p.total), Short(networkId).c_str(),
-                std::strerror(errno));
+                static_cast<unsigned long long>(p.total), device.c_str(), std::strerror(errno));
             return;
         }
-        it = peer.blobs.emplace(p.blob, RawBlob{std::move(fd), p.total, 0}).first;
-        peer.rawBytes += p.total;
+        it = peer->blobs.emplace(p.blob, RawBlob{std::move(fd), p.total, 0}).first;
+        peer->rawBytes += p.total;
     }
     RawBlob& b = it->second;
     if (p.total != b.total || p.chunkOffset != b.received) {
         Log("raw chunk at %llu of blob %llu from %s out of order: blob dropped",
             static_cast<unsigned long long>(p.chunkOffset),
-            static_cast<unsigned long long>(p.blob), Short(networkId).c_str());
-        peer.rawBytes -= b.total;
-        peer.blobs.erase(it);
+            static_cast<unsigned long long>(p.blob), device.c_str());
+        peer->rawBytes -= b.total;
+        peer->blobs.erase(it);
         return;
     }
     ssize_t n = ::pwrite(b.fd.get(), p.chunk.data(), p.chunk.size(),
                          static_cast<off_t>(p.chunkOffset));
     if (n != static_cast<ssize_t>(p.chunk.size())) {
-        Log("raw data from %s dropped: cannot store it", Short(networkId).c_str());
-        peer.rawBytes -= b.total;
-        peer.blobs.erase(it);
+        Log("raw data from %s dropped: cannot store it", device.c_str());
+        peer->rawBytes -= b.total;
+        peer->blobs.erase(it);
         return;
     }
     b.received += p.chunk.size();
 }
 
-void Rpcd::ServeTransaction(const std::string& networkId, std::vector<uint8_t> bytes)
+void Rpcd::ServeTransaction(softbus::SessionId session, std::vector<uint8_t> bytes)
 {
     Packet p;
     std::string why;
     if (!DecodePacket(bytes, p, why))
         return;  // checked before: cannot happen
     const bool oneway = p.flags & MessageOption::TF_ASYNC;
-    softbus::SessionId session = 0;
+    std::string networkId;
     sptr<IRemoteObject> target;
     {
         std::lock_guard<std::mutex> guard(lock_);
-        auto pit = peers_.find(networkId);
-        if (pit == peers_.end())
+        Peer* peer = FindPeerLocked(session);
+        if (!peer)
             return;
-        session = pit->second.sendSession;
-        auto it = pit->second.exports.find(p.stubIndex);
-        if (it != pit->second.exports.end())
+        networkId = peer->networkId;
+        auto it = peer->exports.find(p.stubIndex);
+        if (it != peer->exports.end())
             target = it->second.object;
     }
+    const std::string device = Short(networkId);
     Packet r;
     r.type = PacketType::REPLY;
     r.seq = p.seq;
@@ -573,21 +574,19 @@ void Rpcd::ServeTransaction(const std::string& networkId, std::vector<uint8_t> b
             r.body = Body{};
         auto sent = SendPacket(session, r);
         if (!sent)
-            Log("reply to %s not sent: %s", Short(networkId).c_str(),
-                sent.error().message.c_str());
+            Log("reply to %s not sent: %s", device.c_str(), sent.error().message.c_str());
     };
     if (!target) {
-        Log("call %u from %s to object %llu: no such object lent to it", p.code,
-            Short(networkId).c_str(), static_cast<unsigned long long>(p.stubIndex));
-        ReleaseBody(networkId, p.body);
+        Log("call %u from %s to object %llu: no such object lent on that session", p.code,
+            device.c_str(), static_cast<unsigned long long>(p.stubIndex));
+        ReleaseBody(session, p.body);
         answer(RPC_BASE_INVOKER_STUB_INDEX_ERR);
         return;
     }
     MessageParcel data, reply;
-    int err = DecodeBody(networkId, p.body, data, why);
+    int err = DecodeBody(session, p.body, data, why);
     if (err != ERR_NONE) {
-        Log("call %u from %s cannot be delivered: %s", p.code, Short(networkId).c_str(),
-            why.c_str());
+        Log("call %u from %s cannot be delivered: %s", p.code, device.c_str(), why.c_str());
         answer(err);
         return;
     }
@@ -611,19 +610,18 @@ void Rpcd::ServeTransaction(const std::string& networkId, std::vector<uint8_t> b
     }
     std::vector<uint8_t> replyBytes;
     std::vector<sptr<IRemoteObject>> exported;
-    err = EncodeBody(networkId, session, reply, reply.GetDataSize(), replyBytes, r.body, exported,
-                     why);
+    err = EncodeBody(session, reply, reply.GetDataSize(), replyBytes, r.body, exported, why);
     if (err != ERR_NONE) {
-        Log("reply to call %u from %s refused: %s (%s)", p.code, Short(networkId).c_str(),
-            why.c_str(), ErrorString(err));
+        Log("reply to call %u from %s refused: %s (%s)", p.code, device.c_str(), why.c_str(),
+            ErrorString(err));
         answer(err);
         return;
     }
     r.status = ERR_NONE;
     auto sent = SendPacket(session, r);
     if (!sent) {
-        UndoExports(networkId, exported);
-        Log("reply to %s not sent: %s", Short(networkId).c_str(), sent.error().message.c_str());
+        UndoExports(session, exported);
+        Log("reply to %s not sent: %s", device.c_str(), sent.error().message.c_str());
     }
 }
 

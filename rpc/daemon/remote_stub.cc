@@ -14,10 +14,11 @@ namespace ipckit::rpc {
 
 using detail::RpcTimedTrailer;
 
-RemoteStub::RemoteStub(Rpcd& rpcd, std::string peer, uint64_t generation, uint64_t index,
-                       int32_t said, std::u16string descriptor)
+RemoteStub::RemoteStub(Rpcd& rpcd, uint64_t session, std::string peer, uint64_t generation,
+                       uint64_t index, int32_t said, std::u16string descriptor)
     : IPCObjectStub(std::move(descriptor)),
       rpcd_(rpcd),
+      session_(session),
       peer_(std::move(peer)),
       generation_(generation),
       index_(index),
@@ -27,7 +28,7 @@ RemoteStub::RemoteStub(Rpcd& rpcd, std::string peer, uint64_t generation, uint64
 
 RemoteStub::~RemoteStub()
 {
-    rpcd_.StubGone(peer_, generation_, index_, this, received_.load());
+    rpcd_.StubGone(session_, generation_, index_, this, received_.load());
 }
 
 void RemoteStub::MarkDead()
@@ -124,7 +125,7 @@ int RemoteStub::ProcessRequest(uint32_t code, MessageParcel& data, MessageParcel
         waitSeconds = t.waitTime;
         realCode = t.code;
     }
-    return rpcd_.Call(peer_, generation_, index_, realCode, data, limit, reply,
+    return rpcd_.Call(session_, generation_, index_, realCode, data, limit, reply,
                       option.IsAsync(), waitSeconds);
 }
 

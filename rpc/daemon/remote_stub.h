@@ -22,8 +22,8 @@ class Rpcd;
 
 class RemoteStub : public IPCObjectStub {
 public:
-    RemoteStub(Rpcd& rpcd, std::string peer, uint64_t generation, uint64_t index, int32_t said,
-               std::u16string descriptor);
+    RemoteStub(Rpcd& rpcd, uint64_t session, std::string peer, uint64_t generation,
+               uint64_t index, int32_t said, std::u16string descriptor);
     ~RemoteStub() override;
 
     int ProcessRequest(uint32_t code, MessageParcel& data, MessageParcel& reply,
@@ -43,7 +43,8 @@ private:
     int Death(MessageParcel& data, MessageParcel& reply);
 
     Rpcd& rpcd_;
-    const std::string peer_;
+    const uint64_t session_;  // the session it came on
+    const std::string peer_;  // the device
     const uint64_t generation_;
     const uint64_t index_;
     const int32_t said_;

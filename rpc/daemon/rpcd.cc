@@ -37,45 +37,40 @@ std::string Short(const std::string& networkId)
 
 namespace {
 
-// Bound sessions carry their peer's id with them: bytes on them need no
-// lookup, and cannot arrive before we know whose they are.
+// Bound sessions get their own listener: it knows the session is ours.
 class BoundListener : public softbus::SessionListener {
 public:
-    BoundListener(std::weak_ptr<Rpcd> rpcd, std::string peer)
-        : rpcd_(std::move(rpcd)), peer_(std::move(peer))
-    {
-    }
+    explicit BoundListener(std::weak_ptr<Rpcd> rpcd) : rpcd_(std::move(rpcd)) {}
     void OnBytesReceived(softbus::SessionId session, std::span<const uint8_t> data) override
     {
         if (auto r = rpcd_.lock())
-            r->Received(peer_, session, data);
+            r->OnBytesReceived(session, data);
     }
     void OnSessionClosed(softbus::SessionId session, softbus::ShutdownReason reason) override
     {
         if (auto r = rpcd_.lock())
-            r->Closed(peer_, session, reason);
+            r->OnSessionClosed(session, reason);
     }
 
 private:
     std::weak_ptr<Rpcd> rpcd_;
-    const std::string peer_;
 };
 
 // Tells the peer when an SA exported to it dies.
 class ExportWatch : public IRemoteObject::DeathRecipient {
 public:
-    ExportWatch(Rpcd& rpcd, std::string peer, uint64_t generation, uint64_t index)
-        : rpcd_(rpcd), peer_(std::move(peer)), generation_(generation), index_(index)
+    ExportWatch(Rpcd& rpcd, softbus::SessionId session, uint64_t generation, uint64_t index)
+        : rpcd_(rpcd), session_(session), generation_(generation), index_(index)
     {
     }
     void OnRemoteDied(const wptr<IRemoteObject>&) override
     {
-        rpcd_.ExportDied(peer_, generation_, index_);
+        rpcd_.ExportDied(session_, generation_, index_);
     }
 
 private:
     Rpcd& rpcd_;
-    const std::string peer_;
+    const softbus::SessionId session_;
     const uint64_t generation_;
     const uint64_t index_;
 };
@@ -135,45 +130,50 @@ Status Rpcd::Restart(std::shared_ptr<softbus::SoftBus> bus)
 
 void Rpcd::DropAll(const char* why)
 {
-    std::vector<std::string> ids;
+    std::vector<softbus::SessionId> sessions;
     {
         std::lock_guard<std::mutex> guard(lock_);
-        for (auto& [id, peer] : peers_)
-            ids.push_back(id);
+        for (auto& [session, peer] : peers_)
+            sessions.push_back(session);
     }
-    for (auto& id : ids)
-        DropPeer(id, why);
+    for (auto s : sessions)
+        DropPeer(s, why);
 }
 
-Peer& Rpcd::PeerLocked(const std::string& networkId)
+Peer& Rpcd::NewPeerLocked(softbus::SessionId session, const std::string& networkId, bool bound)
 {
-    auto [it, fresh] = peers_.try_emplace(networkId);
-    Peer& p = it->second;
-    if (fresh) {
-        p.networkId = networkId;
-        p.generation = nextGeneration_++;
-        // A random start: a peer cannot guess what another peer was lent.
-        uint64_t start = 0;
-        if (::getrandom(&start, sizeof(start), 0) != sizeof(start))
-            start = static_cast<uint64_t>(
-                std::chrono::steady_clock::now().time_since_epoch().count());
-        p.nextIndex = (start >> 1) | 1;
-    }
+    Peer& p = peers_[session];
+    p.session = session;
+    p.networkId = networkId;
+    p.bound = bound;
+    p.generation = nextGeneration_++;
+    // A random start: a peer cannot guess what was lent on another session.
+    uint64_t start = 0;
+    if (::getrandom(&start, sizeof(start), 0) != sizeof(start))
+        start = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+    p.nextIndex = (start >> 1) | 1;
     return p;
 }
 
-Peer* Rpcd::FindPeerLocked(const std::string& networkId, uint64_t generation)
+Peer* Rpcd::FindPeerLocked(softbus::SessionId session, uint64_t generation)
 {
-    auto it = peers_.find(networkId);
+    auto it = peers_.find(session);
     if (it == peers_.end() || it->second.generation != generation)
         return nullptr;
     return &it->second;
 }
 
-bool Rpcd::PeerAlive(const std::string& peer, uint64_t generation)
+Peer* Rpcd::FindPeerLocked(softbus::SessionId session)
+{
+    auto it = peers_.find(session);
+    return it == peers_.end() ? nullptr : &it->second;
+}
+
+std::string Rpcd::PeerId(softbus::SessionId session)
 {
     std::lock_guard<std::mutex> guard(lock_);
-    return FindPeerLocked(peer, generation) != nullptr;
+    Peer* p = FindPeerLocked(session);
+    return p ? Short(p->networkId) : "?";
 }
 
 uint64_t Rpcd::ExportLocked(Peer& peer, const sptr<IRemoteObject>& object, int32_t said,
@@ -209,28 +209,24 @@ sptr<RemoteStub> Rpcd::ImportLocked(Peer& peer, uint64_t index, int32_t said,
             return stub;
         }
     }
-    auto stub = MakeSptr<RemoteStub>(*this, peer.networkId, peer.generation, index, said,
-                                     descriptor);
+    auto stub = MakeSptr<RemoteStub>(*this, peer.session, peer.networkId, peer.generation, index,
+                                     said, descriptor);
     peer.imports[index] = Imported{stub.GetRefPtr(), wptr<RemoteStub>(stub)};
     return stub;
 }
 
-void Rpcd::StubGone(const std::string& networkId, uint64_t generation, uint64_t index,
+void Rpcd::StubGone(softbus::SessionId session, uint64_t generation, uint64_t index,
                     RemoteStub* stub, uint32_t received)
 {
-    softbus::SessionId session = 0;
     {
         std::lock_guard<std::mutex> guard(lock_);
-        Peer* peer = FindPeerLocked(networkId, generation);
+        Peer* peer = FindPeerLocked(session, generation);
         if (!peer)
-            return;  // that peer is gone: nothing to give back
+            return;  // that session is gone: nothing to give back
         auto it = peer->imports.find(index);
         if (it != peer->imports.end() && it->second.stub == stub)
             peer->imports.erase(it);
-        session = peer->sendSession;
     }
-    if (!session)
-        return;
     Packet p;
     p.type = PacketType::DECREF;
     p.stubIndex = index;
@@ -254,48 +250,42 @@ Result<softbus::SessionId> Rpcd::SessionFor(const std::string& networkId, uint64
     {
         std::unique_lock<std::mutex> guard(lock_);
         for (;;) {
-            Peer& peer = PeerLocked(networkId);
-            if (peer.sendSession) {
-                generation = peer.generation;
-                return peer.sendSession;
+            auto it = bound_.find(networkId);
+            if (it != bound_.end()) {
+                if (Peer* p = FindPeerLocked(it->second)) {
+                    generation = p->generation;
+                    return it->second;
+                }
+                bound_.erase(it);
             }
-            if (!peer.binding) {
-                peer.binding = true;
+            if (!binding_.count(networkId)) {
+                binding_.insert(networkId);
                 break;
             }
             cond_.wait(guard);
         }
     }
-    auto listener = std::make_shared<BoundListener>(weak_from_this(), networkId);
+    auto listener = std::make_shared<BoundListener>(weak_from_this());
     auto bound = Bus()->Bind(networkId, RPC_SESSION_NAME, listener, 5000);
     std::lock_guard<std::mutex> guard(lock_);
-    Peer& peer = PeerLocked(networkId);
-    peer.binding = false;
+    binding_.erase(networkId);
     cond_.notify_all();
     if (!bound)
         return Error{BindError(bound.error()), bound.error().message};
-    peer.sessions.insert(*bound);
-    // A session the peer opened meanwhile may already be in use: keep
-    // sending on that one, so our packets to this peer stay in one stream.
-    if (!peer.sendSession)
-        peer.sendSession = *bound;
+    Peer& peer = NewPeerLocked(*bound, networkId, true);
+    bound_[networkId] = *bound;
     generation = peer.generation;
-    return peer.sendSession;
+    Log("session to %s open", Short(networkId).c_str());
+    return *bound;
 }
 
-Result<std::vector<uint8_t>> Rpcd::Ask(const std::string& networkId, Packet& packet, int waitMs,
-                                       int32_t& err)
+Result<std::vector<uint8_t>> Rpcd::Ask(softbus::SessionId session, uint64_t generation,
+                                       Packet& packet, int waitMs, int32_t& err)
 {
-    uint64_t generation = 0;
-    auto session = SessionFor(networkId, generation);
-    if (!session) {
-        err = session.error().code;
-        return session.error();
-    }
     auto call = std::make_shared<PendingCall>();
     {
         std::lock_guard<std::mutex> guard(lock_);
-        Peer* peer = FindPeerLocked(networkId, generation);
+        Peer* peer = FindPeerLocked(session, generation);
         if (!peer) {
             err = RPC_BASE_INVOKER_SEND_FAILED;
             return Error{err, "the session to the device closed"};
@@ -305,10 +295,10 @@ Result<std::vector<uint8_t>> Rpcd::Ask(const std::string& networkId, Packet& pac
     }
     auto forget = [&] {
         std::lock_guard<std::mutex> guard(lock_);
-        if (Peer* peer = FindPeerLocked(networkId, generation))
+        if (Peer* peer = FindPeerLocked(session, generation))
             peer->pending.erase(packet.seq);
     };
-    auto sent = SendPacket(*session, packet);
+    auto sent = SendPacket(session, packet);
     if (!sent) {
         forget();
         err = sent.error().code == RPC_BASE_INVOKER_WRITE_TRANS_ERR ? sent.error().code
@@ -322,8 +312,7 @@ Result<std::vector<uint8_t>> Rpcd::Ask(const std::string& networkId, Packet& pac
         guard.unlock();
         forget();
         err = RPC_BASE_INVOKER_WAIT_REPLY_TIMEOUT;
-        return Error{err, "no answer from " + Short(networkId) + " within " +
-                              std::to_string(waitMs / 1000) + " s"};
+        return Error{err, "no answer within " + std::to_string(waitMs / 1000) + " s"};
     }
     if (call->failure) {
         err = call->failure;
@@ -357,6 +346,10 @@ sptr<IRemoteObject> Rpcd::GetRemoteSa(const std::string& networkId, int32_t said
         return fail(RPC_ERR_NO_DEVICE, "no such device online");
     if (!device->trusted)
         return fail(RPC_ERR_UNTRUSTED_DEVICE, "the device is not trusted (" + device->state + ")");
+    uint64_t generation = 0;
+    auto session = SessionFor(networkId, generation);
+    if (!session)
+        return fail(session.error().code, session.error().message);
 
     Packet p;
     p.type = PacketType::GET_SA;
@@ -366,7 +359,7 @@ sptr<IRemoteObject> Rpcd::GetRemoteSa(const std::string& networkId, int32_t said
     int waitMs = mode == detail::RPC_MODE_LOAD ? (timeout + 5) * 1000
                : mode == detail::RPC_MODE_GET  ? ISystemAbilityManager::GET_WAIT_MS + 8000
                                                : 8000;
-    auto answer = Ask(networkId, p, waitMs, err);
+    auto answer = Ask(*session, generation, p, waitMs, err);
     if (!answer)
         return fail(err, answer.error().message);
     Packet r;
@@ -376,11 +369,11 @@ sptr<IRemoteObject> Rpcd::GetRemoteSa(const std::string& networkId, int32_t said
     if (r.status != ERR_NONE)
         return fail(r.status, r.text.empty() ? ErrorString(r.status) : r.text);
     std::lock_guard<std::mutex> guard(lock_);
-    auto it = peers_.find(networkId);
-    if (it == peers_.end())
+    Peer* peer = FindPeerLocked(*session, generation);
+    if (!peer)
         return fail(RPC_BASE_INVOKER_SEND_FAILED, "the device went away");
     err = ERR_NONE;
-    return ImportLocked(it->second, r.stubIndex, said, r.descriptor);
+    return ImportLocked(*peer, r.stubIndex, said, r.descriptor);
 }
 
 int32_t Rpcd::ListRemoteSa(const std::string& networkId, std::vector<SaEntry>& out,
@@ -391,9 +384,15 @@ int32_t Rpcd::ListRemoteSa(const std::string& networkId, std::vector<SaEntry>& o
         why = "'" + networkId + "' is not another device's networkId";
         return RPC_ERR_NO_DEVICE;
     }
+    uint64_t generation = 0;
+    auto session = SessionFor(networkId, generation);
+    if (!session) {
+        why = session.error().message;
+        return session.error().code;
+    }
     Packet p;
     p.type = PacketType::LIST_SA;
-    auto answer = Ask(networkId, p, 8000, err);
+    auto answer = Ask(*session, generation, p, 8000, err);
     if (!answer) {
         why = answer.error().message;
         return err;
@@ -414,25 +413,26 @@ int32_t Rpcd::ListRemoteSa(const std::string& networkId, std::vector<SaEntry>& o
 std::string Rpcd::Dump()
 {
     std::lock_guard<std::mutex> guard(lock_);
-    std::size_t peers = 0, exported = 0, imported = 0, raw = 0;
+    std::set<std::string> devices;
+    std::size_t exported = 0, imported = 0, raw = 0;
     std::string detail;
-    for (auto& [id, p] : peers_) {
-        if (!p.sessions.empty())
-            peers++;
+    for (auto& [session, p] : peers_) {
+        devices.insert(p.networkId);
         exported += p.exports.size();
         imported += p.imports.size();
         raw += p.blobs.size();
-        detail += "peer " + id + " sessions=" + std::to_string(p.sessions.size()) +
-                  " exported=" + std::to_string(p.exports.size()) +
+        detail += "session " + std::to_string(session) + (p.bound ? " to " : " from ") +
+                  p.networkId + " exported=" + std::to_string(p.exports.size()) +
                   " imported=" + std::to_string(p.imports.size()) +
                   " pending=" + std::to_string(p.pending.size()) + "\n";
         for (auto& [index, e] : p.exports)
             detail += "  export " + std::to_string(index) + " sa=" + std::to_string(e.said) +
                       " sent=" + std::to_string(e.sent) + "\n";
     }
-    return "rpcd: peers=" + std::to_string(peers) + " exported=" + std::to_string(exported) +
-           " imported=" + std::to_string(imported) + " calls=" + std::to_string(callsInFlight_) +
-           " raw=" + std::to_string(raw) + "\n" + detail;
+    return "rpcd: peers=" + std::to_string(devices.size()) +
+           " exported=" + std::to_string(exported) + " imported=" + std::to_string(imported) +
+           " calls=" + std::to_string(callsInFlight_) + " raw=" + std::to_string(raw) +
+           " sessions=" + std::to_string(peers_.size()) + "\n" + detail;
 }
 
 // --- sessions -------------------------------------------------------------
@@ -440,72 +440,34 @@ std::string Rpcd::Dump()
 void Rpcd::OnSessionOpened(const softbus::SessionInfo& session)
 {
     std::lock_guard<std::mutex> guard(lock_);
-    Peer& peer = PeerLocked(session.peerNetworkId);
-    peer.sessions.insert(session.id);
-    if (!peer.sendSession)
-        peer.sendSession = session.id;
-    sessionPeer_[session.id] = session.peerNetworkId;
+    NewPeerLocked(session.id, session.peerNetworkId, false);
     Log("session from %s", Short(session.peerNetworkId).c_str());
 }
 
 void Rpcd::OnBytesReceived(softbus::SessionId session, std::span<const uint8_t> data)
 {
-    std::string peer;
-    {
-        std::lock_guard<std::mutex> guard(lock_);
-        auto it = sessionPeer_.find(session);
-        if (it == sessionPeer_.end())
-            return;
-        peer = it->second;
-    }
-    Received(peer, session, data);
+    HandlePacket(session, data);
 }
 
 void Rpcd::OnSessionClosed(softbus::SessionId session, softbus::ShutdownReason reason)
 {
-    std::string peer;
-    {
-        std::lock_guard<std::mutex> guard(lock_);
-        auto it = sessionPeer_.find(session);
-        if (it == sessionPeer_.end())
-            return;
-        peer = it->second;
-        sessionPeer_.erase(it);
-    }
-    Closed(peer, session, reason);
+    DropPeer(session, softbus::ToString(reason));
 }
 
-void Rpcd::Received(const std::string& peer, softbus::SessionId session,
-                    std::span<const uint8_t> data)
-{
-    HandlePacket(peer, session, data);
-}
-
-void Rpcd::Closed(const std::string& peer, softbus::SessionId session,
-                  softbus::ShutdownReason reason)
-{
-    {
-        std::lock_guard<std::mutex> guard(lock_);
-        auto it = peers_.find(peer);
-        if (it == peers_.end() || !it->second.sessions.count(session))
-            return;
-    }
-    DropPeer(peer, softbus::ToString(reason));
-}
-
-void Rpcd::DropPeer(const std::string& networkId, const char* why)
+void Rpcd::DropPeer(softbus::SessionId session, const char* why)
 {
     Peer gone;
     std::vector<sptr<RemoteStub>> stubs;
     {
         std::lock_guard<std::mutex> guard(lock_);
-        auto it = peers_.find(networkId);
+        auto it = peers_.find(session);
         if (it == peers_.end())
             return;
         gone = std::move(it->second);
         peers_.erase(it);
-        for (auto s : gone.sessions)
-            sessionPeer_.erase(s);
+        auto b = bound_.find(gone.networkId);
+        if (b != bound_.end() && b->second == session)
+            bound_.erase(b);
         for (auto& [index, imp] : gone.imports)
             if (auto s = imp.weak.promote())
                 stubs.push_back(s);
@@ -515,10 +477,10 @@ void Rpcd::DropPeer(const std::string& networkId, const char* why)
         }
         cond_.notify_all();
     }
-    Log("peer %s gone (%s): %zu remote objects die, %zu exported released", Short(networkId).c_str(),
-        why, stubs.size(), gone.exports.size());
-    for (auto s : gone.sessions)
-        (void)Bus()->Shutdown(s);
+    Log("session %s %s closed (%s): %zu remote objects die, %zu exported released",
+        gone.bound ? "to" : "from", Short(gone.networkId).c_str(), why, stubs.size(),
+        gone.exports.size());
+    (void)Bus()->Shutdown(session);
     for (auto& s : stubs)
         s->MarkDead();
     for (auto& [index, e] : gone.exports)
@@ -529,26 +491,25 @@ void Rpcd::DropPeer(const std::string& networkId, const char* why)
 
 // --- control packets (the soft bus client's thread) -------------------------
 
-void Rpcd::ReceiveDecref(const std::string& networkId, uint64_t index, uint32_t count)
+void Rpcd::ReceiveDecref(softbus::SessionId session, uint64_t index, uint32_t count)
 {
     Exported released;
     {
         std::lock_guard<std::mutex> guard(lock_);
-        auto pit = peers_.find(networkId);
-        if (pit == peers_.end())
+        Peer* peer = FindPeerLocked(session);
+        if (!peer)
             return;
-        Peer& peer = pit->second;
-        auto it = peer.exports.find(index);
-        if (it == peer.exports.end()) {
-            if (peer.died.erase(index))
+        auto it = peer->exports.find(index);
+        if (it == peer->exports.end()) {
+            if (peer->died.erase(index))
                 return;  // the stand-in of a dead object let go: expected
-            Log("%s gave back object %llu it was never lent (ignored)", Short(networkId).c_str(),
-                static_cast<unsigned long long>(index));
+            Log("%s gave back object %llu it was never lent (ignored)",
+                Short(peer->networkId).c_str(), static_cast<unsigned long long>(index));
             return;
         }
         if (count > it->second.sent) {
             Log("%s gave back %u references to object %llu, it holds %llu (released all)",
-                Short(networkId).c_str(), count, static_cast<unsigned long long>(index),
+                Short(peer->networkId).c_str(), count, static_cast<unsigned long long>(index),
                 static_cast<unsigned long long>(it->second.sent));
             count = static_cast<uint32_t>(it->second.sent);
         }
@@ -556,38 +517,38 @@ void Rpcd::ReceiveDecref(const std::string& networkId, uint64_t index, uint32_t 
         if (it->second.sent)
             return;
         released = std::move(it->second);
-        peer.exportByObject.erase(released.object.GetRefPtr());
-        peer.exports.erase(it);
+        peer->exportByObject.erase(released.object.GetRefPtr());
+        peer->exports.erase(it);
     }
     if (released.watch)
         released.object->RemoveDeathRecipient(released.watch);
 }
 
-void Rpcd::ReceiveObituary(const std::string& networkId, uint64_t index)
+void Rpcd::ReceiveObituary(softbus::SessionId session, uint64_t index)
 {
     sptr<RemoteStub> stub;
     {
         std::lock_guard<std::mutex> guard(lock_);
-        auto pit = peers_.find(networkId);
-        if (pit == peers_.end())
+        Peer* peer = FindPeerLocked(session);
+        if (!peer)
             return;
-        auto it = pit->second.imports.find(index);
-        if (it != pit->second.imports.end())
+        auto it = peer->imports.find(index);
+        if (it != peer->imports.end())
             stub = it->second.weak.promote();
     }
     if (stub) {
-        Log("SA %d on %s died", stub->Said(), Short(networkId).c_str());
+        Log("SA %d on %s died", stub->Said(), Short(stub->Peer()).c_str());
         stub->MarkDead();
     }
 }
 
-void Rpcd::ExportDied(const std::string& networkId, uint64_t generation, uint64_t index)
+void Rpcd::ExportDied(softbus::SessionId session, uint64_t generation, uint64_t index)
 {
     Exported dead;
-    softbus::SessionId session = 0;
+    std::string device;
     {
         std::lock_guard<std::mutex> guard(lock_);
-        Peer* peer = FindPeerLocked(networkId, generation);
+        Peer* peer = FindPeerLocked(session, generation);
         if (!peer)
             return;
         auto it = peer->exports.find(index);
@@ -597,24 +558,23 @@ void Rpcd::ExportDied(const std::string& networkId, uint64_t generation, uint64_
         peer->exportByObject.erase(dead.object.GetRefPtr());
         peer->exports.erase(it);
         peer->died.insert(index);
-        session = peer->sendSession;
+        device = peer->networkId;
     }
-    Log("SA %d lent to %s died: telling it", dead.said, Short(networkId).c_str());
-    if (!session)
-        return;
+    Log("SA %d lent to %s died: telling it", dead.said, Short(device).c_str());
     Packet p;
     p.type = PacketType::OBITUARY;
     p.stubIndex = index;
     (void)SendPacket(session, p);
 }
 
-void Rpcd::ServeGetSa(const std::string& networkId, softbus::SessionId session, Packet request)
+void Rpcd::ServeGetSa(softbus::SessionId session, Packet request)
 {
     Packet r;
     r.type = PacketType::SA_REPLY;
     r.seq = request.seq;
     int32_t err = ERR_NONE;
     std::string why;
+    std::string device = PeerId(session);
     sptr<IRemoteObject> object;
     auto samgr = SystemAbilityManagerClient::GetInstance().GetSystemAbilityManager();
     if (!samgr) {
@@ -622,24 +582,24 @@ void Rpcd::ServeGetSa(const std::string& networkId, softbus::SessionId session, 
         why = "samgr is not running there";
     } else {
         object = GetDistributedSystemAbility(samgr->AsObject(), request.said, request.mode,
-                                                     request.timeout, err, why);
+                                             request.timeout, err, why);
     }
     if (object) {
         bool fresh = false;
         uint64_t generation = 0;
         {
             std::lock_guard<std::mutex> guard(lock_);
-            auto it = peers_.find(networkId);
-            if (it == peers_.end())
+            Peer* peer = FindPeerLocked(session);
+            if (!peer)
                 return;  // gone meanwhile: nobody to answer
-            r.stubIndex = ExportLocked(it->second, object, request.said, fresh);
-            generation = it->second.generation;
+            r.stubIndex = ExportLocked(*peer, object, request.said, fresh);
+            generation = peer->generation;
         }
         if (fresh) {
-            auto watch = MakeSptr<ExportWatch>(*this, networkId, generation, r.stubIndex);
+            auto watch = MakeSptr<ExportWatch>(*this, session, generation, r.stubIndex);
             if (object->AddDeathRecipient(watch)) {
                 std::lock_guard<std::mutex> guard(lock_);
-                if (Peer* peer = FindPeerLocked(networkId, generation)) {
+                if (Peer* peer = FindPeerLocked(session, generation)) {
                     auto it = peer->exports.find(r.stubIndex);
                     if (it != peer->exports.end())
                         it->second.watch = watch;
@@ -647,18 +607,18 @@ void Rpcd::ServeGetSa(const std::string& networkId, softbus::SessionId session, 
             }
         }
         r.descriptor = object->GetInterfaceDescriptor();
-        Log("SA %d lent to %s as object %llu", request.said, Short(networkId).c_str(),
+        Log("SA %d lent to %s as object %llu", request.said, device.c_str(),
             static_cast<unsigned long long>(r.stubIndex));
     } else {
         r.status = err ? err : RPC_ERR_NO_SYSTEM_ABILITY;
         r.text = why;
-        Log("SA %d refused to %s: %s", request.said, Short(networkId).c_str(), why.c_str());
+        Log("SA %d refused to %s: %s", request.said, device.c_str(), why.c_str());
     }
     if (!SendPacket(session, r) && object)
-        ReceiveDecref(networkId, r.stubIndex, 1);
+        ReceiveDecref(session, r.stubIndex, 1);
 }
 
-void Rpcd::ServeListSa(const std::string& networkId, softbus::SessionId session, uint64_t seq)
+void Rpcd::ServeListSa(softbus::SessionId session, uint64_t seq)
 {
     Packet r;
     r.type = PacketType::LIST_REPLY;
@@ -673,7 +633,7 @@ void Rpcd::ServeListSa(const std::string& networkId, softbus::SessionId session,
     if (err == ERR_NONE)
         for (auto& i : infos)
             r.entries.push_back(SaEntry{i.id, i.descriptor});
-    Log("%s listed the distributed SAs: %zu", Short(networkId).c_str(), r.entries.size());
+    Log("%s listed the distributed SAs: %zu", PeerId(session).c_str(), r.entries.size());
     (void)SendPacket(session, r);
 }
 

@@ -8,7 +8,7 @@
 // session ("ipckit.rpc") to the peer's rpcd, which calls the real object
 // with RPC_FORWARD_TRANSACTION and sends the reply back.
 //
-// Per peer device, two tables:
+// Per session with a peer device (see Peer), two tables:
 //   exports  stubIndex -> an object of this device lent to that peer (a
 //            binder proxy held here), with the number of descriptors sent
 //            and not yet given back (DECREF). Indices start at a random
@@ -85,17 +85,20 @@ struct PendingCall {
     int32_t failure = 0;          // set instead when the peer went away
 };
 
+// One session with a peer device's rpcd, and what travelled on it. The
+// tables belong to the session, not to the device: a second session from
+// the same device (another process there speaking our protocol) starts
+// empty and can reach nothing lent on this one.
 struct Peer {
+    softbus::SessionId session = 0;
     std::string networkId;
-    uint64_t generation = 0;            // distinguishes a peer's successive sessions
-    std::set<softbus::SessionId> sessions;
-    softbus::SessionId sendSession = 0;  // the one we send on (0: none yet)
-    bool binding = false;                // a thread is opening sendSession
+    uint64_t generation = 0;             // never reused, unlike session ids
+    bool bound = false;                  // we opened it (Bind), or the peer did
     uint64_t nextIndex = 0;
     std::map<uint64_t, Exported> exports;
     std::map<IRemoteObject*, uint64_t> exportByObject;
-    std::map<uint64_t, Imported> imports;
     std::set<uint64_t> died;             // exports whose object died (late DECREFs)
+    std::map<uint64_t, Imported> imports;
     std::map<uint64_t, RawBlob> blobs;
     uint64_t rawBytes = 0;               // sum of the blobs' totals
     std::map<uint64_t, std::shared_ptr<PendingCall>> pending;
@@ -127,14 +130,12 @@ public:
     // Forwards a call to object `index` of the peer: `limit` bytes of
     // `data` (the rest is a trailer of ours). Returns the status; fills
     // `reply` for a sync call.
-    int Call(const std::string& peer, uint64_t generation, uint64_t index, uint32_t code,
+    int Call(softbus::SessionId session, uint64_t generation, uint64_t index, uint32_t code,
              MessageParcel& data, std::size_t limit, MessageParcel& reply, bool oneway,
              int waitSeconds);
     // A RemoteStub is being destroyed: give its references back.
-    void StubGone(const std::string& peer, uint64_t generation, uint64_t index,
+    void StubGone(softbus::SessionId session, uint64_t generation, uint64_t index,
                   RemoteStub* stub, uint32_t received);
-    // Whether the peer still is the one the stub was made for.
-    bool PeerAlive(const std::string& peer, uint64_t generation);
 
     // --- SessionListener (the soft bus client's thread) ------------------
     void OnSessionOpened(const softbus::SessionInfo& session) override;
@@ -142,55 +143,50 @@ public:
     void OnSessionClosed(softbus::SessionId session, softbus::ShutdownReason reason) override;
 
     // For the death watch of exported SAs.
-    void ExportDied(const std::string& peer, uint64_t generation, uint64_t index);
-
-    // Bytes received on a session opened by Bind (the listener knows its peer).
-    void Received(const std::string& peer, softbus::SessionId session,
-                  std::span<const uint8_t> data);
-    void Closed(const std::string& peer, softbus::SessionId session,
-                softbus::ShutdownReason reason);
+    void ExportDied(softbus::SessionId session, uint64_t generation, uint64_t index);
 
 private:
     // Under lock_.
-    Peer& PeerLocked(const std::string& networkId);
-    Peer* FindPeerLocked(const std::string& networkId, uint64_t generation);
+    Peer& NewPeerLocked(softbus::SessionId session, const std::string& networkId, bool bound);
+    Peer* FindPeerLocked(softbus::SessionId session, uint64_t generation);
+    Peer* FindPeerLocked(softbus::SessionId session);
     uint64_t ExportLocked(Peer& peer, const sptr<IRemoteObject>& object, int32_t said,
                           bool& fresh);
     sptr<RemoteStub> ImportLocked(Peer& peer, uint64_t index, int32_t said,
                                   const std::u16string& descriptor);
     uint64_t NextSeq() { return ++seq_; }
 
-    // The session to send to `networkId` on, opening one if needed.
+    // Our session to `networkId`, opening one if needed.
     Result<softbus::SessionId> SessionFor(const std::string& networkId, uint64_t& generation);
     // Sends and waits for the answer to `packet` (its seq is set here).
-    Result<std::vector<uint8_t>> Ask(const std::string& networkId, Packet& packet,
-                                     int waitMs, int32_t& err);
+    Result<std::vector<uint8_t>> Ask(softbus::SessionId session, uint64_t generation,
+                                     Packet& packet, int waitMs, int32_t& err);
     Status SendPacket(softbus::SessionId session, const Packet& packet);
 
     // Parcel <-> body (forward.cc). Encode: objects in `parcel` (the first
     // `limit` bytes) become exports to `peer` and raw blobs sent ahead;
     // returns an ipc_errors.h code.
-    int EncodeBody(const std::string& peer, softbus::SessionId session, MessageParcel& parcel,
+    int EncodeBody(softbus::SessionId session, MessageParcel& parcel,
                    std::size_t limit, std::vector<uint8_t>& dataOut, Body& body,
                    std::vector<sptr<IRemoteObject>>& exportedRefs, std::string& why);
     // Decode: builds `parcel` from `body` (imports, raw blobs).
-    int DecodeBody(const std::string& peer, const Body& body, MessageParcel& parcel,
+    int DecodeBody(softbus::SessionId session, const Body& body, MessageParcel& parcel,
                    std::string& why);
     // A body nobody will read (a late reply): give its objects back.
-    void ReleaseBody(const std::string& peer, const Body& body);
-    void UndoExports(const std::string& peer, const std::vector<sptr<IRemoteObject>>& refs);
+    void ReleaseBody(softbus::SessionId session, const Body& body);
+    void UndoExports(softbus::SessionId session, const std::vector<sptr<IRemoteObject>>& refs);
 
-    void HandlePacket(const std::string& peer, softbus::SessionId session,
-                      std::span<const uint8_t> bytes);
-    void ServeTransaction(const std::string& peer, std::vector<uint8_t> bytes);
-    void ServeGetSa(const std::string& peer, softbus::SessionId session, Packet request);
-    void ServeListSa(const std::string& peer, softbus::SessionId session, uint64_t seq);
-    void ReceiveChunk(const std::string& peer, const Packet& p);
-    void ReceiveDecref(const std::string& peer, uint64_t index, uint32_t count);
-    void ReceiveObituary(const std::string& peer, uint64_t index);
-    // The peer is gone (session closed): everything imported dies,
-    // everything exported is released, waiting calls fail.
-    void DropPeer(const std::string& networkId, const char* why);
+    void HandlePacket(softbus::SessionId session, std::span<const uint8_t> bytes);
+    void ServeTransaction(softbus::SessionId session, std::vector<uint8_t> bytes);
+    void ServeGetSa(softbus::SessionId session, Packet request);
+    void ServeListSa(softbus::SessionId session, uint64_t seq);
+    void ReceiveChunk(softbus::SessionId session, const Packet& p);
+    void ReceiveDecref(softbus::SessionId session, uint64_t index, uint32_t count);
+    void ReceiveObituary(softbus::SessionId session, uint64_t index);
+    // The session closed: everything imported on it dies, everything
+    // exported on it is released, waiting calls fail.
+    void DropPeer(softbus::SessionId session, const char* why);
+    std::string PeerId(softbus::SessionId session);
     std::shared_ptr<softbus::SoftBus> Bus();
 
     std::mutex busLock_;  // guards bus_ (replaced when softbusd restarts)
@@ -201,8 +197,9 @@ private:
 
     std::mutex lock_;
     std::condition_variable cond_;  // pending calls, binding
-    std::map<std::string, Peer> peers_;
-    std::map<softbus::SessionId, std::string> sessionPeer_;  // accepted sessions
+    std::map<softbus::SessionId, Peer> peers_;
+    std::map<std::string, softbus::SessionId> bound_;  // our session to each device
+    std::set<std::string> binding_;                     // Binds in progress
     uint64_t seq_ = 0;
     uint64_t nextGeneration_ = 1;
     uint64_t nextBlob_ = 1;
