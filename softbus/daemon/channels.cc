@@ -156,6 +156,14 @@ void Daemon::ChannelFrame(Channel& channel, const Frame& frame)
         if (!name || !IsSessionName(*name))
             return ChannelResult(channel, request, SOFTBUS_ERR_BAD_NAME,
                                  "session name is not 1..64 of [A-Za-z0-9._-]");
+        // The system's own servers (rpcd's "ipckit.rpc") cannot be taken
+        // by a user who starts first.
+        if (name->rfind(RESERVED_SESSION_PREFIX, 0) == 0 && channel.uid != 0)
+            return ChannelResult(channel, request, SOFTBUS_ERR_RESERVED,
+                                 "session names starting with '" +
+                                     std::string(RESERVED_SESSION_PREFIX) +
+                                     "' are for root's services (uid " +
+                                     std::to_string(channel.uid) + ")");
         if (listens_.count(*name))
             return ChannelResult(channel, request, SOFTBUS_ERR_EXISTS,
                                  "'" + *name + "' is already listened on by another process");

@@ -120,9 +120,9 @@ struct Node {
 
     std::string id() const { return daemon->identity().networkId; }
 
-    std::shared_ptr<SoftBus> Client()
+    std::shared_ptr<SoftBus> Client(uid_t uid = ::getuid())
     {
-        auto channel = daemon->OpenChannel(::getpid(), ::getuid());
+        auto channel = daemon->OpenChannel(::getpid(), uid);
         EXPECT_TRUE(channel.ok());
         sptr<SoftBusService> svc = service;
         auto query = [svc](uint32_t code, MessageParcel& reply) {
@@ -311,6 +311,19 @@ TEST_F(SoftBusPair, NoServerAndBadNamesAreClearErrors)
     EXPECT_EQ(unknown.error().code, SOFTBUS_ERR_NO_DEVICE);
     auto twice = busB->Listen("echo", mine);
     EXPECT_EQ(twice.error().code, SOFTBUS_ERR_EXISTS);
+}
+
+TEST_F(SoftBusPair, ReservedNamesAreRootsOnly)
+{
+    auto user = a->Client(1000);
+    auto listener = std::make_shared<Recorder>();
+    auto refused = user->Listen("ipckit.rpc", listener);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, SOFTBUS_ERR_RESERVED);
+    EXPECT_NE(refused.error().message.find("root"), std::string::npos) << refused.error().message;
+    EXPECT_TRUE(user->Listen("myapp.rpc", listener).ok());
+    auto root = a->Client(0);
+    EXPECT_TRUE(root->Listen("ipckit.rpc", listener).ok());
 }
 
 TEST_F(SoftBusPair, SessionQuotaRefusesWithAClearError)

@@ -50,7 +50,10 @@ enum : int {
     SOFTBUS_ERR_BAD_NAME = 7008,       // session name or networkId malformed
     SOFTBUS_ERR_TIMEOUT = 7009,        // the peer did not answer in time
     SOFTBUS_ERR_EXISTS = 7010,         // the name is already listened on
+    SOFTBUS_ERR_RESERVED = 7011,       // the name is reserved for root's services
 };
+// Session names with this prefix only root may Listen on (rpcd's "ipckit.rpc").
+inline constexpr char RESERVED_SESSION_PREFIX[] = "ipckit.";
 
 using SessionId = uint64_t;
 
