@@ -376,6 +376,12 @@ void IPCThread::ServeTransaction(const binder_transaction_data* trp)
             status = ERR_UNKNOWN_OBJECT;
         }
         ExchangeIdentity(std::move(saved));
+        // The request's buffer goes back before the reply does (the
+        // BC_FREE_BUFFER is queued ahead of the BC_REPLY): a caller that
+        // sends its next big call as soon as it has the reply must find
+        // our buffer space free, not race with the free. The reply holds
+        // copies of what it took from `data` (bytes, dup'ed fds, sptrs).
+        data.FlushBuffer();
         if (!oneway)
             SendReply(reply, status);
     }
