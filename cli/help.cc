@@ -139,8 +139,8 @@ options:
     {"rpc", "rpc", "rpcd's tables: peers, exported and imported objects, calls",
      R"~(Asks this device's rpcd (SA 4701, the cross-device RPC forwarder) for
 its tables (RPC_DUMP) and prints them. The first line counts them:
-  rpcd: peers=P exported=E imported=I calls=C raw=R
-  peers     devices rpcd has a session with
+  rpcd: peers=P exported=E imported=I calls=C raw=R sessions=S
+  peers     devices rpcd has a session with (sessions: how many)
   exported  objects of this device that other devices hold
   imported  objects of other devices that processes here hold
   calls     calls in flight; raw: raw-data blobs being received
