@@ -148,8 +148,11 @@ std::string FormatStats(const Stats& stats)
     for (const auto& [name, value] : stats.counters)
         if (!IsKnown(name))
             other.push_back({name, Num(value)});
-    if (!other.empty())
-        out += "\n" + FormatTable({{"other counters"}, {"value", true}}, other);
+    if (!other.empty()) {
+        // Two appends, not "\n" + ...: GCC 12 -O2 warns (-Wrestrict) wrongly on the latter.
+        out += '\n';
+        out += FormatTable({{"other counters"}, {"value", true}}, other);
+    }
     return out;
 }
 

@@ -56,7 +56,8 @@ const char* ErrorString(int code)
     case RPC_ERR_NO_DEVICE: return "rpc: no such device online";
     case RPC_ERR_UNTRUSTED_DEVICE: return "rpc: the device is not trusted (not bound)";
     case RPC_ERR_NO_SYSTEM_ABILITY: return "rpc: the system ability is not on that device";
-    case RPC_ERR_NOT_RUNNING: return "rpc: rpcd is not running on this device";
+    case RPC_ERR_NOT_RUNNING:
+        return "rpc: rpcd is not running (on this device, or on the one called)";
     case RPC_ERR_BUSY: return "rpc: the remote device has too many calls in flight";
     case RPC_ERR_CALLER_NOT_AUTHORIZED: return "rpc: remote callers may not make this call";
     }

@@ -270,8 +270,13 @@ Result<softbus::SessionId> Rpcd::SessionFor(const std::string& networkId, uint64
     std::lock_guard<std::mutex> guard(lock_);
     binding_.erase(networkId);
     cond_.notify_all();
-    if (!bound)
-        return Error{BindError(bound.error()), bound.error().message};
+    if (!bound) {
+        int32_t code = BindError(bound.error());
+        if (code == RPC_ERR_NOT_RUNNING)
+            return Error{code, "rpcd is not running on device " + Short(networkId) + " (" +
+                                   bound.error().message + ")"};
+        return Error{code, bound.error().message};
+    }
     Peer& peer = NewPeerLocked(*bound, networkId, true);
     bound_[networkId] = *bound;
     generation = peer.generation;

@@ -57,7 +57,7 @@ enum : int {
     RPC_ERR_NO_DEVICE = 524,          // no such device online
     RPC_ERR_UNTRUSTED_DEVICE = 525,   // the device is not bound (soft bus trust)
     RPC_ERR_NO_SYSTEM_ABILITY = 526,  // the SA is not registered there (nor loadable)
-    RPC_ERR_NOT_RUNNING = 527,        // this device's rpcd (or softbusd) is not running
+    RPC_ERR_NOT_RUNNING = 527,        // rpcd (or softbusd) is not running, here or there
     RPC_ERR_BUSY = 528,               // the peer has too many calls in flight
     RPC_ERR_CALLER_NOT_AUTHORIZED = 603,  // a remote caller asked for a local-only call
 };
