@@ -21,6 +21,7 @@
 
 #include "daemon/rpcd.h"
 #include "daemon/service.h"
+#include "daemon_support.h"
 #include "rpc_protocol.h"
 
 namespace {
@@ -81,23 +82,12 @@ int Usage(FILE* out)
     return out == stdout ? 0 : 2;
 }
 
-bool ParseNumber(const char* text, long lo, long hi, long& out)
-{
-    char* end = nullptr;
-    errno = 0;
-    long v = std::strtol(text, &end, 10);
-    if (errno || end == text || *end || v < lo || v > hi)
-        return false;
-    out = v;
-    return true;
-}
-
 }  // namespace
 
 int main(int argc, char** argv)
 {
     rpc::RpcdOptions options;
-    long waitSeconds = 10;
+    long long waitSeconds = 10;
     for (int i = 1; i < argc; i++) {
         std::string arg = argv[i];
         if (arg == "-h" || arg == "--help")
@@ -107,12 +97,12 @@ int main(int argc, char** argv)
             return Usage(stderr);
         }
         const char* value = argv[++i];
-        long n = 0;
+        long long n = 0;
         if (arg == "-d") {
             setenv("IPCKIT_DEVICE", value, 1);
-        } else if (arg == "--workers" && ParseNumber(value, 1, 256, n)) {
+        } else if (arg == "--workers" && detail::ParseNumber(value, 1, 256, n)) {
             options.workers = static_cast<std::size_t>(n);
-        } else if (arg == "--wait-s" && ParseNumber(value, 0, 3600, n)) {
+        } else if (arg == "--wait-s" && detail::ParseNumber(value, 0, 3600, n)) {
             waitSeconds = n;
         } else {
             std::fprintf(stderr, "rpcd: bad option %s %s\n", arg.c_str(), value);

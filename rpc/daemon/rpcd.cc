@@ -15,6 +15,7 @@
 #include <ipckit/iservice_registry.h>
 
 #include "daemon/remote_stub.h"
+#include "daemon_support.h"
 #include "rpc_protocol.h"
 #include "samgr_distributed.h"
 
@@ -22,12 +23,10 @@ namespace ipckit::rpc {
 
 void Log(const char* format, ...)
 {
-    char line[1024];
-    va_list ap;
-    va_start(ap, format);
-    std::vsnprintf(line, sizeof(line), format, ap);
-    va_end(ap);
-    std::fprintf(stderr, "rpcd: %s\n", line);
+    va_list args;
+    va_start(args, format);
+    detail::VLogLine("rpcd", format, args);
+    va_end(args);
 }
 
 std::string Short(const std::string& networkId)

@@ -9,12 +9,13 @@ add_library(softbus_daemon STATIC
     daemon/log.cc
     daemon/service.cc
     daemon/sessions.cc)
-target_include_directories(softbus_daemon PUBLIC ${SOFTBUS_DIR})
+target_include_directories(softbus_daemon PUBLIC ${SOFTBUS_DIR} PRIVATE ${SOFTBUS_DIR}/../libshim/src)
 target_link_libraries(softbus_daemon PUBLIC softbus_wire softbus_discovery softbus_link
     ipckit_static Threads::Threads)
 
 add_executable(softbusd daemon/main.cc)
 target_link_libraries(softbusd PRIVATE softbus_daemon)
+target_include_directories(softbusd PRIVATE ${SOFTBUS_DIR}/../libshim/src)
 target_link_options(softbusd PRIVATE -static)
 
 # The daemon's core on the host: two and three daemons on 127.0.0.1 in one

@@ -2,18 +2,17 @@
 #include "daemon/log.h"
 
 #include <cstdarg>
-#include <cstdio>
+
+#include "daemon_support.h"
 
 namespace ipckit::softbus {
 
 void Log(const char* format, ...)
 {
-    char line[1024];
     va_list args;
     va_start(args, format);
-    std::vsnprintf(line, sizeof(line), format, args);
+    detail::VLogLine("softbusd", format, args);
     va_end(args);
-    std::fprintf(stderr, "softbusd: %s\n", line);
 }
 
 }  // namespace ipckit::softbus

@@ -17,6 +17,7 @@
 
 #include "daemon/daemon.h"
 #include "daemon/service.h"
+#include "daemon_support.h"
 
 namespace {
 
@@ -47,17 +48,6 @@ int Usage(FILE* out)
     return out == stdout ? 0 : 2;
 }
 
-bool ParseNumber(const char* text, long long lo, long long hi, long long& out)
-{
-    char* end = nullptr;
-    errno = 0;
-    long long v = std::strtoll(text, &end, 10);
-    if (errno || end == text || *end || v < lo || v > hi)
-        return false;
-    out = v;
-    return true;
-}
-
 }  // namespace
 
 int main(int argc, char** argv)
@@ -74,7 +64,7 @@ int main(int argc, char** argv)
         const char* value = argv[++i];
         long long n = 0;
         auto number = [&](long long lo, long long hi) {
-            if (ParseNumber(value, lo, hi, n))
+            if (ipckit::detail::ParseNumber(value, lo, hi, n))
                 return true;
             std::fprintf(stderr, "softbusd: %s wants a number in %lld..%lld, not '%s'\n",
                          arg.c_str(), lo, hi, value);
