@@ -41,13 +41,41 @@
 #include <ipckit/softbus.h>
 
 #include "rpc_protocol.h"
+#include "tool_common.h"
 #include "wire/packet.h"
 
 namespace {
 
 using namespace ipckit;
-using Clock = std::chrono::steady_clock;
+using tools::Clock;
+using tools::Payload;
+using tools::Quantile;
+using tools::UsSince;
 using namespace std::chrono_literals;
+
+constexpr char kUsage[] =
+    "usage: rpctest serve SAID [--local] [--delay-ms N]\n"
+    "       rpctest echo NID SAID SIZE...\n"
+    "       rpctest echo-max NID SAID\n"
+    "       rpctest too-big NID SAID\n"
+    "       rpctest raw NID SAID SIZE\n"
+    "       rpctest order NID SAID N\n"
+    "       rpctest callback NID SAID\n"
+    "       rpctest refs NID SAID\n"
+    "       rpctest identity NID SAID\n"
+    "       rpctest timeout NID SAID\n"
+    "       rpctest fd NID SAID\n"
+    "       rpctest pass-on NID SAID [LOCAL_SAID]\n"
+    "       rpctest anon-death NID SAID\n"
+    "       rpctest death NID SAID exit|wait [SECONDS]\n"
+    "       rpctest samgr NID SAID\n"
+    "       rpctest expect-get NID SAID CODE [check]\n"
+    "       rpctest load NID SAID\n"
+    "       rpctest bench NID SAID [N]\n"
+    "       rpctest stop NID SAID\n"
+    "       rpctest rogue NID SAID N\n"
+    "       rpctest rpc-dump\n"
+    "NID: a networkId, or \"local\" for this device\n";
 
 constexpr char16_t kDescriptor[] = u"ipckit.test.IRpcTest";
 
@@ -95,22 +123,6 @@ uint32_t Checksum(const uint8_t* p, std::size_t n)  // FNV-1a
     for (std::size_t i = 0; i < n; i++)
         h = (h ^ p[i]) * 16777619u;
     return h;
-}
-
-std::vector<uint8_t> Payload(std::size_t size, uint32_t seed)
-{
-    std::vector<uint8_t> p(size);
-    uint32_t x = seed * 2654435761u + 1;
-    for (auto& b : p) {
-        x = x * 1103515245u + 12345u;
-        b = uint8_t(x >> 16);
-    }
-    return p;
-}
-
-int64_t UsSince(Clock::time_point t)
-{
-    return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t).count();
 }
 
 // --- the service ----------------------------------------------------------------
@@ -367,6 +379,41 @@ int Invoke(const sptr<IRemoteObject>& o, uint32_t code, MessageParcel& reply,
     return o->SendRequest(code, data, reply, option);
 }
 
+// A sync call of `code` with only the token that must succeed: 0, or 1
+// and "what: error" on stderr.
+int CallOk(const sptr<IRemoteObject>& sa, uint32_t code, const std::string& what)
+{
+    MessageParcel reply;
+    int err = Invoke(sa, code, reply);
+    if (err != ERR_NONE)
+        return Fail(what + ": " + Explain(err));
+    return 0;
+}
+
+// The same for a call whose reply starts with Int32 0: `reply` holds
+// what follows.
+int Query(const sptr<IRemoteObject>& sa, uint32_t code, MessageParcel& reply,
+          const std::string& what)
+{
+    int err = Invoke(sa, code, reply);
+    if (err != ERR_NONE || reply.ReadInt32() != 0)
+        return Fail(what + ": " + Explain(err));
+    return 0;
+}
+
+// The object such a reply carries, or null and why on stderr.
+sptr<IRemoteObject> QueryObject(const sptr<IRemoteObject>& sa, uint32_t code,
+                                const std::string& what, const std::string& missing)
+{
+    MessageParcel reply;
+    if (Query(sa, code, reply, what))
+        return nullptr;
+    sptr<IRemoteObject> o = reply.ReadRemoteObject();
+    if (!o)
+        Fail(missing);
+    return o;
+}
+
 // A stub of this process handed to the remote SA; answers CB_HELLO.
 class Callback : public IPCObjectStub {
 public:
@@ -441,12 +488,19 @@ int EchoOnce(const sptr<IRemoteObject>& sa, std::size_t size, std::string* why)
     return ERR_NONE;
 }
 
-int CmdEcho(const std::string& nid, int32_t said, const std::vector<std::size_t>& sizes)
+// One more echo of `size` bytes, that must work: what came before did not
+// break the proxy. 0, or 1 and "after: why" on stderr.
+int EchoAfter(const sptr<IRemoteObject>& sa, std::size_t size, const std::string& after)
 {
     std::string why;
-    auto sa = GetSa(nid, said, &why);
-    if (!sa)
-        return Fail(why);
+    if (EchoOnce(sa, size, &why) != ERR_NONE)
+        return Fail(after + ": " + why);
+    return 0;
+}
+
+int CmdEcho(const sptr<IRemoteObject>& sa, const std::vector<std::size_t>& sizes)
+{
+    std::string why;
     for (auto size : sizes) {
         auto t0 = Clock::now();
         if (EchoOnce(sa, size, &why) != ERR_NONE)
@@ -459,12 +513,9 @@ int CmdEcho(const std::string& nid, int32_t said, const std::vector<std::size_t>
 
 // The largest echo that works, by bisection over [0, 2 MiB]; then one
 // byte over 1 MiB must fail with RPC_ERR_PACKET_TOO_BIG.
-int CmdEchoMax(const std::string& nid, int32_t said)
+int CmdEchoMax(const sptr<IRemoteObject>& sa)
 {
     std::string why;
-    auto sa = GetSa(nid, said, &why);
-    if (!sa)
-        return Fail(why);
     std::size_t lo = 0, hi = 2u << 20;  // lo works, hi does not
     if (EchoOnce(sa, lo, &why) != ERR_NONE)
         return Fail(why);
@@ -487,35 +538,24 @@ int CmdEchoMax(const std::string& nid, int32_t said)
                 "%zu B fails with %s\n",
                 lo, lo + 56, hi, Explain(hiErr).c_str());
     // The same size once more: the failures before did not break anything.
-    if (EchoOnce(sa, lo, &why) != ERR_NONE)
-        return Fail("after the failed ones: " + why);
-    return 0;
+    return EchoAfter(sa, lo, "after the failed ones");
 }
 
 // A parcel over RPC_MAX_PACKET to a remote object fails on the sender
 // with RPC_ERR_PACKET_TOO_BIG; the proxy works afterwards.
-int CmdTooBig(const std::string& nid, int32_t said)
+int CmdTooBig(const sptr<IRemoteObject>& sa)
 {
     std::string why;
-    auto sa = GetSa(nid, said, &why);
-    if (!sa)
-        return Fail(why);
     std::size_t size = (1u << 20) + 4;
     int err = EchoOnce(sa, size, &why);
     std::printf("rpctest: echo of %zu B: %s\n", size, Explain(err).c_str());
     if (err != RPC_ERR_PACKET_TOO_BIG)
         return Fail("expected " + Explain(RPC_ERR_PACKET_TOO_BIG) + ", got " + Explain(err));
-    if (EchoOnce(sa, 4096, &why) != ERR_NONE)
-        return Fail("after the refused call: " + why);
-    return 0;
+    return EchoAfter(sa, 4096, "after the refused call");
 }
 
-int CmdRaw(const std::string& nid, int32_t said, std::size_t size)
+int CmdRaw(const sptr<IRemoteObject>& sa, std::size_t size)
 {
-    std::string why;
-    auto sa = GetSa(nid, said, &why);
-    if (!sa)
-        return Fail(why);
     auto payload = Payload(size, 77);
     uint32_t sum = Checksum(payload.data(), size);
     MessageParcel reply;
@@ -539,12 +579,8 @@ int CmdRaw(const std::string& nid, int32_t said, std::size_t size)
     return 0;
 }
 
-int CmdOrder(const std::string& nid, int32_t said, int n)
+int CmdOrder(const sptr<IRemoteObject>& sa, int n)
 {
-    std::string why;
-    auto sa = GetSa(nid, said, &why);
-    if (!sa)
-        return Fail(why);
     MessageParcel r0;
     if (int err = Invoke(sa, RESET, r0); err != ERR_NONE)
         return Fail("reset: " + Explain(err));
@@ -583,12 +619,8 @@ int CmdOrder(const std::string& nid, int32_t said, int n)
     return 0;
 }
 
-int CmdCallback(const std::string& nid, int32_t said)
+int CmdCallback(const sptr<IRemoteObject>& sa, const std::string& nid)
 {
-    std::string why;
-    auto sa = GetSa(nid, said, &why);
-    if (!sa)
-        return Fail(why);
     auto cb = MakeSptr<Callback>();
     MessageParcel reply;
     int err = Invoke(sa, CALL_BACK, reply, [&](MessageParcel& d) {
@@ -634,12 +666,8 @@ std::optional<std::map<std::string, long>> RpcCounts()
 // Hold then drop: the SA holds our callback (B's rpcd imports it, ours
 // exports it), then drops it: the stub's driver references go back to 0,
 // so B released it across the devices; our rpcd's exported count is back.
-int CmdRefs(const std::string& nid, int32_t said)
+int CmdRefs(const sptr<IRemoteObject>& sa)
 {
-    std::string why;
-    auto sa = GetSa(nid, said, &why);
-    if (!sa)
-        return Fail(why);
     auto before = RpcCounts();
     auto cb = MakeSptr<Callback>();
     {
@@ -716,16 +744,11 @@ int CmdRefs(const std::string& nid, int32_t said)
     return 0;
 }
 
-int CmdIdentity(const std::string& nid, int32_t said)
+int CmdIdentity(const sptr<IRemoteObject>& sa, const std::string& nid)
 {
-    std::string why;
-    auto sa = GetSa(nid, said, &why);
-    if (!sa)
-        return Fail(why);
     MessageParcel reply;
-    int err = Invoke(sa, IDENTITY, reply);
-    if (err != ERR_NONE || reply.ReadInt32() != 0)
-        return Fail("identity: " + Explain(err));
+    if (Query(sa, IDENTITY, reply, "identity"))
+        return 1;
     std::string device = reply.ReadString();
     bool local = reply.ReadBool();
     int32_t pid = reply.ReadInt32();
@@ -755,12 +778,8 @@ int CmdIdentity(const std::string& nid, int32_t said)
 }
 
 // The wait time: MessageOption's 1 s against a 3 s sleep.
-int CmdTimeout(const std::string& nid, int32_t said)
+int CmdTimeout(const sptr<IRemoteObject>& sa)
 {
-    std::string why;
-    auto sa = GetSa(nid, said, &why);
-    if (!sa)
-        return Fail(why);
     MessageParcel reply;
     auto t0 = Clock::now();
     int err = Invoke(sa, SLEEP, reply, [](MessageParcel& d) { return d.WriteInt32(3000); }, 1);
@@ -778,12 +797,8 @@ int CmdTimeout(const std::string& nid, int32_t said)
 }
 
 // Calls to the SA's device with what may not cross: fds, ashmem.
-int CmdFd(const std::string& nid, int32_t said)
+int CmdFd(const sptr<IRemoteObject>& sa)
 {
-    std::string why;
-    auto sa = GetSa(nid, said, &why);
-    if (!sa)
-        return Fail(why);
     int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     MessageParcel r1;
     int err = Invoke(sa, ECHO, r1, [&](MessageParcel& d) {
@@ -803,9 +818,7 @@ int CmdFd(const std::string& nid, int32_t said)
     std::printf("rpctest: a call with ashmem: %s\n", Explain(err).c_str());
     if (err != RPC_ERR_FD_NOT_ALLOWED)
         return Fail("ashmem: expected " + Explain(RPC_ERR_FD_NOT_ALLOWED));
-    if (EchoOnce(sa, 16, &why) != ERR_NONE)
-        return Fail("after the refused calls: " + why);
-    return 0;
+    return EchoAfter(sa, 16, "after the refused calls");
 }
 
 // A remote SA's proxy passed on: back to its own device (to the SA), and
@@ -831,12 +844,9 @@ int PassOn(const sptr<IRemoteObject>& to, const sptr<IRemoteObject>& what, const
     return 0;
 }
 
-int CmdPassOn(const std::string& nid, int32_t said, int32_t localSaid)
+int CmdPassOn(const sptr<IRemoteObject>& sa, int32_t localSaid)
 {
     std::string why;
-    auto sa = GetSa(nid, said, &why);
-    if (!sa)
-        return Fail(why);
     if (PassOn(sa, sa, "back to the SA's device"))
         return 1;
     if (localSaid >= 0) {
@@ -847,33 +857,24 @@ int CmdPassOn(const std::string& nid, int32_t said, int32_t localSaid)
             return 1;
         // The callback object the other device sent is a remote proxy too.
     }
-    if (EchoOnce(sa, 16, &why) != ERR_NONE)
-        return Fail("after the refused calls: " + why);
-    return 0;
+    return EchoAfter(sa, 16, "after the refused calls");
 }
 
 // AddDeathRecipient: true on the SA's proxy (registered with samgr),
 // false on an anonymous object it returns; the SA's own
 // AddDeathRecipient on our anonymous callback is false too.
-int CmdAnonDeath(const std::string& nid, int32_t said)
+int CmdAnonDeath(const sptr<IRemoteObject>& sa, const std::string& nid)
 {
-    std::string why;
-    auto sa = GetSa(nid, said, &why);
-    if (!sa)
-        return Fail(why);
     auto watch = MakeSptr<DeathWatch>();
     bool onSa = sa->AddDeathRecipient(watch);
     std::printf("rpctest: AddDeathRecipient on the SA's proxy: %s\n", onSa ? "true" : "false");
     if (!onSa)
         return Fail("AddDeathRecipient on a registered SA's proxy should be true");
     sa->RemoveDeathRecipient(watch);
-    MessageParcel reply;
-    int err = Invoke(sa, ANON, reply);
-    if (err != ERR_NONE || reply.ReadInt32() != 0)
-        return Fail("anon: " + Explain(err));
-    sptr<IRemoteObject> anon = reply.ReadRemoteObject();
+    sptr<IRemoteObject> anon =
+        QueryObject(sa, ANON, "anon", "the SA's anonymous object did not arrive");
     if (!anon)
-        return Fail("the SA's anonymous object did not arrive");
+        return 1;
     bool onAnon = anon->AddDeathRecipient(watch);
     std::printf("rpctest: AddDeathRecipient on an anonymous object from there: %s\n",
                 onAnon ? "true" : "false");
@@ -885,7 +886,7 @@ int CmdAnonDeath(const std::string& nid, int32_t said)
         return Fail("a call on the anonymous object: " + Explain(e));
     auto cb = MakeSptr<Callback>();
     MessageParcel r2;
-    err = Invoke(sa, HOLD, r2, [&](MessageParcel& dd) { return dd.WriteRemoteObject(cb); });
+    int err = Invoke(sa, HOLD, r2, [&](MessageParcel& dd) { return dd.WriteRemoteObject(cb); });
     if (err != ERR_NONE)
         return Fail("hold: " + Explain(err));
     r2.ReadInt32();
@@ -903,21 +904,13 @@ int CmdAnonDeath(const std::string& nid, int32_t said)
 // (`exit`) or wait while something else ends it (`wait`: the SA's
 // process killed, the device powered off); OnRemoteDied must come, and a
 // later call must fail with ERR_DEAD_OBJECT.
-int CmdDeath(const std::string& nid, int32_t said, const std::string& how, int seconds)
+int CmdDeath(const sptr<IRemoteObject>& sa, int32_t said, const std::string& how, int seconds)
 {
-    std::string why;
-    auto sa = GetSa(nid, said, &why);
-    if (!sa)
-        return Fail(why);
     auto watch = MakeSptr<DeathWatch>();
     if (!sa->AddDeathRecipient(watch))
         return Fail("AddDeathRecipient on the SA's proxy is false");
-    if (how == "exit") {
-        MessageParcel reply;
-        int err = Invoke(sa, EXIT, reply);
-        if (err != ERR_NONE)
-            return Fail("exit: " + Explain(err));
-    }
+    if (how == "exit" && CallOk(sa, EXIT, "exit"))
+        return 1;
     auto t0 = Clock::now();
     std::printf("rpctest: watching SA %d\n", said);
     std::fflush(stdout);
@@ -936,19 +929,11 @@ int CmdDeath(const std::string& nid, int32_t said, const std::string& how, int s
 // samgr of the SA's device, as the SA returns it: its calls are refused
 // to a remote caller with RPC_ERR_CALLER_NOT_AUTHORIZED (samgr's reply
 // framing: Int32 result, String why), raw and through iface_cast.
-int CmdSamgr(const std::string& nid, int32_t said)
+int CmdSamgr(const sptr<IRemoteObject>& sa, int32_t said)
 {
-    std::string why;
-    auto sa = GetSa(nid, said, &why);
-    if (!sa)
-        return Fail(why);
-    MessageParcel reply;
-    int err = Invoke(sa, SAMGR, reply);
-    if (err != ERR_NONE || reply.ReadInt32() != 0)
-        return Fail("samgr: " + Explain(err));
-    sptr<IRemoteObject> samgr = reply.ReadRemoteObject();
+    sptr<IRemoteObject> samgr = QueryObject(sa, SAMGR, "samgr", "samgr's object did not arrive");
     if (!samgr)
-        return Fail("samgr's object did not arrive");
+        return 1;
     int status = 0;
     for (uint32_t code : {ISystemAbilityManager::LIST_SYSTEM_ABILITY_TRANSACTION,
                           ISystemAbilityManager::CHECK_SYSTEM_ABILITY_TRANSACTION,
@@ -983,8 +968,8 @@ int CmdSamgr(const std::string& nid, int32_t said)
         status = 1;
     }
     // SA `said` is still there: nothing samgr refused took effect.
-    if (EchoOnce(sa, 16, &why) != ERR_NONE)
-        return Fail("after samgr's refusals: " + why);
+    if (EchoAfter(sa, 16, "after samgr's refusals"))
+        return 1;
     return status;
 }
 
@@ -1079,9 +1064,8 @@ int CmdLoad(const std::string& nid, int32_t said)
         if (cb->done_)
             std::printf("rpctest: (the load callback came first)\n");
     }
-    std::string why;
-    if (EchoOnce(got, 1024, &why) != ERR_NONE)
-        return Fail("a call on GetSystemAbility's proxy: " + why);
+    if (EchoAfter(got, 1024, "a call on GetSystemAbility's proxy"))
+        return 1;
     if (!cb->Wait(60s))
         return Fail("the load callback was not called within 60 s");
     std::lock_guard lock(cb->mu_);
@@ -1089,17 +1073,11 @@ int CmdLoad(const std::string& nid, int32_t said)
         return Fail("OnLoadSystemAbilityFail: " + Explain(cb->error_) + ": " + cb->why_);
     std::printf("rpctest: OnLoadSystemAbilitySuccess after %lld ms\n",
                 (long long)(UsSince(t0) / 1000));
-    if (EchoOnce(cb->object_, 1024, &why) != ERR_NONE)
-        return Fail("a call on the callback's proxy: " + why);
-    return 0;
+    return EchoAfter(cb->object_, 1024, "a call on the callback's proxy");
 }
 
-int CmdBench(const std::string& nid, int32_t said, int n)
+int CmdBench(const sptr<IRemoteObject>& sa, const std::string& nid, int n)
 {
-    std::string why;
-    auto sa = GetSa(nid, said, &why);
-    if (!sa)
-        return Fail(why);
     std::vector<int64_t> rtts;
     for (int i = 0; i < n + n / 10; i++) {
         MessageParcel d, r;
@@ -1112,10 +1090,8 @@ int CmdBench(const std::string& nid, int32_t said, int n)
         if (i >= n / 10)  // the first tenth warms up
             rtts.push_back(us);
     }
-    std::sort(rtts.begin(), rtts.end());
-    auto at = [&](double q) { return rtts[std::min(rtts.size() - 1, std::size_t(q * rtts.size()))]; };
     std::printf("bench: %s rtt_us %lld p90_us %lld calls %zu\n", nid.empty() ? "binder" : "rpc",
-                (long long)at(0.5), (long long)at(0.9), rtts.size());
+                (long long)Quantile(rtts, 0.5), (long long)Quantile(rtts, 0.9), rtts.size());
     return 0;
 }
 
@@ -1158,17 +1134,9 @@ int CmdRpcDump()
 }
 
 // The SA's EXIT call: for the scripts' cleanup.
-int CmdStop(const std::string& nid, int32_t said)
+int CmdStop(const sptr<IRemoteObject>& sa)
 {
-    std::string why;
-    auto sa = GetSa(nid, said, &why);
-    if (!sa)
-        return Fail(why);
-    MessageParcel reply;
-    int err = Invoke(sa, EXIT, reply);
-    if (err != ERR_NONE)
-        return Fail("exit: " + Explain(err));
-    return 0;
+    return CallOk(sa, EXIT, "exit");
 }
 
 // A soft bus session of our own to the device's rpcd session server
@@ -1196,12 +1164,9 @@ private:
     std::vector<std::vector<uint8_t>> got_;
 };
 
-int CmdRogue(const std::string& nid, int32_t said, int n)
+int CmdRogue(const sptr<IRemoteObject>& sa, const std::string& nid, int n)
 {
     std::string why;
-    auto sa = GetSa(nid, said, &why);
-    if (!sa)
-        return Fail(why);
     auto watch = MakeSptr<DeathWatch>();
     if (!sa->AddDeathRecipient(watch))
         return Fail("AddDeathRecipient on the SA's proxy is false");
@@ -1274,112 +1239,86 @@ int CmdRogue(const std::string& nid, int32_t said, int n)
     }
     // Our rpcd's proxy: alive, working, not told of any death.
     std::this_thread::sleep_for(1s);
-    if (EchoOnce(sa, 64, &why) != ERR_NONE)
-        return Fail("after our own session: the SA's proxy through rpcd: " + why);
+    if (EchoAfter(sa, 64, "after our own session: the SA's proxy through rpcd"))
+        return 1;
     if (watch->Wait(0s))
         return Fail("after our own session closed, the SA's proxy heard OnRemoteDied");
     std::printf("rpctest: the SA's proxy (through rpcd) still works, no death heard\n");
     return 0;
 }
 
-int Usage()
-{
-    std::fprintf(stderr,
-                 "usage: rpctest serve SAID [--local] [--delay-ms N]\n"
-                 "       rpctest echo NID SAID SIZE...\n"
-                 "       rpctest echo-max NID SAID\n"
-                 "       rpctest too-big NID SAID\n"
-                 "       rpctest raw NID SAID SIZE\n"
-                 "       rpctest order NID SAID N\n"
-                 "       rpctest callback NID SAID\n"
-                 "       rpctest refs NID SAID\n"
-                 "       rpctest identity NID SAID\n"
-                 "       rpctest timeout NID SAID\n"
-                 "       rpctest fd NID SAID\n"
-                 "       rpctest pass-on NID SAID [LOCAL_SAID]\n"
-                 "       rpctest anon-death NID SAID\n"
-                 "       rpctest death NID SAID exit|wait [SECONDS]\n"
-                 "       rpctest samgr NID SAID\n"
-                 "       rpctest expect-get NID SAID CODE [check]\n"
-                 "       rpctest load NID SAID\n"
-                 "       rpctest bench NID SAID [N]\n"
-                 "       rpctest stop NID SAID\n"
-                 "       rpctest rogue NID SAID N\n"
-                 "       rpctest rpc-dump\n"
-                 "NID: a networkId, or \"local\" for this device\n");
-    return 2;
-}
-
 }  // namespace
 
 int main(int argc, char** argv)
 {
-    std::vector<std::string> a(argv + 1, argv + argc);
-    auto n = a.size();
-    auto num = [&](std::size_t i) { return std::atoi(a[i].c_str()); };
-    if (n < 1)
-        return Usage();
-    const std::string& cmd = a[0];
-    if (cmd == "serve" && n >= 2) {
+    const tools::Args a(argc, argv);
+    if (a.cmd == "serve" && a.n >= 2) {
         bool distributed = true;
         int delay = 0;
-        for (std::size_t i = 2; i < n; i++) {
+        for (std::size_t i = 2; i < a.n; i++) {
             if (a[i] == "--local")
                 distributed = false;
-            else if (a[i] == "--delay-ms" && i + 1 < n)
-                delay = num(++i);
+            else if (a[i] == "--delay-ms" && i + 1 < a.n)
+                delay = a.Num(++i);
             else
-                return Usage();
+                return tools::Usage(kUsage);
         }
-        return CmdServe(num(1), distributed, delay);
+        return CmdServe(a.Num(1), distributed, delay);
     }
-    if (cmd == "rpc-dump" && n == 1)
+    if (a.cmd == "rpc-dump" && a.n == 1)
         return CmdRpcDump();
-    if (n < 3)
-        return Usage();
-    std::string nid = Nid(a[1]);
-    int32_t said = num(2);
-    if (cmd == "echo" && n >= 4) {
+    if (a.n < 3)
+        return tools::Usage(kUsage);
+    const std::string nid = Nid(a[1]);
+    const int32_t said = a.Num(2);
+    // The client subcommands on the SA (all but expect-get and load): it
+    // is got here (GetSa: retried while the device links), then checked.
+    auto onSa = [&](const std::function<int(const sptr<IRemoteObject>&)>& check) {
+        std::string why;
+        auto sa = GetSa(nid, said, &why);
+        return sa ? check(sa) : Fail(why);
+    };
+    if (a.cmd == "echo" && a.n >= 4) {
         std::vector<std::size_t> sizes;
-        for (std::size_t i = 3; i < n; i++)
-            sizes.push_back(std::strtoull(a[i].c_str(), nullptr, 0));
-        return CmdEcho(nid, said, sizes);
+        for (std::size_t i = 3; i < a.n; i++)
+            sizes.push_back(a.Size(i));
+        return onSa([&](auto& sa) { return CmdEcho(sa, sizes); });
     }
-    if (cmd == "echo-max" && n == 3)
-        return CmdEchoMax(nid, said);
-    if (cmd == "too-big" && n == 3)
-        return CmdTooBig(nid, said);
-    if (cmd == "raw" && n == 4)
-        return CmdRaw(nid, said, std::strtoull(a[3].c_str(), nullptr, 0));
-    if (cmd == "order" && n == 4)
-        return CmdOrder(nid, said, num(3));
-    if (cmd == "callback" && n == 3)
-        return CmdCallback(nid, said);
-    if (cmd == "refs" && n == 3)
-        return CmdRefs(nid, said);
-    if (cmd == "identity" && n == 3)
-        return CmdIdentity(nid, said);
-    if (cmd == "timeout" && n == 3)
-        return CmdTimeout(nid, said);
-    if (cmd == "fd" && n == 3)
-        return CmdFd(nid, said);
-    if (cmd == "pass-on" && (n == 3 || n == 4))
-        return CmdPassOn(nid, said, n == 4 ? num(3) : -1);
-    if (cmd == "anon-death" && n == 3)
-        return CmdAnonDeath(nid, said);
-    if (cmd == "death" && (n == 4 || n == 5) && (a[3] == "exit" || a[3] == "wait"))
-        return CmdDeath(nid, said, a[3], n == 5 ? num(4) : 60);
-    if (cmd == "samgr" && n == 3)
-        return CmdSamgr(nid, said);
-    if (cmd == "expect-get" && (n == 4 || (n == 5 && a[4] == "check")))
-        return CmdExpectGet(nid, said, num(3), n == 5);
-    if (cmd == "load" && n == 3)
+    if (a.cmd == "echo-max" && a.n == 3)
+        return onSa(CmdEchoMax);
+    if (a.cmd == "too-big" && a.n == 3)
+        return onSa(CmdTooBig);
+    if (a.cmd == "raw" && a.n == 4)
+        return onSa([&](auto& sa) { return CmdRaw(sa, a.Size(3)); });
+    if (a.cmd == "order" && a.n == 4)
+        return onSa([&](auto& sa) { return CmdOrder(sa, a.Num(3)); });
+    if (a.cmd == "callback" && a.n == 3)
+        return onSa([&](auto& sa) { return CmdCallback(sa, nid); });
+    if (a.cmd == "refs" && a.n == 3)
+        return onSa(CmdRefs);
+    if (a.cmd == "identity" && a.n == 3)
+        return onSa([&](auto& sa) { return CmdIdentity(sa, nid); });
+    if (a.cmd == "timeout" && a.n == 3)
+        return onSa(CmdTimeout);
+    if (a.cmd == "fd" && a.n == 3)
+        return onSa(CmdFd);
+    if (a.cmd == "pass-on" && (a.n == 3 || a.n == 4))
+        return onSa([&](auto& sa) { return CmdPassOn(sa, a.n == 4 ? a.Num(3) : -1); });
+    if (a.cmd == "anon-death" && a.n == 3)
+        return onSa([&](auto& sa) { return CmdAnonDeath(sa, nid); });
+    if (a.cmd == "death" && (a.n == 4 || a.n == 5) && (a[3] == "exit" || a[3] == "wait"))
+        return onSa([&](auto& sa) { return CmdDeath(sa, said, a[3], a.n == 5 ? a.Num(4) : 60); });
+    if (a.cmd == "samgr" && a.n == 3)
+        return onSa([&](auto& sa) { return CmdSamgr(sa, said); });
+    if (a.cmd == "expect-get" && (a.n == 4 || (a.n == 5 && a[4] == "check")))
+        return CmdExpectGet(nid, said, a.Num(3), a.n == 5);
+    if (a.cmd == "load" && a.n == 3)
         return CmdLoad(nid, said);
-    if (cmd == "bench" && (n == 3 || n == 4))
-        return CmdBench(nid, said, n == 4 ? num(3) : 1000);
-    if (cmd == "rogue" && n == 4)
-        return CmdRogue(nid, said, num(3));
-    if (cmd == "stop" && n == 3)
-        return CmdStop(nid, said);
-    return Usage();
+    if (a.cmd == "bench" && (a.n == 3 || a.n == 4))
+        return onSa([&](auto& sa) { return CmdBench(sa, nid, a.n == 4 ? a.Num(3) : 1000); });
+    if (a.cmd == "rogue" && a.n == 4)
+        return onSa([&](auto& sa) { return CmdRogue(sa, nid, a.Num(3)); });
+    if (a.cmd == "stop" && a.n == 3)
+        return onSa(CmdStop);
+    return tools::Usage(kUsage);
 }

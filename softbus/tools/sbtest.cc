@@ -33,11 +33,33 @@
 
 #include <ipckit/softbus.h>
 
+#include "tool_common.h"
+
 namespace {
 
 using namespace ipckit;
 using namespace ipckit::softbus;
-using Clock = std::chrono::steady_clock;
+using tools::Clock;
+using tools::Median;
+using tools::Payload;
+using tools::UsSince;
+
+constexpr char kUsage[] =
+    "usage: sbtest echo-server NAME\n"
+    "       sbtest echo ID NAME SIZE [COUNT]\n"
+    "       sbtest too-big ID NAME\n"
+    "       sbtest order ID NAME N\n"
+    "       sbtest expect-bind-fail ID NAME CODE\n"
+    "       sbtest hold ID NAME SECONDS\n"
+    "       sbtest quota ID NAME N\n"
+    "       sbtest wait-device ID SECONDS [trusted]\n"
+    "       sbtest devices\n"
+    "       sbtest bench ID NAME\n"
+    "       sbtest tcp-bench-server PORT\n"
+    "       sbtest tcp-bench HOST PORT\n"
+    "       sbtest garbage-udp HOST PORT N\n"
+    "       sbtest garbage-tcp HOST PORT N\n"
+    "ID: a networkId or a device name\n";
 
 int Fail(const std::string& what)
 {
@@ -59,11 +81,6 @@ int64_t BootMs()
     return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
-int64_t UsSince(Clock::time_point t)
-{
-    return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t).count();
-}
-
 const char* ReasonName(ShutdownReason r)
 {
     switch (r) {
@@ -76,26 +93,6 @@ const char* ReasonName(ShutdownReason r)
     case ShutdownReason::Refused: return "Refused";
     }
     return "Unknown";
-}
-
-int64_t Median(std::vector<int64_t> v)
-{
-    if (v.empty())
-        return -1;
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
-
-// Deterministic payloads: byte i of message `seed` is a function of both.
-std::vector<uint8_t> Payload(std::size_t size, uint32_t seed)
-{
-    std::vector<uint8_t> p(size);
-    uint32_t x = seed * 2654435761u + 1;
-    for (std::size_t i = 0; i < size; i++) {
-        x = x * 1103515245u + 12345u;
-        p[i] = uint8_t(x >> 16);
-    }
-    return p;
 }
 
 // A session's listener that queues what arrives and remembers the close.
@@ -727,64 +724,38 @@ int CmdGarbageTcp(const std::string& host, int port, int n)
     return 0;
 }
 
-int Usage()
-{
-    std::fprintf(stderr,
-                 "usage: sbtest echo-server NAME\n"
-                 "       sbtest echo ID NAME SIZE [COUNT]\n"
-                 "       sbtest too-big ID NAME\n"
-                 "       sbtest order ID NAME N\n"
-                 "       sbtest expect-bind-fail ID NAME CODE\n"
-                 "       sbtest hold ID NAME SECONDS\n"
-                 "       sbtest quota ID NAME N\n"
-                 "       sbtest wait-device ID SECONDS [trusted]\n"
-                 "       sbtest devices\n"
-                 "       sbtest bench ID NAME\n"
-                 "       sbtest tcp-bench-server PORT\n"
-                 "       sbtest tcp-bench HOST PORT\n"
-                 "       sbtest garbage-udp HOST PORT N\n"
-                 "       sbtest garbage-tcp HOST PORT N\n"
-                 "ID: a networkId or a device name\n");
-    return 2;
-}
-
 }  // namespace
 
 int main(int argc, char** argv)
 {
-    std::vector<std::string> a(argv + 1, argv + argc);
-    auto n = a.size();
-    auto num = [&](std::size_t i) { return std::atoi(a[i].c_str()); };
-    if (n < 1)
-        return Usage();
-    const std::string& cmd = a[0];
-    if (cmd == "echo-server" && n == 2)
+    const tools::Args a(argc, argv);
+    if (a.cmd == "echo-server" && a.n == 2)
         return CmdEchoServer(a[1]);
-    if (cmd == "echo" && (n == 4 || n == 5))
-        return CmdEcho(a[1], a[2], std::strtoull(a[3].c_str(), nullptr, 0), n == 5 ? num(4) : 1);
-    if (cmd == "too-big" && n == 3)
+    if (a.cmd == "echo" && (a.n == 4 || a.n == 5))
+        return CmdEcho(a[1], a[2], a.Size(3), a.n == 5 ? a.Num(4) : 1);
+    if (a.cmd == "too-big" && a.n == 3)
         return CmdTooBig(a[1], a[2]);
-    if (cmd == "order" && n == 4)
-        return CmdOrder(a[1], a[2], num(3));
-    if (cmd == "expect-bind-fail" && n == 4)
-        return CmdExpectBindFail(a[1], a[2], num(3));
-    if (cmd == "hold" && n == 4)
-        return CmdHold(a[1], a[2], num(3));
-    if (cmd == "quota" && n == 4)
-        return CmdQuota(a[1], a[2], num(3));
-    if (cmd == "wait-device" && (n == 3 || (n == 4 && a[3] == "trusted")))
-        return CmdWaitDevice(a[1], num(2), n == 4);
-    if (cmd == "devices" && n == 1)
+    if (a.cmd == "order" && a.n == 4)
+        return CmdOrder(a[1], a[2], a.Num(3));
+    if (a.cmd == "expect-bind-fail" && a.n == 4)
+        return CmdExpectBindFail(a[1], a[2], a.Num(3));
+    if (a.cmd == "hold" && a.n == 4)
+        return CmdHold(a[1], a[2], a.Num(3));
+    if (a.cmd == "quota" && a.n == 4)
+        return CmdQuota(a[1], a[2], a.Num(3));
+    if (a.cmd == "wait-device" && (a.n == 3 || (a.n == 4 && a[3] == "trusted")))
+        return CmdWaitDevice(a[1], a.Num(2), a.n == 4);
+    if (a.cmd == "devices" && a.n == 1)
         return CmdDevices();
-    if (cmd == "bench" && n == 3)
+    if (a.cmd == "bench" && a.n == 3)
         return CmdBench(a[1], a[2]);
-    if (cmd == "tcp-bench-server" && n == 2)
-        return CmdTcpBenchServer(num(1));
-    if (cmd == "tcp-bench" && n == 3)
-        return CmdTcpBench(a[1], num(2));
-    if (cmd == "garbage-udp" && n == 4)
-        return CmdGarbageUdp(a[1], num(2), num(3));
-    if (cmd == "garbage-tcp" && n == 4)
-        return CmdGarbageTcp(a[1], num(2), num(3));
-    return Usage();
+    if (a.cmd == "tcp-bench-server" && a.n == 2)
+        return CmdTcpBenchServer(a.Num(1));
+    if (a.cmd == "tcp-bench" && a.n == 3)
+        return CmdTcpBench(a[1], a.Num(2));
+    if (a.cmd == "garbage-udp" && a.n == 4)
+        return CmdGarbageUdp(a[1], a.Num(2), a.Num(3));
+    if (a.cmd == "garbage-tcp" && a.n == 4)
+        return CmdGarbageTcp(a[1], a.Num(2), a.Num(3));
+    return tools::Usage(kUsage);
 }
