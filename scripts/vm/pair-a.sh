@@ -23,22 +23,34 @@
 # Keepalive timeout (pair-lib.sh's SBD_OPTS) plus slack for a slow guest.
 LOSS_BOUND_MS=$((3000 + 12000))
 
+# bg_start NAME READY COMMAND...: COMMAND in the background, its output in
+# /tmp/NAME.out (emptied first: no stale READY line from the last one), its
+# pid in /tmp/NAME.pid; waits up to 30 s for a line that starts with READY.
+# bg_wait NAME SECONDS: waits up to SECONDS for its end, shows its output
+# and returns its status.
+bg_start() {
+	bg_name=$1
+	bg_ready=$2
+	shift 2
+	: > "/tmp/$bg_name.out"
+	"$@" > "/tmp/$bg_name.out" 2>&1 &
+	echo $! > "/tmp/$bg_name.pid"
+	wait_for 30 grep -q "^$bg_ready" "/tmp/$bg_name.out"
+}
+bg_wait() {
+	bg_pid=$(cat "/tmp/$1.pid")
+	wait_for "$2" gone "$bg_pid"
+	wait "$bg_pid"
+	s=$?
+	cat "/tmp/$1.out"
+	return $s
+}
+
 # hold_start: a session to B's echo server held open in the background by
 # `sbtest hold`; hold_wait SECONDS waits for its end. The output (reason,
 # when) is in /tmp/hold.out.
-hold_start() {
-	: > /tmp/hold.out  # no stale "session open" from the last hold
-	sbtest hold "$BID" echo 120 > /tmp/hold.out 2>&1 &
-	hold=$!
-	wait_for 30 grep -q '^sbtest: session open' /tmp/hold.out
-}
-hold_wait() {
-	wait_for "$1" gone "$hold"
-	wait "$hold"
-	s=$?
-	cat /tmp/hold.out
-	return $s
-}
+hold_start() { bg_start hold 'sbtest: session open' sbtest hold "$BID" echo 120; }
+hold_wait() { bg_wait hold "$1"; }
 # closed_at: when (CLOCK_BOOTTIME ms, as now_ms) the held session closed.
 closed_at() { sed -n 's/.*closed at \([0-9]*\) ms.*/\1/p' /tmp/hold.out; }
 reason() { sed -n 's/^sbtest: session closed: \([A-Za-z]*\).*/\1/p' /tmp/hold.out; }
@@ -121,19 +133,8 @@ NO_DEVICE=00000000000000000000000000000000000000000000000000000000000000ff
 
 # death_start SAID: `rpctest death` waiting (in the background) for SAID
 # on B to die; death_wait SECONDS: its end and status.
-death_start() {
-	: > /tmp/death.out
-	rpctest death "$BID" "$1" wait "${2:-90}" > /tmp/death.out 2>&1 &
-	death=$!
-	wait_for 30 grep -q '^rpctest: watching' /tmp/death.out
-}
-death_wait() {
-	wait_for "$1" gone "$death"
-	wait "$death"
-	s=$?
-	cat /tmp/death.out
-	return $s
-}
+death_start() { bg_start death 'rpctest: watching' rpctest death "$BID" "$1" wait "${2:-90}"; }
+death_wait() { bg_wait death "$1"; }
 
 # --- cross-device RPC: the check job's part -----------------------------------
 rpc_checks() {

@@ -159,19 +159,24 @@ start_softbusd() {
 	cat "$SBD_OUT"
 }
 
-# stop_softbusd [SIGNAL]: TERM (a clean exit, peers told) by default.
-stop_softbusd() {
-	p=$(sbd_pid)
+# stop_daemon NAME PIDFILE [SIGNAL]: signal the daemon whose pid PIDFILE
+# holds (TERM by default) and wait up to 10 s for it to go; KILL after
+# that (and return 1). No pid: nothing to do.
+stop_daemon() {
+	p=$(cat "$2" 2>/dev/null)
 	[ -n "$p" ] || return 0
-	kill "-${1:-TERM}" "$p" 2>/dev/null
+	kill "-${3:-TERM}" "$p" 2>/dev/null
 	if ! wait_for 10 gone "$p"; then
-		echo "pair: softbusd ($p) still runs 10 s after SIG${1:-TERM}: SIGKILL" >&2
+		echo "pair: $1 ($p) still runs 10 s after SIG${3:-TERM}: SIGKILL" >&2
 		kill -KILL "$p"
-		rm -f "$SBD_PID"
+		rm -f "$2"
 		return 1
 	fi
-	rm -f "$SBD_PID"
+	rm -f "$2"
 }
+
+# stop_softbusd [SIGNAL]: TERM (a clean exit, peers told) by default.
+stop_softbusd() { stop_daemon softbusd "$SBD_PID" "$@"; }
 
 # B's echo server, session name "echo"; it is a client of softbusd, so it
 # starts again with every softbusd.
@@ -218,18 +223,7 @@ start_rpcd() {
 }
 
 # stop_rpcd [SIGNAL]: TERM by default; KILL after 10 s.
-stop_rpcd() {
-	p=$(rpcd_pid)
-	[ -n "$p" ] || return 0
-	kill "-${1:-TERM}" "$p" 2>/dev/null
-	if ! wait_for 10 gone "$p"; then
-		echo "pair: rpcd ($p) still runs 10 s after SIG${1:-TERM}: SIGKILL" >&2
-		kill -KILL "$p"
-		rm -f "$RPCD_PID"
-		return 1
-	fi
-	rm -f "$RPCD_PID"
-}
+stop_rpcd() { stop_daemon rpcd "$RPCD_PID" "$@"; }
 
 # serve_sa SAID [--local]: `rpctest serve` in the background, its pid in
 # /tmp/serve-SAID.pid; waits for its ready line.
