@@ -410,6 +410,40 @@ int Rpcd::Call(softbus::SessionId session, uint64_t generation, uint64_t index, 
 
 // --- the peer's packets -----------------------------------------------------
 
+bool Rpcd::SubmitFor(softbus::SessionId session, std::function<void()> job)
+{
+    uint64_t generation = 0;
+    {
+        std::lock_guard<std::mutex> guard(lock_);
+        Peer* peer = FindPeerLocked(session);
+        if (!peer)
+            return false;
+        if (peer->serving >= options_.maxPerSession) {
+            Log("request from %s refused: %zu of its requests are being served",
+                Short(peer->networkId).c_str(), peer->serving);
+            return false;
+        }
+        peer->serving++;
+        generation = peer->generation;
+    }
+    auto self = shared_from_this();
+    auto done = [self, session, generation] {
+        std::lock_guard<std::mutex> guard(self->lock_);
+        if (Peer* peer = self->FindPeerLocked(session, generation))
+            peer->serving--;
+    };
+    bool queued = workers_.Submit([job = std::move(job), done] {
+        job();
+        done();
+    });
+    if (!queued) {
+        Log("request from %s refused: %zu requests queued", PeerId(session).c_str(),
+            workers_.Queued());
+        done();
+    }
+    return queued;
+}
+
 void Rpcd::HandlePacket(softbus::SessionId session, std::span<const uint8_t> bytes)
 {
     Packet p;
@@ -422,15 +456,27 @@ void Rpcd::HandlePacket(softbus::SessionId session, std::span<const uint8_t> byt
     switch (p.type) {
     case PacketType::GET_SA: {
         auto self = shared_from_this();
-        if (!workers_.Submit([self, session, p] { self->ServeGetSa(session, p); }))
-            Log("GET_SA from %s dropped: too many requests queued", PeerId(session).c_str());
+        if (!SubmitFor(session, [self, session, p] { self->ServeGetSa(session, p); })) {
+            Packet r;
+            r.type = PacketType::SA_REPLY;
+            r.seq = p.seq;
+            r.status = RPC_ERR_BUSY;
+            r.text = "too many requests from this session";
+            (void)SendPacket(session, r);
+        }
         return;
     }
     case PacketType::LIST_SA: {
         auto self = shared_from_this();
         uint64_t seq = p.seq;
-        if (!workers_.Submit([self, session, seq] { self->ServeListSa(session, seq); }))
-            Log("LIST_SA from %s dropped: too many requests queued", PeerId(session).c_str());
+        if (!SubmitFor(session, [self, session, seq] { self->ServeListSa(session, seq); })) {
+            Packet r;
+            r.type = PacketType::LIST_REPLY;
+            r.seq = seq;
+            r.status = RPC_ERR_BUSY;
+            r.text = "too many requests from this session";
+            (void)SendPacket(session, r);
+        }
         return;
     }
     case PacketType::SA_REPLY:
@@ -456,11 +502,9 @@ void Rpcd::HandlePacket(softbus::SessionId session, std::span<const uint8_t> byt
         } else {
             auto self = shared_from_this();
             std::vector<uint8_t> copy(bytes.begin(), bytes.end());
-            if (!workers_.Submit([self, session, copy = std::move(copy)]() mutable {
+            if (!SubmitFor(session, [self, session, copy = std::move(copy)]() mutable {
                     self->ServeTransaction(session, std::move(copy));
                 })) {
-                Log("call from %s refused: %zu calls queued", PeerId(session).c_str(),
-                    workers_.Queued());
                 ReleaseBody(session, p.body);
                 Packet r;
                 r.type = PacketType::REPLY;

@@ -5,6 +5,7 @@
 // as RPC_SA_ID and serves the soft bus session "ipckit.rpc".
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -109,6 +110,8 @@ int main(int argc, char** argv)
             return Usage(stderr);
         }
     }
+    // One session may take three quarters of the workers, no more.
+    options.maxPerSession = std::max<std::size_t>(1, options.workers * 3 / 4);
     std::signal(SIGPIPE, SIG_IGN);
 
     std::string why;

@@ -6,6 +6,7 @@
 
 #include <sys/random.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdarg>
 #include <cstdio>
@@ -585,8 +586,10 @@ void Rpcd::ServeGetSa(softbus::SessionId session, Packet request)
         err = RPC_ERR_NO_SYSTEM_ABILITY;
         why = "samgr is not running there";
     } else {
+        // A peer's word for how long to wait is bounded here.
+        int32_t timeout = std::clamp(request.timeout, 0, options_.maxLoadSeconds);
         object = GetDistributedSystemAbility(samgr->AsObject(), request.said, request.mode,
-                                             request.timeout, err, why);
+                                             timeout, err, why);
     }
     if (object) {
         bool fresh = false;

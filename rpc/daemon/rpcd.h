@@ -31,6 +31,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -53,8 +54,12 @@ class RemoteStub;
 inline constexpr char RPC_SESSION_NAME[] = "ipckit.rpc";
 
 struct RpcdOptions {
-    std::size_t workers = 8;          // threads for incoming sync calls
+    std::size_t workers = 16;         // threads for incoming sync calls
     std::size_t maxQueued = 256;      // incoming calls waiting for a worker
+    // Sync calls and SA requests one session may have queued or running:
+    // below `workers`, so one peer's slow calls leave threads to the others.
+    std::size_t maxPerSession = 12;
+    int maxLoadSeconds = 60;          // the longest on-demand load a peer may ask for
     uint64_t maxRawPerPeer = 256ull << 20;  // raw bytes being received per peer
 };
 
@@ -102,6 +107,7 @@ struct Peer {
     std::map<uint64_t, RawBlob> blobs;
     uint64_t rawBytes = 0;               // sum of the blobs' totals
     std::map<uint64_t, std::shared_ptr<PendingCall>> pending;
+    std::size_t serving = 0;             // its jobs queued or running on the pool
 };
 
 class Rpcd : public softbus::SessionListener,
@@ -177,6 +183,8 @@ private:
     void UndoExports(softbus::SessionId session, const std::vector<sptr<IRemoteObject>>& refs);
 
     void HandlePacket(softbus::SessionId session, std::span<const uint8_t> bytes);
+    // Runs `job` on the pool within the session's share; false if refused.
+    bool SubmitFor(softbus::SessionId session, std::function<void()> job);
     void ServeTransaction(softbus::SessionId session, std::vector<uint8_t> bytes);
     void ServeGetSa(softbus::SessionId session, Packet request);
     void ServeListSa(softbus::SessionId session, uint64_t seq);
