@@ -277,30 +277,29 @@ void RpcPacketSeeds(const std::filesystem::path& dir)
         CHECK(!b.empty(), "rpc seed %s: %s", name.c_str(), why.c_str());
         Save(dir, name, b);
     };
-    Packet p;
-    p.type = PacketType::GET_SA;
-    p.seq = 1;
+    // A fresh packet: `type` and `seq` set, the rest default.
+    auto fresh = [](PacketType type, uint64_t seq) {
+        Packet p{};
+        p.type = type;
+        p.seq = seq;
+        return p;
+    };
+    Packet p = fresh(PacketType::GET_SA, 1);
     p.said = 4701;
     p.mode = 2;
     p.timeout = 5;
     seed("get_sa", p);
 
-    p = {};
-    p.type = PacketType::SA_REPLY;
-    p.seq = 1;
+    p = fresh(PacketType::SA_REPLY, 1);
     p.stubIndex = 3;
     p.descriptor = u"ohos.\u8bbe\u5907\U0001F600";  // 9 units: padded by 2
     p.text = "d\xc3\xa9j\xc3\xa0";
     seed("sa_reply", p);
 
-    p = {};
-    p.type = PacketType::LIST_SA;
-    p.seq = 2;
+    p = fresh(PacketType::LIST_SA, 2);
     seed("list_sa", p);
 
-    p = {};
-    p.type = PacketType::LIST_REPLY;
-    p.seq = 2;
+    p = fresh(PacketType::LIST_REPLY, 2);
     p.text = "2 SAs";
     p.entries = {{1401, u"ohos.samgr"}, {4701, u"ipckit.IRpcService"}, {-1, u""}};
     seed("list_reply", p);
@@ -310,9 +309,7 @@ void RpcPacketSeeds(const std::filesystem::path& dir)
     Bytes data(4 + 24 + 4 + 24 + 24 + 6, 0);
     for (std::size_t i : {0, 1, 2, 3, 28, 29, 30, 31, 80, 81, 82, 83, 84, 85})
         data[i] = static_cast<uint8_t>(i + 1);
-    p = {};
-    p.type = PacketType::TRANSACTION;
-    p.seq = 0x0000'1234'0001'0300ull;
+    p = fresh(PacketType::TRANSACTION, 0x0000'1234'0001'0300ull);
     p.stubIndex = 2;
     p.code = 1;
     p.callerPid = 321;
@@ -326,15 +323,11 @@ void RpcPacketSeeds(const std::filesystem::path& dir)
     p.flags = 1;  // one-way
     seed("transaction_oneway", p);
 
-    p = {};
-    p.type = PacketType::TRANSACTION;
-    p.seq = 4;
+    p = fresh(PacketType::TRANSACTION, 4);
     seed("transaction_empty", p);
 
     Bytes reply(7, 0x5a);
-    p = {};
-    p.type = PacketType::REPLY;
-    p.seq = 0x0000'1234'0001'0300ull;
+    p = fresh(PacketType::REPLY, 0x0000'1234'0001'0300ull);
     p.status = -1;
     p.body.data = reply;
     seed("reply", p);
@@ -342,25 +335,19 @@ void RpcPacketSeeds(const std::filesystem::path& dir)
     Bytes chunk(4093);
     for (std::size_t i = 0; i < chunk.size(); i++)
         chunk[i] = static_cast<uint8_t>(i);
-    p = {};
-    p.type = PacketType::RAW_CHUNK;
-    p.seq = 0x0000'0000'0040'0008ull;
+    p = fresh(PacketType::RAW_CHUNK, 0x0000'0000'0040'0008ull);
     p.blob = 9;
     p.total = 200000;
     p.chunkOffset = 200000 - chunk.size();
     p.chunk = chunk;
     seed("raw_chunk", p);
 
-    p = {};
-    p.type = PacketType::DECREF;
-    p.seq = 5;
+    p = fresh(PacketType::DECREF, 5);
     p.stubIndex = 2;
     p.count = 1;
     seed("decref", p);
 
-    p = {};
-    p.type = PacketType::OBITUARY;
-    p.seq = 6;
+    p = fresh(PacketType::OBITUARY, 6);
     p.stubIndex = 2;
     seed("obituary", p);
 }
