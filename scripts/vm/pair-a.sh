@@ -135,6 +135,20 @@ NO_DEVICE=00000000000000000000000000000000000000000000000000000000000000ff
 # on B to die; death_wait SECONDS: its end and status.
 death_start() { bg_start death 'rpctest: watching' rpctest death "$BID" "$1" wait "${2:-90}"; }
 death_wait() { bg_wait death "$1"; }
+# b_sa_watch: such a watcher on B's SA $RPC_SA before B powers off (a TAP
+# line); b_sa_died: after, it hears OnRemoteDied and A's rpcd lets go of
+# all of B's (two TAP lines).
+b_sa_watch() {
+	death_start "$RPC_SA" 120
+	result "A watches B's SA $RPC_SA" $?
+}
+b_sa_died() {
+	death_wait 90
+	result "B powered off: A hears OnRemoteDied of B's SA; a later call fails with ERR_DEAD_OBJECT" \
+		$? "# $(tail -n 1 /tmp/death.out)"
+	wait_for 30 rpc_idle
+	result "A's rpcd holds nothing of B's any more" $? "# $(rpc_counts)"
+}
 
 # --- cross-device RPC: the check job's part -----------------------------------
 rpc_checks() {
@@ -376,8 +390,7 @@ job_check() {
 	result "A holds a session to B" $?
 	rpc_death=
 	if [ -n "$(rpcd_pid)" ]; then
-		death_start "$RPC_SA" 120
-		result "A watches B's SA $RPC_SA" $? && rpc_death=1
+		b_sa_watch && rpc_death=1
 	fi
 	t0=$(now_ms)
 	finish_b
@@ -389,13 +402,7 @@ job_check() {
 		{ [ "$r" = Timeout ] || [ "$r" = LinkDown ]; }
 	result "A's session hears B is gone (Timeout or LinkDown) within the keepalive timeout (+ slack)" \
 		$? "# $r, after $took ms"
-	if [ -n "$rpc_death" ]; then
-		death_wait 90
-		result "B powered off: A hears OnRemoteDied of B's SA; a later call fails with ERR_DEAD_OBJECT" \
-			$? "# $(tail -n 1 /tmp/death.out)"
-		wait_for 30 rpc_idle
-		result "A's rpcd holds nothing of B's any more" $? "# $(rpc_counts)"
-	fi
+	[ -z "$rpc_death" ] || b_sa_died
 	stop_a
 }
 
@@ -517,14 +524,9 @@ job_restarts() {
 job_rpc() {
 	rpc_checks
 	step "B powers off while A holds a proxy of B's SA $RPC_SA"
-	death_start "$RPC_SA" 120
-	result "A watches B's SA $RPC_SA" $?
+	b_sa_watch
 	finish_b
-	death_wait 90
-	result "B powered off: A hears OnRemoteDied of B's SA; a later call fails with ERR_DEAD_OBJECT" \
-		$? "# $(tail -n 1 /tmp/death.out)"
-	wait_for 30 rpc_idle
-	result "A's rpcd holds nothing of B's any more" $? "# $(rpc_counts)"
+	b_sa_died
 	stop_a
 }
 
