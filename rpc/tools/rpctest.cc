@@ -74,6 +74,7 @@ constexpr char kUsage[] =
     "       rpctest bench NID SAID [N]\n"
     "       rpctest stop NID SAID\n"
     "       rpctest rogue NID SAID N\n"
+    "       rpctest hog NID SAID N MS\n"
     "       rpctest rpc-dump\n"
     "NID: a networkId, or \"local\" for this device\n";
 
@@ -1247,6 +1248,99 @@ int CmdRogue(const sptr<IRemoteObject>& sa, const std::string& nid, int n)
     return 0;
 }
 
+// A session of our own that tries to take all of the device's rpcd
+// workers: it gets the SA there itself (GET_SA) and sends `n` calls that
+// sleep `ms` each. rpcd must give one session only its share (the rest
+// answered RPC_ERR_BUSY at once), so a call through our own rpcd's
+// session is served while the hog's calls still sleep: it returns before
+// any of them has.
+int CmdHog(const sptr<IRemoteObject>& sa, const std::string& nid, int32_t said, int n, int ms)
+{
+    auto bus = softbus::SoftBus::Connect();
+    if (!bus)
+        return Fail("soft bus: " + bus.error().message);
+    auto inbox = std::make_shared<RogueInbox>();
+    auto sid = (*bus)->Bind(nid, "ipckit.rpc", inbox);
+    if (!sid)
+        return Fail("our own session to rpcd there: " + sid.error().message);
+    std::vector<rpc::Packet> replies;
+    auto collect = [&](rpc::PacketType type, std::size_t want, std::chrono::seconds limit) {
+        auto deadline = Clock::now() + limit;
+        for (;;) {
+            for (const auto& m : inbox->Take()) {
+                rpc::Packet r;
+                std::string bad;
+                if (rpc::DecodePacket(m, r, bad) && r.type == type) {
+                    // Keep the decoded fields only: the bytes go with `m`.
+                    r.body = {};
+                    replies.push_back(r);
+                }
+            }
+            if (replies.size() >= want || Clock::now() >= deadline)
+                return;
+            std::this_thread::sleep_for(20ms);
+        }
+    };
+    auto send = [&](const rpc::Packet& p) {
+        std::string bad;
+        auto bytes = rpc::EncodePacket(p, &bad);
+        return !bytes.empty() && (*bus)->Send(*sid, bytes);
+    };
+    rpc::Packet get;
+    get.type = rpc::PacketType::GET_SA;
+    get.seq = 1;
+    get.said = said;
+    get.mode = detail::RPC_MODE_CHECK;
+    if (!send(get))
+        return Fail("cannot send GET_SA on our own session");
+    collect(rpc::PacketType::SA_REPLY, 1, 20s);
+    if (replies.empty() || replies[0].status != ERR_NONE)
+        return Fail("GET_SA on our own session was not answered with the SA");
+    const uint64_t index = replies[0].stubIndex;
+    replies.clear();
+
+    MessageParcel body;
+    if (!body.WriteInterfaceToken(kDescriptor) || !body.WriteInt32(ms))
+        return Fail("cannot build the SLEEP call");
+    for (int i = 0; i < n; i++) {
+        rpc::Packet p;
+        p.type = rpc::PacketType::TRANSACTION;
+        p.seq = 100 + uint64_t(i);
+        p.stubIndex = index;
+        p.code = SLEEP;
+        p.body.data = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(body.GetData()),
+                                               body.GetDataSize());
+        if (!send(p))
+            return Fail("cannot send call " + std::to_string(i) + " on our own session");
+    }
+    std::this_thread::sleep_for(500ms);  // let them reach the workers first
+    std::string why;
+    int err = EchoOnce(sa, 64, &why);
+    collect(rpc::PacketType::REPLY, 0, 0s);
+    int served = 0, busy = 0;
+    for (auto& r : replies)
+        (r.status == ERR_NONE ? served : busy) += r.status == ERR_NONE || r.status == RPC_ERR_BUSY;
+    if (err != ERR_NONE)
+        return Fail("a call through our rpcd while the hog waits: " + why);
+    if (served > 0)
+        return Fail("our call waited for the hog: " + std::to_string(served) +
+                    " of its sleeping calls had finished first");
+    if (busy == 0)
+        return Fail("rpcd there queued all " + std::to_string(n) + " of the hog's calls");
+    collect(rpc::PacketType::REPLY, std::size_t(n), std::chrono::seconds(ms / 1000 * 4 + 30));
+    served = busy = 0;
+    for (auto& r : replies)
+        (r.status == ERR_NONE ? served : busy) += r.status == ERR_NONE || r.status == RPC_ERR_BUSY;
+    (void)(*bus)->Shutdown(*sid);
+    if (served + busy != n)
+        return Fail("the hog's " + std::to_string(n) + " calls got " + std::to_string(served) +
+                    " answers and " + std::to_string(busy) + " refusals");
+    std::printf("rpctest: a hog's %d sleeping calls: %d served, %d refused with RPC_ERR_BUSY; "
+                "our call through rpcd was served before any of them finished\n",
+                n, served, busy);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -1316,6 +1410,8 @@ int main(int argc, char** argv)
         return CmdLoad(nid, said);
     if (a.cmd == "bench" && (a.n == 3 || a.n == 4))
         return onSa([&](auto& sa) { return CmdBench(sa, nid, a.n == 4 ? a.Num(3) : 1000); });
+    if (a.cmd == "hog" && a.n == 5)
+        return onSa([&](auto& sa) { return CmdHog(sa, nid, said, a.Num(3), a.Num(4)); });
     if (a.cmd == "rogue" && a.n == 4)
         return onSa([&](auto& sa) { return CmdRogue(sa, nid, a.Num(3)); });
     if (a.cmd == "stop" && a.n == 3)

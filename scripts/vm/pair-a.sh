@@ -243,6 +243,8 @@ rpc_checks() {
 		rogue "$BID" "$RPC_SA" 200
 	to_b alive "softbusd and the echo server survive a rogue rpc session"
 	result "B's softbusd still runs after the rogue session" $?
+	rpc_t "a session of our own cannot take all of B's rpcd workers: the rest are BUSY (528), rpcd's own calls still go through" \
+		hog "$BID" "$RPC_SA" 20 5000
 
 	step "9.5 on-demand load on B"
 	rpc_t "LoadSystemAbility on B with a callback, and GetSystemAbility while it loads: both work" \
