@@ -393,9 +393,9 @@ int Rpcd::Call(softbus::SessionId session, uint64_t generation, uint64_t index, 
     finish();
     if (call->failure)
         return call->failure;
-    Packet r;
-    if (!DecodePacket(call->packet, r, why) || r.type != PacketType::REPLY) {
-        Log("reply from %s dropped: %s", device.c_str(), why.c_str());
+    const Packet& r = call->answer.packet;
+    if (r.type != PacketType::REPLY) {
+        Log("reply from %s dropped: a %s packet", device.c_str(), ToString(r.type));
         return RPC_BASE_INVOKER_INVALID_REPLY_ERR;
     }
     if (r.status != ERR_NONE) {
@@ -409,6 +409,21 @@ int Rpcd::Call(softbus::SessionId session, uint64_t generation, uint64_t index, 
 }
 
 // --- the peer's packets -----------------------------------------------------
+
+OwnedPacket Own(std::span<const uint8_t> bytes, const Packet& decoded)
+{
+    OwnedPacket o;
+    o.bytes.assign(bytes.begin(), bytes.end());
+    o.packet = decoded;
+    auto rebase = [&](std::span<const uint8_t> s) {
+        return s.empty() ? std::span<const uint8_t>()
+                         : std::span<const uint8_t>(o.bytes.data() + (s.data() - bytes.data()),
+                                                    s.size());
+    };
+    o.packet.body.data = rebase(decoded.body.data);
+    o.packet.chunk = rebase(decoded.chunk);
+    return o;
+}
 
 bool Rpcd::SubmitFor(softbus::SessionId session, std::function<void()> job)
 {
@@ -486,7 +501,7 @@ void Rpcd::HandlePacket(softbus::SessionId session, std::span<const uint8_t> byt
         if (Peer* peer = FindPeerLocked(session)) {
             auto it = peer->pending.find(p.seq);
             if (it != peer->pending.end()) {
-                it->second->packet.assign(bytes.begin(), bytes.end());
+                it->second->answer = Own(bytes, p);
                 it->second->done = true;
                 peer->pending.erase(it);
                 cond_.notify_all();
@@ -498,12 +513,12 @@ void Rpcd::HandlePacket(softbus::SessionId session, std::span<const uint8_t> byt
     case PacketType::TRANSACTION:
         if (p.flags & MessageOption::TF_ASYNC) {
             // Here, in arrival order: one-way calls stay in order.
-            ServeTransaction(session, std::vector<uint8_t>(bytes.begin(), bytes.end()));
+            ServeTransaction(session, p);
         } else {
             auto self = shared_from_this();
-            std::vector<uint8_t> copy(bytes.begin(), bytes.end());
-            if (!SubmitFor(session, [self, session, copy = std::move(copy)]() mutable {
-                    self->ServeTransaction(session, std::move(copy));
+            auto owned = std::make_shared<OwnedPacket>(Own(bytes, p));
+            if (!SubmitFor(session, [self, session, owned] {
+                    self->ServeTransaction(session, owned->packet);
                 })) {
                 ReleaseBody(session, p.body);
                 Packet r;
@@ -587,12 +602,9 @@ void Rpcd::ReceiveChunk(softbus::SessionId session, const Packet& p)
     b.received += p.chunk.size();
 }
 
-void Rpcd::ServeTransaction(softbus::SessionId session, std::vector<uint8_t> bytes)
+void Rpcd::ServeTransaction(softbus::SessionId session, const Packet& p)
 {
-    Packet p;
     std::string why;
-    if (!DecodePacket(bytes, p, why))
-        return;  // checked before: cannot happen
     const bool oneway = p.flags & MessageOption::TF_ASYNC;
     std::string networkId;
     sptr<IRemoteObject> target;

@@ -284,7 +284,7 @@ Result<softbus::SessionId> Rpcd::SessionFor(const std::string& networkId, uint64
     return *bound;
 }
 
-Result<std::vector<uint8_t>> Rpcd::Ask(softbus::SessionId session, uint64_t generation,
+Result<OwnedPacket> Rpcd::Ask(softbus::SessionId session, uint64_t generation,
                                        Packet& packet, int waitMs, int32_t& err)
 {
     auto call = std::make_shared<PendingCall>();
@@ -324,7 +324,7 @@ Result<std::vector<uint8_t>> Rpcd::Ask(softbus::SessionId session, uint64_t gene
         return Error{err, "the device went away"};
     }
     err = ERR_NONE;
-    return std::move(call->packet);
+    return std::move(call->answer);
 }
 
 sptr<IRemoteObject> Rpcd::GetRemoteSa(const std::string& networkId, int32_t said, int32_t mode,
@@ -367,10 +367,10 @@ sptr<IRemoteObject> Rpcd::GetRemoteSa(const std::string& networkId, int32_t said
     auto answer = Ask(*session, generation, p, waitMs, err);
     if (!answer)
         return fail(err, answer.error().message);
-    Packet r;
-    std::string bad;
-    if (!DecodePacket(*answer, r, bad) || r.type != PacketType::SA_REPLY)
-        return fail(RPC_BASE_INVOKER_INVALID_REPLY_ERR, "malformed answer: " + bad);
+    const Packet& r = answer->packet;
+    if (r.type != PacketType::SA_REPLY)
+        return fail(RPC_BASE_INVOKER_INVALID_REPLY_ERR,
+                    std::string("malformed answer: a ") + ToString(r.type) + " packet");
     if (r.status != ERR_NONE)
         return fail(r.status, r.text.empty() ? ErrorString(r.status) : r.text);
     std::lock_guard<std::mutex> guard(lock_);
@@ -402,9 +402,9 @@ int32_t Rpcd::ListRemoteSa(const std::string& networkId, std::vector<SaEntry>& o
         why = answer.error().message;
         return err;
     }
-    Packet r;
-    if (!DecodePacket(*answer, r, why) || r.type != PacketType::LIST_REPLY) {
-        why = "malformed answer: " + why;
+    Packet& r = answer->packet;
+    if (r.type != PacketType::LIST_REPLY) {
+        why = std::string("malformed answer: a ") + ToString(r.type) + " packet";
         return RPC_BASE_INVOKER_INVALID_REPLY_ERR;
     }
     if (r.status != ERR_NONE) {

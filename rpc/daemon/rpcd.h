@@ -83,10 +83,26 @@ struct RawBlob {
     uint64_t received = 0;
 };
 
+// A packet decoded once, with its own copy of the bytes its spans point
+// into. Moving it keeps them valid (a vector's move takes its buffer
+// along); copying would not, hence move-only.
+struct OwnedPacket {
+    OwnedPacket() = default;
+    OwnedPacket(OwnedPacket&&) = default;
+    OwnedPacket& operator=(OwnedPacket&&) = default;
+    OwnedPacket(const OwnedPacket&) = delete;
+    OwnedPacket& operator=(const OwnedPacket&) = delete;
+
+    std::vector<uint8_t> bytes;
+    Packet packet;
+};
+// `decoded` (from `bytes`, which the caller does not keep) made to last.
+OwnedPacket Own(std::span<const uint8_t> bytes, const Packet& decoded);
+
 // A call of ours waiting for the peer's answer.
 struct PendingCall {
     bool done = false;
-    std::vector<uint8_t> packet;  // the answer, undecoded
+    OwnedPacket answer;           // decoded when it arrived
     int32_t failure = 0;          // set instead when the peer went away
 };
 
@@ -165,7 +181,7 @@ private:
     // Our session to `networkId`, opening one if needed.
     Result<softbus::SessionId> SessionFor(const std::string& networkId, uint64_t& generation);
     // Sends and waits for the answer to `packet` (its seq is set here).
-    Result<std::vector<uint8_t>> Ask(softbus::SessionId session, uint64_t generation,
+    Result<OwnedPacket> Ask(softbus::SessionId session, uint64_t generation,
                                      Packet& packet, int waitMs, int32_t& err);
     Status SendPacket(softbus::SessionId session, const Packet& packet);
 
@@ -185,7 +201,7 @@ private:
     void HandlePacket(softbus::SessionId session, std::span<const uint8_t> bytes);
     // Runs `job` on the pool within the session's share; false if refused.
     bool SubmitFor(softbus::SessionId session, std::function<void()> job);
-    void ServeTransaction(softbus::SessionId session, std::vector<uint8_t> bytes);
+    void ServeTransaction(softbus::SessionId session, const Packet& p);
     void ServeGetSa(softbus::SessionId session, Packet request);
     void ServeListSa(softbus::SessionId session, uint64_t seq);
     void ReceiveChunk(softbus::SessionId session, const Packet& p);
