@@ -7,29 +7,38 @@
 #include <cstddef>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include "ipckit/ipc_errors.h"
+#include "ipckit/message_option.h"
 #include "ipckit/message_parcel.h"
 #include "rpc_protocol.h"
 
 namespace ipckit::detail {
 
-// A networkId as the trailers carry it: 1..64 characters of [0-9a-f], then
-// a NUL within the field. Sets `id` and returns true if it is one.
+// What rpcd and the trailers accept as a networkId: 1..64 characters of
+// [0-9a-f] (the soft bus makes them 64 long).
+inline bool IsRpcNetworkId(std::string_view id)
+{
+    if (id.empty() || id.size() > 64)
+        return false;
+    for (char c : id)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return false;
+    return true;
+}
+
+// A networkId as the trailers carry it: an IsRpcNetworkId, then a NUL
+// within the field. Sets `id` and returns true if it is one.
 inline bool ParseTrailerNetworkId(const char (&field)[RPC_NETWORK_ID_BYTES], std::string& id)
 {
     const void* nul = std::memchr(field, '\0', sizeof(field));
     if (!nul)
         return false;
-    const std::size_t n = static_cast<std::size_t>(static_cast<const char*>(nul) - field);
-    if (n == 0 || n > 64)
+    const std::string_view text(field, static_cast<const char*>(nul) - field);
+    if (!IsRpcNetworkId(text))
         return false;
-    for (std::size_t i = 0; i < n; i++) {
-        const char c = field[i];
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-            return false;
-    }
-    id.assign(field, n);
+    id.assign(text);
     return true;
 }
 
@@ -64,6 +73,25 @@ inline int StripForwardTrailer(Parcel& data, RpcForwardTrailer& trailer, std::st
         return IPC_STUB_INVALID_DATA_ERR;
     }
     return ERR_NONE;
+}
+
+// Reads the RpcTimedTrailer at the end of `data` (an RPC_TIMED_TRANSACTION,
+// as rpcd's stand-ins get it): true, with `limit` the size of the caller's
+// data before it, if it is there with its magic and a wait time in
+// 1..MessageOption::TF_MAX_WAIT_TIME.
+inline bool ReadTimedTrailer(const Parcel& data, RpcTimedTrailer& trailer, std::size_t& limit)
+{
+    const std::size_t size = data.GetDataSize();
+    if (size < sizeof(trailer))
+        return false;
+    std::memcpy(&trailer,
+                reinterpret_cast<const uint8_t*>(data.GetData()) + size - sizeof(trailer),
+                sizeof(trailer));
+    if (trailer.magic != RPC_TIMED_MAGIC || trailer.waitTime <= 0 ||
+        trailer.waitTime > MessageOption::TF_MAX_WAIT_TIME)
+        return false;
+    limit = size - sizeof(trailer);
+    return true;
 }
 
 // Appends an RpcTimedTrailer for `code` and `waitTime` (seconds).

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "daemon/remote_stub.h"
 
-#include <cstring>
 
 #include <ipckit/ipc_errors.h>
 #include <ipckit/ipc_skeleton.h>
@@ -9,6 +8,7 @@
 
 #include "daemon/rpcd.h"
 #include "rpc_protocol.h"
+#include "rpc_trailer.h"
 
 namespace ipckit::rpc {
 
@@ -111,17 +111,11 @@ int RemoteStub::ProcessRequest(uint32_t code, MessageParcel& data, MessageParcel
     uint32_t realCode = code;
     if (code == RPC_TIMED_TRANSACTION) {
         RpcTimedTrailer t{};
-        if (limit < sizeof(t))
-            return IPC_STUB_INVALID_DATA_ERR;
-        std::memcpy(&t, reinterpret_cast<const uint8_t*>(data.GetData()) + limit - sizeof(t),
-                    sizeof(t));
-        if (t.magic != detail::RPC_TIMED_MAGIC || t.waitTime <= 0 ||
-            t.waitTime > MessageOption::TF_MAX_WAIT_TIME) {
+        if (!detail::ReadTimedTrailer(data, t, limit)) {
             Log("a timed call with a malformed trailer from pid %d: refused",
                 IPCSkeleton::GetCallingPid());
             return IPC_STUB_INVALID_DATA_ERR;
         }
-        limit -= sizeof(t);
         waitSeconds = t.waitTime;
         realCode = t.code;
     }

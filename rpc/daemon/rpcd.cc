@@ -18,6 +18,7 @@
 #include "daemon/remote_stub.h"
 #include "daemon_support.h"
 #include "rpc_protocol.h"
+#include "rpc_trailer.h"
 #include "samgr_distributed.h"
 
 namespace ipckit::rpc {
@@ -84,16 +85,6 @@ int32_t BindError(const Error& e)
     case softbus::SOFTBUS_ERR_NOT_RUNNING: return RPC_ERR_NOT_RUNNING;
     default: return RPC_BASE_INVOKER_SEND_FAILED;
     }
-}
-
-bool ValidNetworkId(const std::string& id)
-{
-    if (id.empty() || id.size() > 64)
-        return false;
-    for (char c : id)
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-            return false;
-    return true;
 }
 
 }  // namespace
@@ -336,7 +327,7 @@ sptr<IRemoteObject> Rpcd::GetRemoteSa(const std::string& networkId, int32_t said
         Log("SA %d on %s: %s", said, Short(networkId).c_str(), why.c_str());
         return nullptr;
     };
-    if (!ValidNetworkId(networkId))
+    if (!detail::IsRpcNetworkId(networkId))
         return fail(RPC_ERR_NO_DEVICE, "'" + networkId + "' is not a networkId");
     if (networkId == localId_)
         return fail(RPC_ERR_NO_DEVICE, "that is this device (ask samgr directly)");
@@ -385,7 +376,7 @@ int32_t Rpcd::ListRemoteSa(const std::string& networkId, std::vector<SaEntry>& o
                            std::string& why)
 {
     int32_t err = ERR_NONE;
-    if (!ValidNetworkId(networkId) || networkId == localId_) {
+    if (!detail::IsRpcNetworkId(networkId) || networkId == localId_) {
         why = "'" + networkId + "' is not another device's networkId";
         return RPC_ERR_NO_DEVICE;
     }
