@@ -33,6 +33,60 @@ bool IsThisDevice(const std::string& networkId)
     return networkId.empty() || networkId == IPCSkeleton::GetLocalDeviceID();
 }
 
+// A call to samgr or rpcd (`who`), whose replies start alike: Int32 result,
+// String error text. ERR_NONE with the reply positioned at the call's
+// results, or the error with `why` in words.
+int32_t CallForStatus(const sptr<IRemoteObject>& object, const char* who, uint32_t code,
+                      MessageParcel& data, MessageParcel& reply, std::string& why)
+{
+    why.clear();
+    if (!object) {
+        why = std::string("no ") + who + " object";
+        return ERR_NULL_OBJECT;
+    }
+    MessageOption option;
+    int err = object->SendRequest(code, data, reply, option);
+    if (err != ERR_NONE) {
+        why = std::string(who) + " did not answer: " + ErrorString(err);
+        return err;
+    }
+    int32_t result = ERR_NONE;
+    std::string text;
+    if (!reply.ReadInt32(result) || !reply.ReadString(text)) {
+        why = std::string(who) + "'s reply is malformed";
+        return ERR_INVALID_REPLY;
+    }
+    if (result != ERR_NONE) {
+        why = text.empty() ? ErrorString(result) : text;
+        return result;
+    }
+    return ERR_NONE;
+}
+
+// The distributed SAs a reply lists (Int32 n, n x (Int32 id, String16
+// descriptor)), from samgr or rpcd (`who`).
+int32_t ReadDistributedInfos(MessageParcel& reply, const char* who,
+                             std::vector<SystemAbilityInfo>& infos, std::string& why)
+{
+    infos.clear();
+    int32_t n = 0;
+    if (!reply.ReadInt32(n) || n < 0 || static_cast<size_t>(n) > detail::SAMGR_MAX_INFOS) {
+        why = std::string(who) + "'s reply has a bad count";
+        return ERR_INVALID_REPLY;
+    }
+    for (int32_t i = 0; i < n; i++) {
+        SystemAbilityInfo info;
+        if (!reply.ReadInt32(info.id) || !reply.ReadString16(info.descriptor)) {
+            infos.clear();
+            why = std::string(who) + "'s reply is truncated";
+            return ERR_INVALID_REPLY;
+        }
+        info.isDistributed = true;
+        infos.push_back(std::move(info));
+    }
+    return ERR_NONE;
+}
+
 class SystemAbilityManagerProxy : public IRemoteProxy<ISystemAbilityManager> {
 public:
     explicit SystemAbilityManagerProxy(const sptr<IRemoteObject>& remote)
@@ -191,19 +245,11 @@ public:
             !data.WriteString(networkId))
             return Fail(ERR_INVALID_DATA, "cannot build the request");
         int32_t err = CallRpcd(rpcd, detail::RPC_LIST_REMOTE_SA, data, reply);
-        int32_t n = 0;
-        if (err == ERR_NONE &&
-            (!reply.ReadInt32(n) || n < 0 || static_cast<size_t>(n) > detail::SAMGR_MAX_INFOS))
-            err = Fail(ERR_INVALID_REPLY, "rpcd's reply has a bad count");
-        for (int32_t i = 0; err == ERR_NONE && i < n; i++) {
-            SystemAbilityInfo info;
-            if (!reply.ReadInt32(info.id) || !reply.ReadString16(info.descriptor)) {
-                infos.clear();
-                err = Fail(ERR_INVALID_REPLY, "rpcd's reply is truncated");
-                break;
-            }
-            info.isDistributed = true;
-            infos.push_back(std::move(info));
+        if (err == ERR_NONE) {
+            std::string why;
+            err = ReadDistributedInfos(reply, "rpcd", infos, why);
+            if (err != ERR_NONE)
+                Fail(err, why);
         }
         if (err != ERR_NONE)
             LogRemoteFailure("ListRemoteSystemAbilities", -1, networkId);
@@ -259,17 +305,9 @@ private:
     static int32_t CallRpcd(const sptr<IRemoteObject>& rpcd, uint32_t code, MessageParcel& data,
                             MessageParcel& reply)
     {
-        MessageOption option;
-        int err = rpcd->SendRequest(code, data, reply, option);
-        if (err != ERR_NONE)
-            return Fail(err, std::string("rpcd did not answer: ") + ErrorString(err));
-        int32_t result = ERR_NONE;
-        std::string text;
-        if (!reply.ReadInt32(result) || !reply.ReadString(text))
-            return Fail(ERR_INVALID_REPLY, "rpcd's reply is malformed");
-        if (result != ERR_NONE)
-            return Fail(result, text.empty() ? ErrorString(result) : text);
-        return ERR_NONE;
+        std::string why;
+        int32_t err = CallForStatus(rpcd, "rpcd", code, data, reply, why);
+        return err == ERR_NONE ? err : Fail(err, std::move(why));
     }
 
     sptr<IRemoteObject> GetRemote(const char* what, int32_t id, const std::string& networkId,
@@ -295,17 +333,9 @@ private:
     // results. Any failure leaves its reason in g_lastError.
     int32_t Call(uint32_t code, MessageParcel& data, MessageParcel& reply)
     {
-        MessageOption option;
-        int err = Remote()->SendRequest(code, data, reply, option);
-        if (err != ERR_NONE)
-            return Fail(err, std::string("samgr did not answer: ") + ErrorString(err));
-        int32_t result = ERR_NONE;
-        std::string text;
-        if (!reply.ReadInt32(result) || !reply.ReadString(text))
-            return Fail(ERR_INVALID_REPLY, "samgr's reply is malformed");
-        if (result != ERR_NONE)
-            return Fail(result, text.empty() ? ErrorString(result) : text);
-        return ERR_NONE;
+        std::string why;
+        int32_t err = CallForStatus(Remote(), "samgr", code, data, reply, why);
+        return err == ERR_NONE ? err : Fail(err, std::move(why));
     }
 
     sptr<IRemoteObject> CallForObject(uint32_t code, int32_t id, const int32_t* timeout)
@@ -337,39 +367,6 @@ private:
 
 }  // namespace
 
-namespace {
-
-// One of samgr's rpcd-only calls: sends it and checks the reply's header;
-// on success the reply is positioned at the call's results.
-int32_t CallSamgr(const sptr<IRemoteObject>& samgr, uint32_t code, MessageParcel& data,
-                  MessageParcel& reply, std::string& why)
-{
-    why.clear();
-    if (!samgr) {
-        why = "no samgr object";
-        return ERR_NULL_OBJECT;
-    }
-    MessageOption option;
-    int err = samgr->SendRequest(code, data, reply, option);
-    if (err != ERR_NONE) {
-        why = std::string("samgr did not answer: ") + ErrorString(err);
-        return err;
-    }
-    int32_t result = ERR_NONE;
-    std::string text;
-    if (!reply.ReadInt32(result) || !reply.ReadString(text)) {
-        why = "samgr's reply is malformed";
-        return ERR_INVALID_REPLY;
-    }
-    if (result != ERR_NONE) {
-        why = text.empty() ? ErrorString(result) : text;
-        return result;
-    }
-    return ERR_NONE;
-}
-
-}  // namespace
-
 sptr<IRemoteObject> GetDistributedSystemAbility(const sptr<IRemoteObject>& samgr, int32_t id,
                                                 int32_t mode, int32_t timeout, int32_t& err,
                                                 std::string& why)
@@ -381,8 +378,9 @@ sptr<IRemoteObject> GetDistributedSystemAbility(const sptr<IRemoteObject>& samgr
         why = "GetDistributedSystemAbility: cannot build the request";
         return nullptr;
     }
-    err = CallSamgr(samgr, ISystemAbilityManager::GET_DISTRIBUTED_SYSTEM_ABILITY_TRANSACTION,
-                    data, reply, why);
+    err = CallForStatus(samgr, "samgr",
+                        ISystemAbilityManager::GET_DISTRIBUTED_SYSTEM_ABILITY_TRANSACTION, data,
+                        reply, why);
     if (err != ERR_NONE)
         return nullptr;
     sptr<IRemoteObject> object = reply.ReadRemoteObject();
@@ -402,27 +400,12 @@ int32_t ListDistributedSystemAbilities(const sptr<IRemoteObject>& samgr,
         why = "ListDistributedSystemAbilities: cannot build the request";
         return ERR_INVALID_DATA;
     }
-    int32_t err = CallSamgr(
-        samgr, ISystemAbilityManager::LIST_DISTRIBUTED_SYSTEM_ABILITY_TRANSACTION, data, reply,
-        why);
+    int32_t err = CallForStatus(
+        samgr, "samgr", ISystemAbilityManager::LIST_DISTRIBUTED_SYSTEM_ABILITY_TRANSACTION, data,
+        reply, why);
     if (err != ERR_NONE)
         return err;
-    int32_t n = 0;
-    if (!reply.ReadInt32(n) || n < 0 || static_cast<size_t>(n) > detail::SAMGR_MAX_INFOS) {
-        why = "ListDistributedSystemAbilities: bad count in the reply";
-        return ERR_INVALID_REPLY;
-    }
-    for (int32_t i = 0; i < n; i++) {
-        SystemAbilityInfo info;
-        if (!reply.ReadInt32(info.id) || !reply.ReadString16(info.descriptor)) {
-            infos.clear();
-            why = "ListDistributedSystemAbilities: truncated reply";
-            return ERR_INVALID_REPLY;
-        }
-        info.isDistributed = true;
-        infos.push_back(std::move(info));
-    }
-    return ERR_NONE;
+    return ReadDistributedInfos(reply, "samgr", infos, why);
 }
 
 SystemAbilityManagerClient& SystemAbilityManagerClient::GetInstance()
