@@ -288,11 +288,7 @@ bool IPCObjectProxy::RemoveDeathRecipient(const sptr<DeathRecipient>& recipient)
             return true;
         cookie = std::exchange(deathCookie_, 0);
     }
-    if (cookie) {
-        auto& thread = detail::IPCThread::Current();
-        thread.QueueHandleCookie(BC_CLEAR_DEATH_NOTIFICATION, handle_, cookie);
-        thread.Flush();
-    }
+    ClearDriverDeath(cookie);
     // The last one gone: rpcd need not watch the remote SA for us any more.
     std::lock_guard<std::mutex> order(rpcDeathLock_);
     bool stillWanted;
@@ -310,25 +306,27 @@ bool IPCObjectProxy::RemoveDeathRecipient(const sptr<DeathRecipient>& recipient)
     return true;
 }
 
+void IPCObjectProxy::ClearDriverDeath(uint64_t cookie)
+{
+    if (!cookie)
+        return;
+    auto& thread = detail::IPCThread::Current();
+    thread.QueueHandleCookie(BC_CLEAR_DEATH_NOTIFICATION, handle_, cookie);
+    thread.Flush();
+}
+
 void IPCObjectProxy::OnRpcObituary()
 {
-    std::vector<sptr<DeathRecipient>> recipients;
     uint64_t cookie = 0;
     {
         std::lock_guard<std::mutex> guard(lock_);
-        dead_ = true;
-        recipients.swap(recipients_);
+        dead_ = true;  // from now on no recipient is added
         cookie = std::exchange(deathCookie_, 0);
     }
-    // The driver's notice is of no use now; rpcd dropped its callback.
-    if (cookie) {
-        auto& thread = detail::IPCThread::Current();
-        thread.QueueHandleCookie(BC_CLEAR_DEATH_NOTIFICATION, handle_, cookie);
-        thread.Flush();
-    }
-    wptr<IRemoteObject> self(static_cast<IRemoteObject*>(this));
-    for (auto& r : recipients)
-        r->OnRemoteDied(self);
+    // The driver's notice is of no use now; rpcd dropped its callback. The
+    // rest is the driver's obituary: dead, each recipient told once.
+    ClearDriverDeath(cookie);
+    SendObituary();
 }
 
 bool IPCObjectProxy::IsObjectDead() const

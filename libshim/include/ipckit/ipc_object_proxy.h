@@ -79,6 +79,8 @@ private:
     int SendRpcDeath(const sptr<IRemoteObject>& callback, bool add);
     // Makes sure rpcd tells us when the remote SA dies (rpcDeathLock_ held).
     bool WatchRemoteDeath(const RpcInfo& info);
+    // Tells the driver to stop watching for the death of `cookie` (0: none).
+    void ClearDriverDeath(uint64_t cookie);
 
     const uint32_t handle_;
     mutable std::mutex lock_;  // guards everything below
