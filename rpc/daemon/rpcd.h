@@ -133,7 +133,6 @@ public:
     ~Rpcd() override;
 
     Status Start();  // listens on RPC_SESSION_NAME
-    const std::string& LocalId() const { return localId_; }
     // softbusd went away (and with it every session and our session
     // server): drop every peer. Restart() carries on with a new client.
     void DropAll(const char* why);
