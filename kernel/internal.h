@@ -659,6 +659,15 @@ void ipckit_outstanding_inc_ilocked(struct ipckit_proc *proc,
 bool ipckit_outstanding_dec_ilocked(struct ipckit_proc *proc,
 				    struct ipckit_transaction *t);
 
+/* netlink.c: the "binder" report family and ipckit's own family */
+void ipckit_netlink_init(void);
+void ipckit_netlink_exit(void);
+bool ipckit_netlink_registered(void);
+
+/* uring.c: IORING_OP_URING_CMD (IPCKIT_URING_CMD_WRITE_READ) */
+struct io_uring_cmd;
+int ipckit_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags);
+
 /* debugfs.c */
 struct dentry *ipckit_debugfs_init(void);
 void ipckit_debugfs_add_context(struct ipckit_context *ctx,

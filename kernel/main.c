@@ -92,6 +92,8 @@ static int __init ipckit_init(void)
 		list_add_tail(&ctx->link, &ipckit_contexts);
 		mutex_unlock(&ipckit_contexts_lock);
 	}
+	/* Without netlink the devices still work; it logs why. */
+	ipckit_netlink_init();
 	pr_info(IPCKIT_LOG_PREFIX "loaded: %s (binder protocol %d, ipckit abi %d)\n",
 		devices, BINDER_CURRENT_PROTOCOL_VERSION, IPCKIT_ABI_VERSION);
 out:
@@ -101,6 +103,7 @@ out:
 
 static void __exit ipckit_exit(void)
 {
+	ipckit_netlink_exit();
 	ipckit_destroy_all();
 	pr_info(IPCKIT_LOG_PREFIX "unloaded\n");
 }

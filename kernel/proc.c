@@ -238,6 +238,8 @@ static long ipckit_ioctl_ipckit_version(void __user *ubuf)
 	struct ipckit_version ver = {
 		.abi_version = IPCKIT_ABI_VERSION,
 		.protocol_version = BINDER_CURRENT_PROTOCOL_VERSION,
+		.flags = IPCKIT_FEATURE_URING_CMD |
+			 (ipckit_netlink_registered() ? IPCKIT_FEATURE_NETLINK : 0),
 	};
 
 	if (copy_to_user(ubuf, &ver, sizeof(ver)))
@@ -421,4 +423,5 @@ const struct file_operations ipckit_fops = {
 	.mmap = ipckit_mmap,
 	.unlocked_ioctl = ipckit_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.uring_cmd = ipckit_uring_cmd,
 };

@@ -349,7 +349,7 @@ static_assert(offsetof(struct ipckit_version, abi_version) == 0, "abi_version");
 static_assert(offsetof(struct ipckit_version, protocol_version) == 4, "protocol_version");
 static_assert(offsetof(struct ipckit_version, flags) == 8, "flags");
 static_assert(offsetof(struct ipckit_version, reserved) == 12, "reserved");
-static_assert(IPCKIT_ABI_VERSION == 1, "IPCKIT_ABI_VERSION");
+static_assert(IPCKIT_ABI_VERSION == 2, "IPCKIT_ABI_VERSION");
 
 // ---------------------------------------------------------------------------
 // Runtime tests (the compile-time checks above are the real test).
@@ -387,7 +387,7 @@ TEST(UapiAbi, IpckitVersionIsFixedSize)
 	v.abi_version = IPCKIT_ABI_VERSION;
 	v.protocol_version = BINDER_CURRENT_PROTOCOL_VERSION;
 	EXPECT_EQ(sizeof(v), 16u);
-	EXPECT_EQ(v.abi_version, 1u);
+	EXPECT_EQ(v.abi_version, 2u);
 	EXPECT_EQ(v.protocol_version, 8u);
 	EXPECT_EQ(v.flags, 0u);
 	EXPECT_EQ(v.reserved, 0u);

@@ -660,14 +660,14 @@ enum binder_driver_command_protocol {
  * Bumped when an extension is added; userspace compares it to
  * &struct ipckit_version.abi_version to see which extensions exist.
  */
-#define IPCKIT_ABI_VERSION	1
+#define IPCKIT_ABI_VERSION	2
 
 /**
  * struct ipckit_version - argument of IPCKIT_GET_VERSION (16 bytes)
  * @abi_version:      IPCKIT_ABI_VERSION the driver implements
  * @protocol_version: Binder protocol it speaks to this caller
  *                    (BINDER_CURRENT_PROTOCOL_VERSION, i.e. 8)
- * @flags:            feature bits; none defined yet, reported as 0
+ * @flags:            IPCKIT_FEATURE_* bits of what this driver offers
  * @reserved:         0; room for a future field
  */
 struct ipckit_version {
@@ -683,5 +683,35 @@ struct ipckit_version {
  * fd belongs to ipckit.
  */
 #define IPCKIT_GET_VERSION	_IOR(IPCKIT_IOCTL_MAGIC, 1, struct ipckit_version)
+
+/* &struct ipckit_version.flags (ABI version 2). */
+#define IPCKIT_FEATURE_URING_CMD	(1U << 0)	/* IPCKIT_URING_CMD_WRITE_READ */
+#define IPCKIT_FEATURE_NETLINK		(1U << 1)	/* families "binder", "ipckit" */
+
+/**
+ * struct ipckit_uring_write_read - payload of IPCKIT_URING_CMD_WRITE_READ
+ * @bwr:      user address of a &struct binder_write_read, exactly as the
+ *            BINDER_WRITE_READ ioctl takes it
+ * @flags:    0 (no flags are defined; others fail with EINVAL)
+ * @reserved: 0
+ *
+ * Sent with IORING_OP_URING_CMD on an ipckit device fd, sqe->cmd_op set to
+ * IPCKIT_URING_CMD_WRITE_READ and this struct in sqe->cmd (it fits the 16
+ * bytes of a normal SQE). The calling task is the Binder thread, as with
+ * the ioctl. The write part is consumed during submission (write_consumed
+ * is stored back before io_uring_enter returns); when read_size is not 0
+ * the command completes once the read delivered something, without a
+ * thread blocking for it. cqe->res is 0 or a negative errno, as the
+ * ioctl's return value. Documentation/uring.rst has the rules (one
+ * pending read per thread, no SQPOLL or io-wq submission, teardown).
+ */
+struct ipckit_uring_write_read {
+	__u64	bwr;
+	__u32	flags;
+	__u32	reserved;
+};
+
+#define IPCKIT_URING_CMD_WRITE_READ \
+	_IOWR(IPCKIT_IOCTL_MAGIC, 2, struct ipckit_uring_write_read)
 
 #endif /* _UAPI_LINUX_IPCKIT_H */
