@@ -2,8 +2,8 @@
 //
 // What the commands of `ipckit` share: the global options, exit codes,
 // error output, the device check, and the entry point of each command
-// (main.cc dispatches; commands_samgr.cc, commands_stats.cc and
-// commands_softbus.cc hold them).
+// (main.cc dispatches; commands_samgr.cc, commands_stats.cc,
+// commands_netlink.cc and commands_softbus.cc hold them).
 #pragma once
 
 #include <optional>
@@ -40,6 +40,9 @@ int RunDump(const Options& options, const Args& args);
 int RunRpc(const Options& options, const Args& args);
 int RunStats(const Options& options, const Args& args);
 int RunWatch(const Options& options, const Args& args);
+// commands_netlink.cc
+int RunMonitor(const Options& options, const Args& args);
+int RunProc(const Options& options, const Args& args);
 // commands_softbus.cc
 int RunBind(const Options& options, const Args& args);
 int RunDevices(const Options& options, const Args& args);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// The commands that read the driver's debugfs counters: stats and watch.
-// They never open the device, so looking does not change the numbers.
+// The commands that read the driver's counters: stats and watch. They ask
+// the module over generic netlink (IPCKIT_CMD_GET_STATS) when it offers
+// that, else read debugfs. They never open the device, so looking does not
+// change the numbers.
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -21,6 +23,8 @@
 
 #include "args.h"
 #include "cli.h"
+#include "netlink.h"
+#include "netlink_events.h"
 #include "stats.h"
 
 namespace ipckit::cli {
@@ -80,10 +84,8 @@ std::string WhyNoStats(const std::string& device, const std::string& path, int e
            kBinderHint;
 }
 
-Result<Stats> ReadStats(const Options& options)
+Result<Stats> ReadDebugfs(const Options& options)
 {
-    if (auto problem = DeviceProblem(options.device))
-        return Error{ENOENT, *problem};
     const std::string path = StatsPath(options.device);
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd.valid()) {
@@ -102,6 +104,58 @@ Result<Stats> ReadStats(const Options& options)
     if (!stats)
         return Error{stats.error().code, path + ": " + stats.error().message};
     return stats;
+}
+
+// Where the counters come from: --source, or netlink when the module
+// offers it and debugfs when not.
+enum class Source { Auto, Netlink, Debugfs };
+
+Result<Source> ParseSource(std::string_view text)
+{
+    if (text == "netlink")
+        return Source::Netlink;
+    if (text == "debugfs")
+        return Source::Debugfs;
+    if (text == "auto")
+        return Source::Auto;
+    return Error{EINVAL, "--source '" + std::string(text) + "' is not netlink, debugfs or auto"};
+}
+
+struct Sample {
+    Stats stats;
+    Source from = Source::Debugfs;
+};
+
+Result<Stats> ReadNetlink(const Options& options)
+{
+    const std::string name = DeviceName(options.device);
+    auto all = NetlinkStats(name);
+    if (!all)
+        return all.error();
+    for (auto& d : *all)
+        if (d.device == name)
+            return std::move(d.stats);
+    return Error{ENODEV, "netlink GET_STATS for " + name + ": no reply for that device"};
+}
+
+// Auto: netlink first; when that fails for any reason (no family: an older
+// module or the kernel's binder; a device ipckit does not have), debugfs,
+// whose messages say what is wrong as they always did.
+Result<Sample> ReadStats(const Options& options, Source source)
+{
+    if (auto problem = DeviceProblem(options.device))
+        return Error{ENOENT, *problem};
+    if (source != Source::Debugfs) {
+        auto stats = ReadNetlink(options);
+        if (stats)
+            return Sample{std::move(*stats), Source::Netlink};
+        if (source == Source::Netlink)
+            return stats.error();
+    }
+    auto stats = ReadDebugfs(options);
+    if (!stats)
+        return stats.error();
+    return Sample{std::move(*stats), Source::Debugfs};
 }
 
 volatile sig_atomic_t g_interrupted = 0;
@@ -134,14 +188,32 @@ bool Sleep(double seconds)
 
 int RunStats(const Options& options, const Args& args)
 {
-    if (!args.empty())
-        return UsageError("stats", "stats takes no arguments, got '" + args[0] + "'");
-    auto stats = ReadStats(options);
-    if (!stats)
-        return Fail(stats.error().message);
-    std::cout << options.device << ": ipckit driver counters (" << StatsPath(options.device)
+    Source source = Source::Auto;
+    for (std::size_t i = 0; i < args.size(); i++) {
+        std::string name = args[i], value;
+        if (auto eq = name.find('='); eq != std::string::npos) {
+            value = name.substr(eq + 1);
+            name.resize(eq);
+        } else if (name == "--source") {
+            if (i + 1 == args.size())
+                return UsageError("stats", "--source needs netlink, debugfs or auto");
+            value = args[++i];
+        }
+        if (name != "--source")
+            return UsageError("stats", "unknown argument '" + args[i] + "'");
+        auto v = ParseSource(value);
+        if (!v)
+            return UsageError("stats", v.error().message);
+        source = *v;
+    }
+    auto sample = ReadStats(options, source);
+    if (!sample)
+        return Fail(sample.error().message);
+    std::cout << options.device << ": ipckit driver counters ("
+              << (sample->from == Source::Netlink ? "netlink: ipckit GET_STATS"
+                                                  : StatsPath(options.device))
               << ")\n\n"
-              << FormatStats(*stats);
+              << FormatStats(sample->stats);
     return kExitOk;
 }
 
@@ -149,13 +221,14 @@ int RunWatch(const Options& options, const Args& args)
 {
     double interval = 1;
     long long count = 0;  // 0: until interrupted
+    Source source = Source::Auto;
     for (std::size_t i = 0; i < args.size(); i++) {
         std::string name = args[i], value;
         auto eq = name.find('=');
         if (eq != std::string::npos) {
             value = name.substr(eq + 1);
             name.resize(eq);
-        } else if (name == "--interval" || name == "--count") {
+        } else if (name == "--interval" || name == "--count" || name == "--source") {
             if (i + 1 == args.size())
                 return UsageError("watch", name + " needs a value");
             value = args[++i];
@@ -170,14 +243,22 @@ int RunWatch(const Options& options, const Args& args)
             if (!v)
                 return UsageError("watch", v.error().message);
             count = *v;
+        } else if (name == "--source") {
+            auto v = ParseSource(value);
+            if (!v)
+                return UsageError("watch", v.error().message);
+            source = *v;
         } else {
             return UsageError("watch", "unknown argument '" + args[i] + "'");
         }
     }
 
-    auto before = ReadStats(options);
+    auto before = ReadStats(options, source);
     if (!before)
         return Fail(before.error().message);
+    // Every sample from where the first came from: rates across two sources
+    // would mean nothing.
+    source = before->from;
     // Ctrl-C ends the watch as a normal end, not as a failure.
     struct sigaction sa {};
     sa.sa_handler = OnInterrupt;
@@ -188,12 +269,12 @@ int RunWatch(const Options& options, const Args& args)
     for (long long n = 0; count == 0 || n < count; n++) {
         if (!Sleep(interval))
             break;
-        auto after = ReadStats(options);
+        auto after = ReadStats(options, source);
         auto now = std::chrono::steady_clock::now();
         if (!after)
             return Fail(after.error().message);
         const double seconds = std::chrono::duration<double>(now - then).count();
-        std::cout << WatchLine(LocalTime(), ComputeRates(*before, *after, seconds))
+        std::cout << WatchLine(LocalTime(), ComputeRates(before->stats, after->stats, seconds))
                   << std::flush;
         before = std::move(after);
         then = now;

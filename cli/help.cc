@@ -9,7 +9,7 @@
 namespace ipckit::cli {
 namespace {
 
-constexpr std::array<CommandInfo, 10> kCommands{{
+constexpr std::array<CommandInfo, 12> kCommands{{
     {"list", "list [--device NETWORK-ID]",
      "every registered system ability: id, owner, descriptor",
      R"~(Asks samgr for every registered system ability (SA) and prints one line
@@ -75,18 +75,27 @@ examples:
 standard output, which the service writes to. The ARGs reach the service's
 Dump() as strings; what they mean is up to the service.
 )~"},
-    {"stats", "stats", "the ipckit driver's counters for DEVICE",
-     R"~(Prints the ipckit driver's counters for DEVICE, read from debugfs
-(/sys/kernel/debug/ipckit/DEVICE-NAME/stats): processes, threads, nodes,
-refs and transactions created, deleted and live; file operations; how
-often processes sent each BC_* command and received each BR_* return.
-Needs root and debugfs (mount -t debugfs none /sys/kernel/debug). The
+    {"stats", "stats [--source netlink|debugfs|auto]", "the ipckit driver's counters for DEVICE",
+     R"~(Prints the ipckit driver's counters for DEVICE: processes, threads,
+nodes, refs and transactions created, deleted and live; file operations;
+how often processes sent each BC_* command and received each BR_* return.
+They come over generic netlink (family "ipckit", GET_STATS) when the
+module offers it (ipckit ABI 2), else from debugfs
+(/sys/kernel/debug/ipckit/DEVICE-NAME/stats, which needs root and
+debugfs: mount -t debugfs none /sys/kernel/debug). The first line names
+the source: "(netlink: ipckit GET_STATS)" or the debugfs file. The
 kernel's own binder keeps other statistics (/sys/kernel/debug/binder/):
 for its devices, stats says DEVICE is not an ipckit device.
+
+options:
+  --source SRC  where to read them: netlink, debugfs, or auto (the
+                default: netlink if the module has it, else debugfs)
 )~"},
-    {"watch", "watch [--interval SEC] [--count N]", "transaction rates, one line per interval",
-     R"~(Samples DEVICE's counters (as stats reads them) every SEC seconds and
-prints one line per sample, until interrupted (Ctrl-C) or after N samples:
+    {"watch", "watch [--interval SEC] [--count N] [--source netlink|debugfs|auto]",
+     "transaction rates, one line per interval",
+     R"~(Samples DEVICE's counters (as stats reads them: netlink, else debugfs)
+every SEC seconds and prints one line per sample, until interrupted
+(Ctrl-C) or after N samples:
   TIME        the local time of the sample
   CALLS/S     transactions sent per second (BC_TRANSACTION)
   REPLIES/S   replies sent per second (BC_REPLY)
@@ -97,6 +106,57 @@ prints one line per sample, until interrupted (Ctrl-C) or after N samples:
 options:
   --interval SEC  seconds between samples, fractions allowed (default 1)
   --count N       stop after N samples
+  --source SRC    netlink, debugfs or auto (default), as for stats
+)~"},
+    {"monitor", "monitor [--device NAME] [--pid PID] [--kind KIND[,KIND...]] [--json] [--count N]",
+     "failed transactions and driver events, as they happen (netlink)",
+     R"~(Listens to binder's transaction reports (generic netlink family
+"binder", group "report": upstream Linux 6.18's, which ipckit offers too)
+and ipckit's events (family "ipckit", group "events") and prints one line
+per message, until interrupted (Ctrl-C) or after N of them:
+  12:00:01.123 binder report ctx=binder error=BR_DEAD_REPLY from=123/124 to=456/- code=1 flags=0x0 size=16 reply=no
+  12:00:02.456 ipckit event dev=binder kind=death_sent pid=130 target=456 node=0x... handle=1 cookie=0x...
+A report is a transaction that failed: ERROR the BR_ code the sender
+(FROM pid/tid) got, TO the target ("-": unknown), CODE, FLAGS (TF_*) and
+SIZE (data bytes) the transaction's, REPLY whether it was a reply. Event
+kinds: proc_open, proc_exit (a process opened / let go of the device),
+death_sent (a death notice went to PID, holder of HANDLE on TARGET's
+node), freeze, unfreeze, context_mgr. Only the fields an event has show.
+If the kernel dropped messages (the socket overran), a line says
+"lost events" and monitoring goes on. When one family is missing,
+monitor says so (e.g. the kernel's binder has no "ipckit" family) and
+shows the other; with neither it fails saying why. "ipckit: monitoring
+..." on standard error says when it listens.
+
+options:
+  --device NAME   only messages about binder device NAME ("binder" or
+                  "/dev/binder"; not a NETWORK-ID here)
+  --pid PID       only those that involve PID (from, to, pid or target)
+  --kind KINDS    only these kinds, comma-separated: report errors by
+                  BR_ name (BR_DEAD_REPLY, or dead_reply) and event kinds
+                  (death_sent, ...)
+  --json          one JSON object per line instead
+  --count N       stop after N messages shown
+)~"},
+    {"proc", "proc [--device NAME] [--json] [PID]",
+     "binder state of processes: threads, nodes, refs, buffers (netlink)",
+     R"~(Asks the ipckit module (generic netlink, GET_PROC) for the state of
+process PID, or of every process, on each ipckit device or on NAME, and
+prints one line per process and device:
+  DEVICE, PID      the device and the process
+  THREADS          its binder threads; MAX: the most it asked for
+                   (BINDER_SET_MAX_THREADS); REQUESTED, STARTED: the
+                   looper threads the driver asked it to start and those
+                   that did
+  NODES, REFS      the nodes it owns, the refs it holds (STRONG: strong)
+  TODO             work queued to the process
+  BUFFERS, BYTES   transaction buffers it has not freed, and their size
+  FROZEN           whether BINDER_FREEZE froze it
+Without root, only your own processes show.
+
+options:
+  --device NAME  only binder device NAME ("binder" or "/dev/binder")
+  --json         one JSON object per line instead
 )~"},
     {"bind", "bind [--state DIR] [--new | --import HEX | --import-file FILE] [--force]",
      "join this device to a soft bus group (its group secret)",
@@ -183,8 +243,9 @@ std::string MainHelp()
         "\n"
         "Lists, pings, calls and dumps the system abilities samgr serves on a\n"
         "binder device (and, with --device, those of another device), shows\n"
-        "the ipckit driver's counters and rpcd's tables, and joins this\n"
-        "device to a soft bus group and lists the devices it sees.\n"
+        "the ipckit driver's counters, events and processes and rpcd's\n"
+        "tables, and joins this device to a soft bus group and lists the\n"
+        "devices it sees.\n"
         "\n"
         "commands:\n";
     for (const auto& c : kCommands) {

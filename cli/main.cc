@@ -22,6 +22,7 @@ struct Entry {
 constexpr Entry kEntries[] = {
     {"list", RunList},   {"ping", RunPing},   {"call", RunCall},
     {"dump", RunDump},   {"stats", RunStats}, {"watch", RunWatch},
+    {"monitor", RunMonitor}, {"proc", RunProc},
     {"bind", RunBind},   {"devices", RunDevices}, {"rpc", RunRpc},
 };
 

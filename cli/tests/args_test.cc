@@ -386,7 +386,7 @@ TEST(Help, ListsEveryCommandAndTheManualPageDocumentsThem)
     ASSERT_TRUE(in) << "cannot read " << IPCKIT_MANPAGE;
     std::stringstream manpage;
     manpage << in.rdbuf();
-    ASSERT_EQ(10u, Commands().size());
+    ASSERT_EQ(12u, Commands().size());
     for (const auto& c : Commands()) {
         EXPECT_NE(std::string::npos, help.find("\n  " + std::string(c.name) + " ")) << c.name;
         EXPECT_EQ(&c, FindCommand(c.name));
@@ -397,7 +397,8 @@ TEST(Help, ListsEveryCommandAndTheManualPageDocumentsThem)
             << c.name << " is not in the SYNOPSIS of " << IPCKIT_MANPAGE;
     }
     EXPECT_EQ(nullptr, FindCommand("nope"));
-    EXPECT_EQ("list, ping, call, dump, stats, watch, bind, devices, rpc, help", CommandNames());
+    EXPECT_EQ("list, ping, call, dump, stats, watch, monitor, proc, bind, devices, rpc, help",
+              CommandNames());
 }
 
 }  // namespace
