@@ -86,20 +86,25 @@ run_suite() {
 		*,"$name",*) ;;
 		*) continue ;;
 		esac
-		echo "# $name on $dev ($kind)"
+		# TESTS_ONLY narrows it further (a second run of one suite).
+		case ",${TESTS_ONLY:-$name}," in
+		*,"$name",*) ;;
+		*) continue ;;
+		esac
+		echo "# $name on $dev ($kind${TAP_PREFIX:+, $TAP_PREFIX})"
 		t0=$(cut -d' ' -f1 /proc/uptime)
 		"$bin" -d "$dev" -e "$other" -k "$kind" 2>&1 | tee /tmp/out
 		status=$?
 		echo "# $name on $dev ($kind) took" \
 			"$(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime) s"
-		awk -v n=$n -v p="$kind $name" '/^(not )?ok [0-9]+ / {
+		awk -v n=$n -v p="$kind${TAP_PREFIX:+ $TAP_PREFIX} $name" '/^(not )?ok [0-9]+ / {
 			neg = $1 == "not"
 			sub(/^(not )?ok [0-9]+ /, "")
 			printf "%sok %d - %s %s\n", neg ? "not " : "", ++n, p, $0
 		}' /tmp/out >> "$IPCKIT_RESULTS"
 		n=$((n + $(grep -cE '^(not )?ok [0-9]+ ' /tmp/out)))
 		if [ $status -ne 0 ] && ! grep -q '^not ok' /tmp/out; then
-			fail "$kind $name exited with status $status"
+			fail "$kind${TAP_PREFIX:+ $TAP_PREFIX} $name exited with status $status"
 		fi
 	done
 }
@@ -302,6 +307,14 @@ check "each device has its own debugfs stats" \
 
 run_suite reference /dev/binder /dev/binder-b
 run_suite ipckit /dev/ipckit /dev/ipckit-b
+# libipckit's suite again with the io_uring looper (IPCKIT_LOOPER=uring,
+# Documentation/libshim.rst): on ipckit it loops on io_uring, on the
+# reference driver it must fall back to the ioctl and pass all the same.
+export IPCKIT_LOOPER=uring
+TESTS_ONLY=shim_test TAP_PREFIX=uring
+run_suite reference /dev/binder /dev/binder-b
+run_suite ipckit /dev/ipckit /dev/ipckit-b
+unset IPCKIT_LOOPER TESTS_ONLY TAP_PREFIX
 # A second context answers on its own, untouched by the first's tests
 # (the isolation tests above used it too: compare with a snapshot).
 b_open=$(stat_of ipckit-b open) b_mmap=$(stat_of ipckit-b mmap)

@@ -16,6 +16,7 @@ set(IPCKIT_SOURCES
     ${IPCKIT_SOURCE_DIR}/src/ipc_skeleton.cc
     ${IPCKIT_SOURCE_DIR}/src/ipc_process.cc
     ${IPCKIT_SOURCE_DIR}/src/ipc_thread.cc
+    ${IPCKIT_SOURCE_DIR}/src/uring_looper.cc
     ${IPCKIT_SOURCE_DIR}/src/system_ability_manager_proxy.cc
     ${IPCKIT_SOURCE_DIR}/src/system_ability_manager_stub.cc
     ${IPCKIT_SOURCE_DIR}/src/system_ability_manager_remote.cc
@@ -24,5 +25,11 @@ set(IPCKIT_SOURCES
     ${IPCKIT_SOURCE_DIR}/src/softbus_client.cc
     ${IPCKIT_SOURCE_DIR}/../softbus/wire/frame.cc)
 # softbus/wire: the frame codec the client shares with softbusd.
+# liburing (src/uring_looper.cc): every target made after this links it,
+# here and in fuzz/host, which compiles the same sources (static
+# executables take liburing.a).
+# By name, not path: -luring finds liburing.a for -static links.
+find_library(IPCKIT_URING_LIBRARY NAMES uring REQUIRED)
+link_libraries(uring)
 set(IPCKIT_INCLUDE_DIRS ${IPCKIT_SOURCE_DIR}/include ${IPCKIT_SOURCE_DIR}/../uapi
     ${IPCKIT_SOURCE_DIR}/../softbus)

@@ -46,7 +46,8 @@ Result<BinderDriver> BinderDriver::Open(const std::string& path,
 
     ipckit_version iv{};
     if (::ioctl(d.fd(), IPCKIT_GET_VERSION, &iv) == 0)
-        d.ipckit_ = IpckitDriverInfo{iv.abi_version, iv.protocol_version};
+        d.ipckit_ = IpckitDriverInfo{iv.abi_version, iv.protocol_version,
+                                     iv.abi_version >= 2 ? iv.flags : 0u};
 
     if (mapSize > 0) {
         void* p = ::mmap(nullptr, mapSize, PROT_READ, MAP_PRIVATE | MAP_NORESERVE,

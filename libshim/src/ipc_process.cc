@@ -175,7 +175,7 @@ void IPCProcess::RunLooper(bool isMain)
     loopersGone_.notify_all();
 }
 
-IPCProcess::Wake IPCProcess::WaitForWork()
+IPCProcess::Wake IPCProcess::WaitForWork(int timeoutMs)
 {
     // Without the event (no eventfd could be made) a looper blocks in its
     // read as it always could; KickBlockedReaders gets it out.
@@ -183,12 +183,15 @@ IPCProcess::Wake IPCProcess::WaitForWork()
         return stopping_ ? Wake::kStop : Wake::kWork;
     pollfd fds[2] = {{Fd(), POLLIN, 0}, {stopEvent_.fd(), POLLIN, 0}};
     for (;;) {
-        if (::poll(fds, 2, -1) < 0) {
+        int n = ::poll(fds, 2, timeoutMs);
+        if (n < 0) {
             if (errno == EINTR)
                 continue;  // the application's own signals
             std::fprintf(stderr, "ipckit: poll failed: %s\n", std::strerror(errno));
             return Wake::kError;
         }
+        if (n == 0)
+            return Wake::kIdle;
         if (fds[1].revents & POLLIN)
             return Wake::kStop;
         if (fds[0].revents & POLLIN)

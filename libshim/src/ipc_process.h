@@ -61,9 +61,14 @@ public:
 
     // An idle looper waits here: kWork when the driver has work for the
     // calling thread (binder poll() is per thread: this thread must read
-    // it), kStop once StopLoopers was called.
-    enum class Wake { kWork, kStop, kError };
-    Wake WaitForWork();
+    // it), kStop once StopLoopers was called, kIdle after timeoutMs
+    // (-1: no limit).
+    enum class Wake { kWork, kStop, kError, kIdle };
+    Wake WaitForWork(int timeoutMs = -1);
+    // Readable once StopLoopers was called (-1 without an eventfd).
+    int StopFd() const { return stopEvent_.valid() ? stopEvent_.fd() : -1; }
+    // Returns every thread blocked in a driver read (with a BR_NOOP).
+    void KickBlockedReaders();
 
     bool SetContextObject(const sptr<IRemoteObject>& object);
     sptr<IRemoteObject> ContextObject();
@@ -73,7 +78,6 @@ public:
 private:
     IPCProcess() : stopEvent_(EventFd::Create()) {}
     void RunLooper(bool isMain);
-    void KickBlockedReaders();
 
     std::mutex lock_;
     std::once_flag openOnce_;

@@ -9,9 +9,11 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <utility>
 
 #include <linux/ipckit.h>
@@ -20,6 +22,7 @@
 #include "ipckit/ipc_errors.h"
 #include "ipckit/ipc_object_proxy.h"
 #include "ipckit/ipc_object_stub.h"
+#include "uring_transport.h"
 
 namespace ipckit {
 
@@ -84,6 +87,36 @@ void SetPayload(binder_transaction_data& tr, MessageParcel& parcel)
     tr.data.ptr.offsets = reinterpret_cast<uintptr_t>(offsets.data());
 }
 
+// BINDER_WRITE_READ, and an idle looper's wait in poll() on the driver.
+class IoctlTransport final : public Transport {
+public:
+    int WriteRead(binder_write_read& bwr) override
+    {
+        int fd = IPCProcess::Get().Fd();
+        if (fd < 0)
+            return -EBADF;
+        return ::ioctl(fd, BINDER_WRITE_READ, &bwr) < 0 ? -errno : 0;
+    }
+    Wait WaitAndRead(binder_write_read& bwr, int timeoutMs, int, int& err) override
+    {
+        switch (IPCProcess::Get().WaitForWork(timeoutMs)) {
+        case IPCProcess::Wake::kWork:
+            // The driver said this thread has work, so the read returns
+            // soon (or, if another looper took process work first, blocks
+            // until the next, from which StopLoopers can kick it).
+            err = WriteRead(bwr);
+            return Wait::kRead;
+        case IPCProcess::Wake::kIdle:
+            return Wait::kIdle;
+        case IPCProcess::Wake::kStop:
+            return Wait::kStop;
+        case IPCProcess::Wake::kError:
+            break;
+        }
+        return Wait::kError;
+    }
+};
+
 }  // namespace
 
 IPCThread& IPCThread::Current()
@@ -142,10 +175,15 @@ void IPCThread::FreeBuffer(uint64_t buffer)
         Flush();
 }
 
+Transport& IPCThread::transport()
+{
+    static IoctlTransport ioctl;  // stateless: one for every thread
+    return transport_ ? *transport_ : ioctl;
+}
+
 int IPCThread::WriteRead(bool doRead)
 {
-    int fd = IPCProcess::Get().Fd();
-    if (fd < 0) {
+    if (IPCProcess::Get().Fd() < 0) {
         out_.clear();
         return IPC_INVOKER_CONNECT_ERR;
     }
@@ -158,19 +196,32 @@ int IPCThread::WriteRead(bool doRead)
     }
     if (bwr.write_size == 0 && bwr.read_size == 0)
         return ERR_NONE;
-    int ret = ::ioctl(fd, BINDER_WRITE_READ, &bwr);
-    int err = ret < 0 ? errno : 0;
+    return Consumed(bwr, transport().WriteRead(bwr));
+}
+
+binder_write_read IPCThread::ReadOnly()
+{
+    binder_write_read bwr{};
+    bwr.read_size = readBuf_.size();
+    bwr.read_buffer = reinterpret_cast<uintptr_t>(readBuf_.data());
+    return bwr;
+}
+
+int IPCThread::Consumed(const binder_write_read& bwr, int err)
+{
     // Whatever the driver consumed is gone, even on EINTR.
-    out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(bwr.write_consumed));
-    if (bwr.read_consumed > 0) {
-        in_.assign(readBuf_.begin(),
-                   readBuf_.begin() + static_cast<std::ptrdiff_t>(bwr.read_consumed));
+    std::size_t written = std::min<std::size_t>(bwr.write_consumed, out_.size());
+    if (bwr.write_size > 0)
+        out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(written));
+    std::size_t read = std::min<std::size_t>(bwr.read_consumed, readBuf_.size());
+    if (bwr.read_size > 0 && read > 0) {
+        in_.assign(readBuf_.begin(), readBuf_.begin() + static_cast<std::ptrdiff_t>(read));
         inPos_ = 0;
     }
-    if (err == EINTR)
+    if (err == -EINTR)
         return -EINTR;
     if (err) {
-        std::fprintf(stderr, "ipckit: BINDER_WRITE_READ failed: %s\n", std::strerror(err));
+        std::fprintf(stderr, "ipckit: BINDER_WRITE_READ failed: %s\n", std::strerror(-err));
         return IPC_INVOKER_CONNECT_ERR;
     }
     return ERR_NONE;
@@ -203,14 +254,20 @@ int IPCThread::NextCommand(uint32_t& cmd)
 int IPCThread::Transact(uint32_t handle, uint32_t code, MessageParcel& data,
                         MessageParcel* reply, uint32_t flags)
 {
+    AppendTransaction(out_, handle, code, data, flags);
+    return WaitForResponse((flags & TF_ONE_WAY) ? nullptr : reply, flags & TF_ONE_WAY);
+}
+
+void IPCThread::AppendTransaction(std::vector<uint8_t>& out, uint32_t handle, uint32_t code,
+                                  MessageParcel& data, uint32_t flags)
+{
     binder_transaction_data tr{};
     tr.target.handle = handle;
     tr.code = code;
     tr.flags = flags;
     SetPayload(tr, data);
-    Queue(BC_TRANSACTION);
-    Append(out_, tr);
-    return WaitForResponse((flags & TF_ONE_WAY) ? nullptr : reply, flags & TF_ONE_WAY);
+    Append(out, static_cast<uint32_t>(BC_TRANSACTION));
+    Append(out, tr);
 }
 
 int IPCThread::WaitForResponse(MessageParcel* reply, bool oneway)
@@ -407,35 +464,81 @@ int IPCThread::SendReply(MessageParcel& reply, int status)
 
 void IPCThread::Loop(bool isMain)
 {
-    IPCProcess& proc = IPCProcess::Get();
+    // io_uring when asked for and the driver has it (else null: the ioctl,
+    // the fallback said once); the same loop either way.
+    // A thread with a UringLooper of its own keeps it.
+    std::unique_ptr<UringTransport> uring;
+    if (!transport_)
+        uring = LooperTransport(IPCProcess::Get().Fd());
+    if (uring)
+        transport_ = uring.get();
+    EnterLoop(isMain);
+    while (ServeOnce(-1) == Served::kServed) {
+    }
+    ExitLoop();
+    if (uring)
+        transport_ = nullptr;
+}
 
+void IPCThread::EnterLoop(bool isMain)
+{
     inLoop_ = true;
     Queue(isMain ? BC_ENTER_LOOPER : BC_REGISTER_LOOPER);
-    for (;;) {
-        if (inPos_ < in_.size()) {
-            ExecuteCommand(Pop<uint32_t>());
-            continue;
-        }
-        // All that was read is served (so no caller waits on us for good).
-        if (proc.Stopping())
-            break;
-        // Send what is queued (the looper command, BC_FREE_BUFFER, the
-        // *_DONE answers) before waiting: nobody else would send it.
-        if (Flush() != ERR_NONE)
-            break;
-        if (proc.WaitForWork() != IPCProcess::Wake::kWork)
-            break;
-        // The driver said this thread has work, so the read returns soon
-        // (or, if another looper took process work first, blocks until
-        // the next, from which StopLoopers can kick it).
-        int err = WriteRead(true);
-        if (err && err != -EINTR)
-            break;
+}
+
+void IPCThread::ServeReceived()
+{
+    while (inPos_ < in_.size())
+        ExecuteCommand(Pop<uint32_t>());
+}
+
+IPCThread::Served IPCThread::ServeOnce(int timeoutMs)
+{
+    IPCProcess& proc = IPCProcess::Get();
+    ServeReceived();
+    // All that was read is served (so no caller waits on us for good).
+    if (proc.Stopping())
+        return Served::kStop;
+    // Send what is queued (the looper command, BC_FREE_BUFFER, the
+    // *_DONE answers) before waiting: nobody else would send it.
+    if (Flush() != ERR_NONE)
+        return Served::kError;
+    binder_write_read bwr = ReadOnly();
+    int err = 0;
+    switch (transport().WaitAndRead(bwr, timeoutMs, proc.StopFd(), err)) {
+    case Transport::Wait::kRead:
+        break;
+    case Transport::Wait::kIdle:
+        return Served::kIdle;
+    case Transport::Wait::kStop:
+        return Served::kStop;
+    case Transport::Wait::kError:
+        return Served::kError;
     }
+    err = Consumed(bwr, err);
+    if (err && err != -EINTR)
+        return Served::kError;
+    ServeReceived();
+    return Served::kServed;
+}
+
+void IPCThread::ArmRead()
+{
+    if (inPos_ >= in_.size())
+        transport().ArmRead(readBuf_.size());
+}
+
+void IPCThread::ExitLoop()
+{
+    // A read still armed may hold work for us: serve it before leaving.
+    binder_write_read bwr = ReadOnly();
+    int err = 0;
+    if (transport().EndRead(bwr, err) && Consumed(bwr, err) == ERR_NONE)
+        ServeReceived();
     Queue(BC_EXIT_LOOPER);
     inLoop_ = false;
     Flush();
-    int fd = proc.Fd();
+    int fd = IPCProcess::Get().Fd();
     if (fd >= 0)
         ::ioctl(fd, BINDER_THREAD_EXIT, 0);
 }

@@ -23,6 +23,7 @@ std::string DefaultDevicePath();
 struct IpckitDriverInfo {
     unsigned abiVersion;
     unsigned protocolVersion;
+    unsigned flags = 0;  // IPCKIT_FEATURE_* (ABI 2 and later)
 };
 
 class BinderDriver {

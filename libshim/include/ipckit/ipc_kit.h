@@ -17,4 +17,5 @@
 #include "ipckit/refbase.h"
 #include "ipckit/result.h"
 #include "ipckit/unique_fd.h"
+#include "ipckit/uring.h"
 #include "ipckit/utf.h"

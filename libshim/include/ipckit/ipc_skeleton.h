@@ -14,6 +14,8 @@
 
 namespace ipckit {
 
+enum class LooperKind;  // ipckit/uring.h
+
 class IPCSkeleton {
 public:
     // Threads the driver may ask this process to start (BR_SPAWN_LOOPER),
@@ -24,6 +26,10 @@ public:
     // Ends JoinWorkThread() and every pool thread, for good, and waits
     // (at most 5 s) until they, but the caller, are gone. Uses no signal.
     static void StopWorkThread();
+    // How the pool's loopers talk to the driver (ipckit/uring.h): set
+    // before they start; overrides IPCKIT_LOOPER. LooperKind::kUring on
+    // a driver without the io_uring command falls back to the ioctl.
+    static void SetLooperKind(LooperKind kind);
 
     // For a call from another device (forwarded by rpcd, see
     // Documentation/rpc.rst) these are -1 and (uid_t)-1: no local process
