@@ -206,10 +206,16 @@ int RunProc(const Options&, const Args& args)
     auto procs = NetlinkProcs(device, pid);
     if (!procs) {
         const int code = procs.error().code;
-        if (pid && device && (code == ESRCH || code == ENOENT) &&
-            procs.error().message.find("family") == std::string::npos)
+        const bool noFamily = procs.error().message.find("family") != std::string::npos;
+        if (pid && device && code == ESRCH && !noFamily)
             return Fail("process " + std::to_string(*pid) + " does not have " + *device +
-                        " open (" + procs.error().message + ")");
+                        " open");
+        if (pid && device && code == EPERM)
+            return Fail("process " + std::to_string(*pid) +
+                        " is another user's: reading its state needs CAP_SYS_ADMIN (root)");
+        if (device && code == ENODEV)
+            return Fail(*device + " is not an ipckit device (ipckit proc lists them all "
+                                  "without --device)");
         return Fail(procs.error().message);
     }
     // A dump lists every process; PID without --device picks its rows.

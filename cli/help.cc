@@ -121,7 +121,9 @@ A report is a transaction that failed: ERROR the BR_ code the sender
 SIZE (data bytes) the transaction's, REPLY whether it was a reply. Event
 kinds: proc_open, proc_exit (a process opened / let go of the device),
 death_sent (a death notice went to PID, holder of HANDLE on TARGET's
-node), freeze, unfreeze, context_mgr. Only the fields an event has show.
+node), freeze, unfreeze, context_mgr (mgr=set or mgr=left). Only the
+fields an event has show. Joining the events needs CAP_SYS_ADMIN (root);
+the reports are open to everyone.
 If the kernel dropped messages (the socket overran), a line says
 "lost events" and monitoring goes on. When one family is missing,
 monitor says so (e.g. the kernel's binder has no "ipckit" family) and
@@ -143,7 +145,7 @@ options:
      R"~(Asks the ipckit module (generic netlink, GET_PROC) for the state of
 process PID, or of every process, on each ipckit device or on NAME, and
 prints one line per process and device:
-  DEVICE, PID      the device and the process
+  DEVICE, PID, UID the device, the process and its effective user
   THREADS          its binder threads; MAX: the most it asked for
                    (BINDER_SET_MAX_THREADS); REQUESTED, STARTED: the
                    looper threads the driver asked it to start and those

@@ -176,7 +176,15 @@ Result<std::vector<DeviceStats>> NetlinkStats(const std::optional<std::string>& 
                          auto r = ParseStatsReply(nlh, size);
                          if (!r)
                              return r.error();
-                         all.push_back(std::move(*r));
+                         // A dump continues a device that did not fit in
+                         // the next message.
+                         if (!all.empty() && all.back().device == r->device) {
+                             auto& c = all.back().stats.counters;
+                             c.insert(c.end(), r->stats.counters.begin(),
+                                      r->stats.counters.end());
+                         } else {
+                             all.push_back(std::move(*r));
+                         }
                          return Ok{};
                      });
     if (!s)
@@ -224,6 +232,9 @@ Result<Monitor> Monitor::Open(bool reports, bool events)
         if (int err = nl_socket_add_membership(m.sock_.get(), grp); err < 0) {
             failures += (failures.empty() ? "" : "; ") + std::string("cannot join \"") + family +
                         "\" group \"" + group + "\": " + nl_geterror(err);
+            if (err == -NLE_PERM)
+                failures += " (it names every user's processes: CAP_SYS_ADMIN, i.e. root, "
+                            "may join it)";
             return false;
         }
         id = *f;

@@ -33,6 +33,10 @@ namespace {
 // Linux 6.1's binder.h predates it (upstream 6.7 added it).
 constexpr uint32_t kBrTransactionPendingFrozen = _IO('r', 20);
 
+// IPCKIT_A_MGR_LEFT (flag, CONTEXT_MGR: the manager left), the attribute
+// after IPCKIT_A_PAD: the module's netlink branch adds it to the uapi.
+constexpr int kAttrMgrLeft = IPCKIT_A_PAD + 1;
+
 struct ReturnCode {
     uint32_t code;
     std::string_view name;
@@ -98,7 +102,7 @@ constexpr std::array<AttrSpec, 10> kReportAttrs{{
     {BINDER_A_REPORT_DATA_SIZE, "DATA_SIZE", Kind::U32},
 }};
 
-constexpr std::array<AttrSpec, 23> kIpckitAttrs{{
+constexpr std::array<AttrSpec, 24> kIpckitAttrs{{
     {IPCKIT_A_DEVICE, "DEVICE", Kind::Str},
     {IPCKIT_A_EVENT, "EVENT", Kind::U32},
     {IPCKIT_A_PID, "PID", Kind::U32},
@@ -122,6 +126,7 @@ constexpr std::array<AttrSpec, 23> kIpckitAttrs{{
     {IPCKIT_A_PROC_FROZEN, "PROC_FROZEN", Kind::U32},
     {IPCKIT_A_TIMEOUT_MS, "TIMEOUT_MS", Kind::U32},
     {IPCKIT_A_PAD, "PAD", Kind::Nest},  // padding: any length, never read
+    {kAttrMgrLeft, "MGR_LEFT", Kind::Flag},
 }};
 
 constexpr std::array<AttrSpec, 3> kStatAttrs{{
@@ -149,7 +154,8 @@ constexpr std::array<ProcCount, 11> kProcCounts{{
     {IPCKIT_A_PROC_FROZEN, "frozen"},
 }};
 
-constexpr int kMaxAttr = std::max<int>({BINDER_A_REPORT_MAX, IPCKIT_A_MAX, IPCKIT_A_STAT_MAX});
+constexpr int kIpckitMaxAttr = std::max<int>(IPCKIT_A_MAX, kAttrMgrLeft);
+constexpr int kMaxAttr = std::max<int>({BINDER_A_REPORT_MAX, kIpckitMaxAttr, IPCKIT_A_STAT_MAX});
 
 Error Malformed(std::string_view what, const std::string& why)
 {
@@ -265,6 +271,24 @@ std::string Hex(uint64_t v)
     return buf;
 }
 
+// A name from the kernel as text shows it: control bytes (a terminal's
+// escapes, newlines) as \xNN, so one message stays one line.
+std::string Printable(std::string_view text)
+{
+    std::string out;
+    for (char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c < 0x20 || c == 0x7f || c == '\\') {
+            char buf[8];
+            std::snprintf(buf, sizeof(buf), "\\x%02x", c);
+            out += buf;
+        } else {
+            out += ch;
+        }
+    }
+    return out;
+}
+
 std::string Opt(const std::optional<uint32_t>& v)
 {
     return v ? std::to_string(*v) : "-";
@@ -329,7 +353,7 @@ Result<Event> ParseEvent(const nlmsghdr* msg, std::size_t size)
 {
     constexpr std::string_view what = "ipckit event";
     std::array<nlattr*, kMaxAttr + 1> tb{};
-    if (auto s = ParseMessage(what, msg, size, IPCKIT_CMD_EVENT, kIpckitAttrs, IPCKIT_A_MAX, tb);
+    if (auto s = ParseMessage(what, msg, size, IPCKIT_CMD_EVENT, kIpckitAttrs, kIpckitMaxAttr, tb);
         !s)
         return s.error();
     auto kind = Need<uint32_t>(what, tb[IPCKIT_A_EVENT], "EVENT");
@@ -349,6 +373,7 @@ Result<Event> ParseEvent(const nlmsghdr* msg, std::size_t size)
     e.handle = U32(tb[IPCKIT_A_HANDLE]);
     e.cookie = U64(tb[IPCKIT_A_COOKIE]);
     e.timeoutMs = U32(tb[IPCKIT_A_TIMEOUT_MS]);
+    e.mgrLeft = tb[kAttrMgrLeft] != nullptr;
     return e;
 }
 
@@ -357,7 +382,7 @@ Result<DeviceStats> ParseStatsReply(const nlmsghdr* msg, std::size_t size)
     constexpr std::string_view what = "ipckit GET_STATS reply";
     std::array<nlattr*, kMaxAttr + 1> tb{};
     if (auto s =
-            ParseMessage(what, msg, size, IPCKIT_CMD_GET_STATS, kIpckitAttrs, IPCKIT_A_MAX, tb);
+            ParseMessage(what, msg, size, IPCKIT_CMD_GET_STATS, kIpckitAttrs, kIpckitMaxAttr, tb);
         !s)
         return s.error();
     auto device = Need<std::string>(what, tb[IPCKIT_A_DEVICE], "DEVICE");
@@ -404,7 +429,7 @@ Result<ProcInfo> ParseProcReply(const nlmsghdr* msg, std::size_t size)
     constexpr std::string_view what = "ipckit GET_PROC reply";
     std::array<nlattr*, kMaxAttr + 1> tb{};
     if (auto s =
-            ParseMessage(what, msg, size, IPCKIT_CMD_GET_PROC, kIpckitAttrs, IPCKIT_A_MAX, tb);
+            ParseMessage(what, msg, size, IPCKIT_CMD_GET_PROC, kIpckitAttrs, kIpckitMaxAttr, tb);
         !s)
         return s.error();
     auto device = Need<std::string>(what, tb[IPCKIT_A_DEVICE], "DEVICE");
@@ -416,6 +441,7 @@ Result<ProcInfo> ParseProcReply(const nlmsghdr* msg, std::size_t size)
     ProcInfo p;
     p.device = std::move(*device);
     p.pid = *pid;
+    p.uid = U32(tb[IPCKIT_A_UID]);
     for (const auto& c : kProcCounts)
         if (nlattr* nla = tb[static_cast<std::size_t>(c.type)])
             p.counts.emplace_back(std::string(c.name), nla_get_u32(nla));
@@ -521,7 +547,7 @@ std::string DeviceName(std::string_view device)
 
 std::string FormatReport(std::string_view time, const Report& r)
 {
-    return std::string(time) + " binder report ctx=" + r.context + " error=" +
+    return std::string(time) + " binder report ctx=" + Printable(r.context) + " error=" +
            ReturnName(r.error) + " from=" + std::to_string(r.fromPid) + "/" +
            std::to_string(r.fromTid) + " to=" + Opt(r.toPid) + "/" + Opt(r.toTid) +
            " code=" + std::to_string(r.code) + " flags=" + Hex(r.flags) +
@@ -530,7 +556,7 @@ std::string FormatReport(std::string_view time, const Report& r)
 
 std::string FormatEvent(std::string_view time, const Event& e)
 {
-    std::string out = std::string(time) + " ipckit event dev=" + e.device +
+    std::string out = std::string(time) + " ipckit event dev=" + Printable(e.device) +
                       " kind=" + EventKindName(e.kind);
     auto add = [&](const char* name, const auto& v, bool hex = false) {
         if (v)
@@ -544,6 +570,8 @@ std::string FormatEvent(std::string_view time, const Event& e)
     add("handle", e.handle);
     add("cookie", e.cookie, true);
     add("timeout_ms", e.timeoutMs);
+    if (e.kind == IPCKIT_EVENT_CONTEXT_MGR)
+        out += e.mgrLeft ? " mgr=left" : " mgr=set";
     return out;
 }
 
@@ -588,6 +616,8 @@ std::string EventJson(std::string_view time, const Event& e)
     add("handle", e.handle);
     add("cookie", e.cookie);
     add("timeout_ms", e.timeoutMs);
+    if (e.kind == IPCKIT_EVENT_CONTEXT_MGR)
+        j["mgr_left"] = e.mgrLeft;
     return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
@@ -608,7 +638,7 @@ std::string LostJson(std::string_view time)
 
 std::string FormatProcs(const std::vector<ProcInfo>& procs)
 {
-    std::vector<Column> columns{{"DEVICE"}, {"PID", true}};
+    std::vector<Column> columns{{"DEVICE"}, {"PID", true}, {"UID", true}};
     const std::array<std::string_view, 11> heads{
         "THREADS", "MAX", "REQUESTED", "STARTED", "NODES", "REFS",
         "STRONG",  "TODO", "BUFFERS",  "BYTES",   "FROZEN",
@@ -617,7 +647,8 @@ std::string FormatProcs(const std::vector<ProcInfo>& procs)
         columns.push_back({std::string(h), true});
     std::vector<std::vector<std::string>> rows;
     for (const auto& p : procs) {
-        std::vector<std::string> row{p.device, std::to_string(p.pid)};
+        std::vector<std::string> row{Printable(p.device), std::to_string(p.pid),
+                                     p.uid ? std::to_string(*p.uid) : "-"};
         for (const auto& c : kProcCounts) {
             auto v = p.Get(c.name);
             row.push_back(!v ? "-" : c.type == IPCKIT_A_PROC_FROZEN ? (*v ? "yes" : "no")
@@ -633,6 +664,8 @@ std::string ProcJson(const ProcInfo& p)
     nlohmann::ordered_json j;
     j["device"] = p.device;
     j["pid"] = p.pid;
+    if (p.uid)
+        j["uid"] = *p.uid;
     for (const auto& [name, value] : p.counts)
         j[name] = value;
     return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);

@@ -53,6 +53,7 @@ struct Event {
     std::optional<uint32_t> handle;
     std::optional<uint64_t> cookie;
     std::optional<uint32_t> timeoutMs;
+    bool mgrLeft = false;  // CONTEXT_MGR: the manager left (else it was set)
 };
 
 // One IPCKIT_CMD_GET_STATS reply: one device's counters.
@@ -65,6 +66,7 @@ struct DeviceStats {
 struct ProcInfo {
     std::string device;
     uint32_t pid = 0;
+    std::optional<uint32_t> uid;  // its euid
     // IPCKIT_A_PROC_* by name ("threads", "nodes", ...), in attribute
     // order; the ones the reply did not carry are left out.
     std::vector<std::pair<std::string, uint32_t>> counts;

@@ -327,6 +327,32 @@ TEST(Event, UnknownKindsAreKeptAndMissingOnesRefused)
               Why(ParseEvent(Hdr(b), b.size())));
 }
 
+TEST(Event, ContextManagerSaysSetOrLeft)
+{
+    auto mgr = [](bool left) {
+        return Bytes(Build(IPCKIT_CMD_EVENT, [&](nl_msg* m) {
+            nla_put_string(m, IPCKIT_A_DEVICE, "binder");
+            nla_put_u32(m, IPCKIT_A_EVENT, IPCKIT_EVENT_CONTEXT_MGR);
+            nla_put_u32(m, IPCKIT_A_PID, 1);
+            nla_put_u32(m, IPCKIT_A_UID, 0);
+            nla_put_u64(m, IPCKIT_A_NODE, 0);
+            if (left)
+                nla_put_flag(m, IPCKIT_A_PAD + 1);  // IPCKIT_A_MGR_LEFT
+        }));
+    };
+    auto b = mgr(false);
+    auto e = ParseEvent(Hdr(b), b.size());
+    ASSERT_TRUE(e) << Why(e);
+    EXPECT_EQ("t ipckit event dev=binder kind=context_mgr pid=1 uid=0 node=0x0 mgr=set",
+              FormatEvent("t", *e));
+    b = mgr(true);
+    e = ParseEvent(Hdr(b), b.size());
+    ASSERT_TRUE(e) << Why(e);
+    EXPECT_EQ("t ipckit event dev=binder kind=context_mgr pid=1 uid=0 node=0x0 mgr=left",
+              FormatEvent("t", *e));
+    EXPECT_NE(std::string::npos, EventJson("t", *e).find(R"("mgr_left":true)"));
+}
+
 TEST(StatsReply, NestsBecomeCounters)
 {
     auto b = Bytes(Build(IPCKIT_CMD_GET_STATS, [](nl_msg* m) {
@@ -394,6 +420,7 @@ TEST(ProcReply, CountsInColumnOrder)
     auto b = Bytes(Build(IPCKIT_CMD_GET_PROC, [](nl_msg* m) {
         nla_put_string(m, IPCKIT_A_DEVICE, "binder");
         nla_put_u32(m, IPCKIT_A_PID, 77);
+        nla_put_u32(m, IPCKIT_A_UID, 1000);
         nla_put_u32(m, IPCKIT_A_PROC_NODES, 2);
         nla_put_u32(m, IPCKIT_A_PROC_THREADS, 3);
         nla_put_u32(m, IPCKIT_A_PROC_REFS, 4);
@@ -404,12 +431,14 @@ TEST(ProcReply, CountsInColumnOrder)
     EXPECT_EQ(77u, p->pid);
     EXPECT_EQ(3u, p->Get("threads"));
     EXPECT_FALSE(p->Get("todo"));
-    EXPECT_EQ("DEVICE  PID  THREADS  MAX  REQUESTED  STARTED  NODES  REFS  STRONG  TODO  "
+    EXPECT_EQ(1000u, p->uid);
+    EXPECT_EQ("DEVICE  PID   UID  THREADS  MAX  REQUESTED  STARTED  NODES  REFS  STRONG  TODO  "
               "BUFFERS  BYTES  FROZEN\n"
-              "binder   77        3    -          -        -      2     4       -     -        "
+              "binder   77  1000        3    -          -        -      2     4       -     -        "
               "-      -     yes\n",
               FormatProcs({*p}));
-    EXPECT_EQ(R"({"device":"binder","pid":77,"threads":3,"nodes":2,"refs":4,"frozen":1})",
+    EXPECT_EQ(R"({"device":"binder","pid":77,"uid":1000,"threads":3,"nodes":2,"refs":4,)"
+              R"("frozen":1})",
               ProcJson(*p));
 
     b = Bytes(Build(IPCKIT_CMD_GET_PROC,
@@ -476,6 +505,18 @@ TEST(Filter, MatchesDevicePidAndKind)
     EXPECT_FALSE(kinds.Matches(e));
     ASSERT_TRUE(ParseKinds("dead_reply", kinds));
     EXPECT_TRUE(kinds.Matches(r));
+}
+
+TEST(Event, ControlBytesInNamesStayOnOneLine)
+{
+    auto b = Bytes(Build(IPCKIT_CMD_EVENT, [](nl_msg* m) {
+        nla_put_string(m, IPCKIT_A_DEVICE, "bad\n\x1b[2J\\");
+        nla_put_u32(m, IPCKIT_A_EVENT, IPCKIT_EVENT_PROC_OPEN);
+    }));
+    auto e = ParseEvent(Hdr(b), b.size());
+    ASSERT_TRUE(e) << Why(e);
+    EXPECT_EQ("t ipckit event dev=bad\\x0a\\x1b[2J\\x5c kind=proc_open", FormatEvent("t", *e));
+    EXPECT_NE(std::string::npos, EventJson("t", *e).find(R"("device":"bad\n\u001b[2J\\")"));
 }
 
 TEST(Names, ReturnsEventKindsAndDevices)
