@@ -15,7 +15,7 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 FUZZ_BUILD=${FUZZ_BUILD:-${BUILD:-$here/../../build}/fuzz-host}
-TARGETS_ALL="parcel_reader samgr_request discovery_payload softbus_frame rpc_packet"
+TARGETS_ALL="parcel_reader samgr_request discovery_payload softbus_frame rpc_packet netlink_message"
 # Absolute: the fuzzers run in their work directory.
 case $FUZZ_BUILD in /*) ;; *) FUZZ_BUILD=$PWD/$FUZZ_BUILD ;; esac
 
@@ -80,9 +80,11 @@ build)
 	;;
 seeds)
 	build
-	# discovery_payload's seeds are hand-written JSON: they stay.
+	# discovery_payload's seeds are hand-written JSON, netlink_message's
+	# are hand-made messages: they stay.
 	mkdir -p "$here/corpus"
-	find "$here/corpus" -mindepth 1 -maxdepth 1 ! -name discovery_payload -exec rm -rf {} +
+	find "$here/corpus" -mindepth 1 -maxdepth 1 ! -name discovery_payload \
+		! -name netlink_message -exec rm -rf {} +
 	"$FUZZ_BUILD/make_seeds" "$here/corpus"
 	ls "$here/corpus"/*
 	;;
