@@ -80,6 +80,7 @@ int RunMonitor(const Options&, const Args& args)
     MonitorFilter filter;
     bool json = false;
     long long count = 0;  // 0: until interrupted
+    int rcvbuf = Monitor::kDefaultRcvbuf;
     for (std::size_t i = 0; i < args.size(); i++) {
         const std::string& a = args[i];
         if (a == "--json") {
@@ -88,7 +89,7 @@ int RunMonitor(const Options&, const Args& args)
         }
         const std::string base = a.substr(0, a.find('='));
         const bool valued = base == "--device" || base == "--pid" || base == "--kind" ||
-                            base == "--count";
+                            base == "--count" || base == "--rcvbuf";
         Option opt;
         if (!TakeValue(args, i, opt, valued))
             return UsageError("monitor", opt.name + " needs a value");
@@ -109,12 +110,17 @@ int RunMonitor(const Options&, const Args& args)
             if (!v)
                 return UsageError("monitor", v.error().message);
             count = *v;
+        } else if (opt.name == "--rcvbuf") {
+            auto v = ParseInteger(opt.value, "--rcvbuf", 1024, 1 << 28);
+            if (!v)
+                return UsageError("monitor", v.error().message);
+            rcvbuf = static_cast<int>(*v);
         } else {
             return UsageError("monitor", "unknown argument '" + a + "'");
         }
     }
 
-    auto monitor = Monitor::Open(filter.WantsReports(), filter.WantsEvents());
+    auto monitor = Monitor::Open(filter.WantsReports(), filter.WantsEvents(), rcvbuf);
     if (!monitor)
         return Fail("cannot monitor: " + monitor.error().message);
     const auto& sub = monitor->subscription();

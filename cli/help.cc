@@ -108,7 +108,9 @@ options:
   --count N       stop after N samples
   --source SRC    netlink, debugfs or auto (default), as for stats
 )~"},
-    {"monitor", "monitor [--device NAME] [--pid PID] [--kind KIND[,KIND...]] [--json] [--count N]",
+    {"monitor",
+     "monitor [--device NAME] [--pid PID] [--kind KIND[,KIND...]] [--json] [--count N] "
+     "[--rcvbuf BYTES]",
      "failed transactions and driver events, as they happen (netlink)",
      R"~(Listens to binder's transaction reports (generic netlink family
 "binder", group "report": upstream Linux 6.18's, which ipckit offers too)
@@ -139,6 +141,9 @@ options:
                   (death_sent, ...)
   --json          one JSON object per line instead
   --count N       stop after N messages shown
+  --rcvbuf BYTES  the socket's receive buffer (default 1 MiB; the kernel
+                  caps it at net.core.rmem_max): what a burst may queue
+                  before messages are lost
 )~"},
     {"proc", "proc [--device NAME] [--json] [PID]",
      "binder state of processes: threads, nodes, refs, buffers (netlink)",

@@ -209,7 +209,7 @@ Result<std::vector<ProcInfo>> NetlinkProcs(const std::optional<std::string>& dev
     return all;
 }
 
-Result<Monitor> Monitor::Open(bool reports, bool events)
+Result<Monitor> Monitor::Open(bool reports, bool events, int rcvbuf)
 {
     Monitor m;
     auto sock = OpenGenl();
@@ -247,8 +247,9 @@ Result<Monitor> Monitor::Open(bool reports, bool events)
     m.sub_.missing = failures;
     if (!m.sub_.reports && !m.sub_.events)
         return Error{ENOENT, failures};
-    // Room for bursts; an overrun is still reported (no NETLINK_NO_ENOBUFS).
-    nl_socket_set_buffer_size(m.sock_.get(), 1 << 20, 0);
+    // An overrun is still reported (no NETLINK_NO_ENOBUFS).
+    if (int err = nl_socket_set_buffer_size(m.sock_.get(), rcvbuf, 0); err < 0)
+        return Error{EIO, std::string("cannot set the receive buffer: ") + nl_geterror(err)};
     m.buffer_.resize(64 * 1024);
     return m;
 }

@@ -50,9 +50,14 @@ public:
         bool events = false;   // ipckit's "events" group joined
         std::string missing;   // why a wanted family is not there ("" if none is)
     };
+    // The socket's receive buffer unless asked otherwise: room for bursts.
+    static constexpr int kDefaultRcvbuf = 1 << 20;
+
     // Joins binder's "report" group if `reports`, ipckit's "events" group if
-    // `events`. Fails when none of those could be joined.
-    static Result<Monitor> Open(bool reports, bool events);
+    // `events`, with a receive buffer of `rcvbuf` bytes (SO_RCVBUF: the
+    // kernel doubles it and caps it at net.core.rmem_max). Fails when none
+    // of those could be joined.
+    static Result<Monitor> Open(bool reports, bool events, int rcvbuf = kDefaultRcvbuf);
 
     const Subscription& subscription() const { return sub_; }
 
