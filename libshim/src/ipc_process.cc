@@ -160,6 +160,12 @@ void IPCProcess::JoinAsLooper()
     RunLooper(true);
 }
 
+void IPCProcess::LooperJoined()
+{
+    std::lock_guard<std::mutex> guard(lock_);
+    looperStarted_ = true;
+}
+
 void IPCProcess::RunLooper(bool isMain)
 {
     pthread_t self = pthread_self();

@@ -56,6 +56,9 @@ public:
     void EnsureLooper();
     void SpawnLooper();
     void JoinAsLooper();
+    // A thread became a looper by other means (UringLooper): the process
+    // has its first looper, EnsureLooper starts none.
+    void LooperJoined();
     void StopLoopers();
     bool Stopping() const { return stopping_.load(); }
 

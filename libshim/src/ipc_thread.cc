@@ -177,8 +177,10 @@ void IPCThread::FreeBuffer(uint64_t buffer)
 
 Transport& IPCThread::transport()
 {
-    static IoctlTransport ioctl;  // stateless: one for every thread
-    return transport_ ? *transport_ : ioctl;
+    // Stateless, one for every thread; never destroyed (pool threads may
+    // outlive static destructors).
+    static IoctlTransport* ioctl = new IoctlTransport();
+    return transport_ ? *transport_ : *ioctl;
 }
 
 int IPCThread::WriteRead(bool doRead)

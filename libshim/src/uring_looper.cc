@@ -178,6 +178,7 @@ bool UringTransport::PrepRead(std::size_t size)
     io_uring_sqe* sqe = io_uring_get_sqe(ring_->get());
     if (!sqe)
         return false;
+    readSize_ = size;
     read_->buf.resize(size);
     read_->bwr = binder_write_read{};
     read_->bwr.read_size = size;
@@ -202,11 +203,15 @@ void UringTransport::Handle(const io_uring_cqe* cqe)
     if (tag == kReadTag) {
         readDone_ = true;
         readRes_ = cqe->res;
+        if (!inWait_)
+            needWake_ = true;
+    } else if (tag == kWakeTag) {
+        wakeInCq_ = false;
     } else if (tag == waitedTag_ && tag != 0) {
         waitedDone_ = true;
         waitedRes_ = cqe->res;
     }
-    // kWakeTag and stale tags: nothing to do.
+    // Stale tags: nothing to do.
 }
 
 void UringTransport::Drain()
@@ -254,6 +259,28 @@ void UringTransport::FinishRead(binder_write_read& bwr, int& err)
 
 int UringTransport::WriteRead(binder_write_read& bwr)
 {
+    int err = Exchange(bwr);
+    if (external_)
+        KeepLoopAwake();
+    return err;
+}
+
+void UringTransport::KeepLoopAwake()
+{
+    if (!readArmed_ && readSize_ > 0 && PrepRead(readSize_))
+        SubmitAll();
+    if (needWake_ && !wakeInCq_) {
+        if (io_uring_sqe* sqe = io_uring_get_sqe(ring_->get())) {
+            io_uring_prep_nop(sqe);
+            io_uring_sqe_set_data64(sqe, kWakeTag);
+            if (SubmitAll() == 0)
+                wakeInCq_ = true;
+        }
+    }
+}
+
+int UringTransport::Exchange(binder_write_read& bwr)
+{
     // The write goes as a command of its own (the driver consumes it
     // during submission); a read not yet armed goes with it, in the same
     // io_uring_enter, after it.
@@ -287,15 +314,6 @@ int UringTransport::WriteRead(binder_write_read& bwr)
             FinishRead(bwr, err);
         // else the ring failed: the read is still out
     }
-    // An external event loop learns of work only from the ring's fd: if
-    // this exchange took the read it armed (or its completion), wake it.
-    if (wakeOnSteal_ && wasArmed && (!readArmed_ || readDone_)) {
-        if (io_uring_sqe* sqe = io_uring_get_sqe(ring_->get())) {
-            io_uring_prep_nop(sqe);
-            io_uring_sqe_set_data64(sqe, kWakeTag);
-            SubmitAll();
-        }
-    }
     return err;
 }
 
@@ -310,7 +328,9 @@ Transport::Wait UringTransport::WaitAndRead(binder_write_read& bwr, int timeoutM
     }
     pollfd fds[2] = {{ring_->fd(), POLLIN, 0}, {stopFd, POLLIN, 0}};
     for (;;) {
+        inWait_ = true;
         Drain();
+        inWait_ = false;
         if (readDone_) {
             FinishRead(bwr, err);
             return Wait::kRead;
@@ -325,7 +345,9 @@ Transport::Wait UringTransport::WaitAndRead(binder_write_read& bwr, int timeoutM
         if (n == 0)
             return Wait::kIdle;
         if (stopFd >= 0 && (fds[1].revents & POLLIN)) {
+            inWait_ = true;
             Drain();
+            inWait_ = false;
             if (!readDone_)
                 return Wait::kStop;
         }
@@ -435,9 +457,12 @@ Result<std::unique_ptr<UringLooper>> UringLooper::Create(unsigned entries)
     if (choice.kind != LooperKind::kUring)
         return Error{EOPNOTSUPP, choice.fallback};
     auto transport = UringTransport::Create(driver->fd(), entries);
-    if (!transport)
+    if (!transport) {
+        if (detail::UringRefused(-transport.error().code))
+            return Error{EOPNOTSUPP, transport.error().message};
         return transport.error();
-    transport.value()->WakeOnStolenRead(true);
+    }
+    transport.value()->SetExternalLoop(true);
     std::unique_ptr<UringLooper> looper(new UringLooper(std::move(transport.value())));
     thread.SetTransport(looper->transport_.get());
     thread.EnterLoop(true);  // BC_ENTER_LOOPER: not a thread the driver asked for
@@ -446,6 +471,7 @@ Result<std::unique_ptr<UringLooper>> UringLooper::Create(unsigned entries)
         return Error{IPC_INVOKER_CONNECT_ERR, "the driver refused BC_REGISTER_LOOPER"};
     }
     thread.ArmRead();
+    proc.LooperJoined();
     return looper;
 }
 
@@ -461,6 +487,7 @@ UringLooper::~UringLooper()
         std::fprintf(stderr, "ipckit: UringLooper ended on another thread than its own\n");
         return;  // the ring stays: its thread may still use it
     }
+    transport_->SetExternalLoop(false);  // no read armed again on the way out
     thread.ExitLoop();
     thread.SetTransport(nullptr);
 }
@@ -475,6 +502,7 @@ Result<bool> UringLooper::RunOnce(int timeoutMs)
     IPCThread& thread = IPCThread::Current();
     if (&thread != thread_)
         return Error{EPERM, "UringLooper::RunOnce called on another thread than its own"};
+    transport_->Woken();
     IPCThread::Served served = thread.ServeOnce(timeoutMs);
     switch (served) {
     case IPCThread::Served::kServed:

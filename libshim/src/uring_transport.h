@@ -72,10 +72,13 @@ public:
     Wait WaitAndRead(binder_write_read& bwr, int timeoutMs, int stopFd, int& err) override;
     void ArmRead(std::size_t size) override;
     bool EndRead(binder_write_read& bwr, int& err) override;
-    // For a looper in an external event loop: when an outgoing call on
-    // the thread used up the armed read, post a NOP so the ring's fd wakes
-    // the loop (which then serves what the read brought and re-arms).
-    void WakeOnStolenRead(bool on) { wakeOnSteal_ = on; }
+    // For a looper in an external event loop, whose only signal is the
+    // ring's fd: after each exchange outside RunOnce the read is armed
+    // again, and if the exchange took a read's completion (what it
+    // brought may be more than the exchange served) a NOP completes, so
+    // the fd wakes the loop. RunOnce calls Woken() first.
+    void SetExternalLoop(bool on) { external_ = on; }
+    void Woken() { needWake_ = false; }
 
 private:
     enum : uint64_t { kReadTag = 1, kWakeTag = 2, kFirstTag = 3 };
@@ -95,6 +98,8 @@ private:
     void Drain();
     // Waits for the CQE tagged `tag`: its res.
     int WaitTag(uint64_t tag);
+    int Exchange(binder_write_read& bwr);
+    void KeepLoopAwake();
     // The finished read into `bwr` (its buffer, read_consumed).
     void FinishRead(binder_write_read& bwr, int& err);
 
@@ -108,7 +113,11 @@ private:
     int waitedRes_ = 0;
     bool waitedDone_ = false;
     uint64_t nextTag_ = kFirstTag;
-    bool wakeOnSteal_ = false;
+    bool external_ = false;
+    bool inWait_ = false;     // in WaitAndRead: a read's CQE is the loop's own
+    bool needWake_ = false;   // a read's CQE went to an exchange
+    bool wakeInCq_ = false;   // a wake NOP is in the CQ
+    std::size_t readSize_ = 0;  // of the last read armed
 };
 
 }  // namespace ipckit::detail

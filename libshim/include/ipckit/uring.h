@@ -63,7 +63,10 @@ class UringTransport;
 // (BC_ENTER_LOOPER) and arms a read; add RingFd() to the loop (POLLIN/
 // EPOLLIN) and call RunOnce(0) when it is readable. Use it on the thread
 // that made it only, and end it (the destructor) on that thread too; the
-// thread's own outgoing calls meanwhile go through the ring as well.
+// thread's own outgoing calls meanwhile go through the ring as well. It is
+// the process's first looper (as JoinWorkThread's thread): handing out a
+// stub then starts no pool thread; the driver may still ask for more
+// (BR_SPAWN_LOOPER, up to SetMaxWorkThreadNum: 0 for none).
 //
 // The pool's threads need none of this: IPCKIT_LOOPER=uring (or
 // IPCSkeleton::SetLooperKind) makes them loop on a ring of their own.

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -60,6 +61,7 @@ public:
         WHO,            // string -> string, the full calling identity (below)
         NEW_FAKE_REMOTE,  // int32 said -> a FakeRemote answering as that SA
         LOOPER_KIND,      // -> int32: the serving thread's LooperKind
+        CALL_REGISTERED,  // call the kept object (code 7) -> its error, its int32
     };
     virtual int Echo(const std::string& in, std::string& out) = 0;
 };
@@ -278,6 +280,20 @@ public:
             reply.WriteInt32(IPCSkeleton::GetCallingPid());
             reply.WriteInt32(IPCSkeleton::GetCallingUid());
             return ERR_NONE;
+        case CALL_REGISTERED: {
+            sptr<IRemoteObject> obj;
+            {
+                std::lock_guard<std::mutex> g(lock_);
+                obj = registered_;
+            }
+            if (!obj)
+                return ERR_NULL_OBJECT;
+            MessageParcel d, r;
+            MessageOption o;
+            reply.WriteInt32(obj->SendRequest(7, d, r, o));
+            reply.WriteInt32(r.ReadInt32());
+            return ERR_NONE;
+        }
         case LOOPER_KIND:
             reply.WriteInt32(static_cast<int32_t>(CurrentLooperKind()));
             return ERR_NONE;
@@ -350,6 +366,59 @@ int VictimMain()
     std::fflush(stdout);
     IPCSkeleton::JoinWorkThread();
     return 0;
+}
+
+// A server whose only looper is a UringLooper in an epoll loop on the main
+// thread: registers a Plain with the service, prints "uring-registered",
+// serves until it has answered 20 calls, prints "uring-served N" and ends
+// the looper. Exit status 3 when the driver lacks the command.
+int UringServerMain()
+{
+    alarm(100);
+    IPCSkeleton::SetMaxWorkThreadNum(0);  // no pool: the ring serves all
+    auto looper = UringLooper::Create();
+    if (!looper) {
+        std::printf("uring-unsupported %s\n", looper.error().message.c_str());
+        std::fflush(stdout);
+        return looper.error().code == EOPNOTSUPP ? 3 : 1;
+    }
+    auto echo = iface_cast<IEcho>(IPCSkeleton::GetContextObject());
+    if (!echo)
+        return 1;
+    auto plain = MakeSptr<Plain>();
+    MessageParcel data, reply;
+    MessageOption option;
+    data.WriteInterfaceToken(IEcho::GetDescriptor());
+    data.WriteRemoteObject(plain);
+    // An outgoing call from the looper thread, its read armed.
+    if (echo->AsObject()->SendRequest(IEcho::REGISTER, data, reply, option) != ERR_NONE)
+        return 1;
+    std::printf("uring-registered\n");
+    std::fflush(stdout);
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, looper.value()->RingFd(), &ev) != 0)
+        return 1;
+    while (plain->calls < 20) {
+        epoll_event got{};
+        int n = epoll_wait(ep, &got, 1, 10000);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        auto served = looper.value()->RunOnce(0);
+        if (!served) {
+            std::printf("uring-fail %s\n", served.error().message.c_str());
+            std::fflush(stdout);
+            return 1;
+        }
+    }
+    std::printf("uring-served %d\n", plain->calls.load());
+    std::fflush(stdout);
+    looper.value().reset();  // BC_EXIT_LOOPER, the ring goes
+    close(ep);
+    return plain->calls == 20 ? 0 : 1;
 }
 
 // --- forwarded calls (rpc_protocol.h) ---------------------------------------
@@ -848,6 +917,55 @@ bool LoopersUseTheKindAskedFor(std::string& why)
     return true;
 }
 
+// A process served only by a UringLooper in its epoll loop answers sync
+// calls (the reply through the ring) and ends cleanly; on a driver without
+// the command the looper is refused and that is all.
+bool UringLooperInAnEpollLoop(std::string& why)
+{
+    int out = -1;
+    pid_t server = Spawn("uring-server", &out);
+    CHECK(server > 0);
+    std::string line;
+    bool up = ReadLineWithin(out, line, 10000);
+    if (up && line.rfind("uring-unsupported", 0) == 0) {
+        close(out);
+        int status = 0;
+        waitpid(server, &status, 0);
+        std::printf("# %s\n", line.c_str());
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+        auto driver = BinderDriver::Open(DefaultDevicePath(), 0);
+        CHECK(driver.ok());
+        CHECK(ChooseLooper(LooperKind::kUring, driver.value().ipckit()).kind ==
+                  LooperKind::kIoctl ||
+              line.find("refuses") != std::string::npos);
+        return true;
+    }
+    if (!up || line != "uring-registered") {
+        close(out);
+        kill(server, SIGKILL);
+        waitpid(server, nullptr, 0);
+        why = "server said '" + line + "'";
+        return false;
+    }
+    int good = 0;
+    for (int i = 0; i < 20; i++) {
+        MessageParcel d, r;
+        if (Call(IEcho::CALL_REGISTERED, Tokened(d), r) == ERR_NONE && r.ReadInt32() == ERR_NONE &&
+            r.ReadInt32() > 0)
+            good++;
+    }
+    std::string last;
+    bool said = ReadLineWithin(out, last, 10000);
+    close(out);
+    int status = 0;
+    waitpid(server, &status, 0);
+    std::printf("# uring server: %s\n", last.c_str());
+    CHECK(good == 20);
+    CHECK(said && last == "uring-served 20");
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    return true;
+}
+
 // UringLooper::Create agrees with the looper choice: on a driver without
 // the command it says so (EOPNOTSUPP) and nothing changes for the thread.
 bool UringLooperCreateMatchesTheDriver(std::string& why)
@@ -1333,6 +1451,8 @@ int main(int argc, char** argv)
             std::string role = argv[++i];
             if (role == "pool-block" || role == "pool-handler")
                 return PoolMain(role == "pool-block");
+            if (role == "uring-server")
+                return UringServerMain();
             if (role == "forward-as-nobody")
                 return ForwardAsNobodyMain();
             return role == "service" ? ServiceMain() : role == "victim" ? VictimMain() : 2;
@@ -1346,7 +1466,7 @@ int main(int argc, char** argv)
         setenv("IPCKIT_DEVICE", device, 1);
     alarm(200);
 
-    constexpr int kCases = 21;
+    constexpr int kCases = 22;
     std::printf("TAP version 13\n1..%d\n", kCases);
     std::fflush(stdout);
     pid_t service = Spawn("service");
@@ -1379,6 +1499,7 @@ int main(int argc, char** argv)
         {"oneway_batch_reports_errors_per_entry", OnewayBatchErrorsPerEntry},
         {"uring_looper_create_matches_the_driver", UringLooperCreateMatchesTheDriver},
         {"loopers_use_the_kind_asked_for", LoopersUseTheKindAskedFor},
+        {"uring_looper_in_an_epoll_loop_serves_sync_calls", UringLooperInAnEpollLoop},
         {"death_recipients_fire_once_on_sigkill", DeathRecipientOnKill},
         {"fd_passes_and_reads_back", FdPassing},
         {"ashmem_passes_read_only", AshmemPassing},
