@@ -830,6 +830,28 @@ bool OnewayBatchInOrder(std::string& why)
     return true;
 }
 
+// More calls than the batch's ring holds (64) go in ring-sized rounds,
+// still all in order.
+bool OnewayBatchLargerThanTheRing(std::string& why)
+{
+    const int n = 150;
+    OnewayBatch batch;
+    for (int i = 0; i < n; i++)
+        batch.Add(g_remote, IEcho::APPEND).WriteInt32(i);
+    std::vector<Status> results = batch.Submit();
+    CHECK(results.size() == static_cast<std::size_t>(n));
+    for (const Status& st : results) {
+        if (!st.ok())
+            why = st.error().message;
+        CHECK(st.ok());
+    }
+    std::vector<int32_t> log;
+    CHECK(CollectLog(log, n));
+    for (int i = 0; i < n; i++)
+        CHECK(log[i] == i);
+    return true;
+}
+
 // A batch with calls that cannot go (null, local, dead in the driver)
 // between good ones: each gets its own result, the good ones arrive.
 bool OnewayBatchErrorsPerEntry(std::string& why)
@@ -1466,7 +1488,7 @@ int main(int argc, char** argv)
         setenv("IPCKIT_DEVICE", device, 1);
     alarm(200);
 
-    constexpr int kCases = 22;
+    constexpr int kCases = 23;
     std::printf("TAP version 13\n1..%d\n", kCases);
     std::fflush(stdout);
     pid_t service = Spawn("service");
@@ -1496,6 +1518,7 @@ int main(int argc, char** argv)
         {"32_concurrent_clients_get_their_own_answers", ConcurrentClients},
         {"oneway_calls_arrive_in_order", OnewayOrdering},
         {"oneway_batch_of_64_arrives_in_order", OnewayBatchInOrder},
+        {"oneway_batch_of_150_goes_in_ring_sized_rounds_in_order", OnewayBatchLargerThanTheRing},
         {"oneway_batch_reports_errors_per_entry", OnewayBatchErrorsPerEntry},
         {"uring_looper_create_matches_the_driver", UringLooperCreateMatchesTheDriver},
         {"loopers_use_the_kind_asked_for", LoopersUseTheKindAskedFor},
