@@ -33,6 +33,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -770,9 +772,15 @@ TEST_F(nl, get_proc_of_own_process)
  * is left out of the dump); the events group is refused, GET_STATS not.
  * Exit status: the number of the first check that failed.
  */
+struct nobody_args {
+	pid_t root_pid;
+	char node[64];		/* a 0666 node for the device */
+};
+
 static int nobody_main(void *arg)
 {
-	pid_t root_pid = *(pid_t *)arg, me = getpid();
+	const struct nobody_args *a = arg;
+	pid_t root_pid = a->root_pid, me = getpid();
 	struct binder_dev dev;
 	struct lst l, ev;
 	int err, i;
@@ -780,7 +788,7 @@ static int nobody_main(void *arg)
 
 	if (seteuid(NOBODY))
 		return 1;
-	if (binder_open_dev(&dev, ipckit_test_device, 0))
+	if (binder_open_dev(&dev, a->node, 0))
 		return 2;
 	if (lst_open(&l, IPCKIT_FAMILY_NAME, NULL))
 		return 3;
@@ -808,14 +816,22 @@ static int nobody_main(void *arg)
 
 TEST_F(nl, get_proc_of_another_user_is_eperm)
 {
+	struct nobody_args a = { .root_pid = getpid() };
 	struct binder_child nobody;
-	pid_t me = getpid();
+	struct stat st;
 	int status;
 
 	REQUIRE_NETLINK();
 	ASSERT_EQ(0, binder_open_dev(&self->dev, ipckit_test_device, 0));
-	ASSERT_EQ(0, binder_child_start(&nobody, nobody_main, &me));
+	/* The /dev node may not be 0666 here; the device is (access_test). */
+	ASSERT_EQ(0, stat(ipckit_test_device, &st));
+	snprintf(a.node, sizeof(a.node), "/tmp/ipckit-netlink-%d", getpid());
+	unlink(a.node);
+	ASSERT_EQ(0, mknod(a.node, S_IFCHR | 0666, st.st_rdev));
+	ASSERT_EQ(0, chmod(a.node, 0666));
+	ASSERT_EQ(0, binder_child_start(&nobody, nobody_main, &a));
 	status = binder_child_finish(&nobody, 10000);
+	unlink(a.node);
 	EXPECT_CHILD_OK(status);
 }
 
