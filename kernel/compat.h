@@ -53,10 +53,10 @@ static inline struct file *ipckit_close_fd_get_file(unsigned int fd)
 #endif
 }
 
-/* v6.2 moved a dump's parsed attributes into genl_dumpit_info::info. */
+/* v6.6 moved a dump's parsed attributes into genl_dumpit_info::info. */
 static inline struct nlattr **ipckit_genl_dump_attrs(struct netlink_callback *cb)
 {
-#if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
 	return genl_dumpit_info(cb)->info.attrs;
 #else
 	return genl_dumpit_info(cb)->attrs;

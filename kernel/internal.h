@@ -55,6 +55,11 @@
  * of it keep it (node.c). Statistics are atomic64_t counters read
  * locklessly by debugfs.
  *
+ * Netlink messages (netlink.c) are built and sent with none of these
+ * locks held, from fields collected under them; the one exception, a
+ * node's death events, is built under node->lock with GFP_ATOMIC and
+ * sent after the unlock.
+ *
  * Function suffixes name the lock the caller must hold: _ilocked for
  * ipckit_proc::inner_lock, _olocked for ipckit_proc::outer_lock,
  * _nilocked for ipckit_node_inner_lock(), _clocked for
