@@ -12,6 +12,8 @@
  *
  *  - "binder" reports: a call to a node whose owner died (BR_DEAD_REPLY,
  *    no TO_PID), a reply to a caller that died (BR_DEAD_REPLY, IS_REPLY),
+ *    a reply that cannot be translated (BR_FAILED_REPLY, IS_REPLY, the
+ *    live caller as TO_PID and TO_TID),
  *    a sync call to a frozen process (BR_FROZEN_REPLY, TO_PID), a one-way
  *    call queued to a frozen process (upstream's
  *    BR_TRANSACTION_PENDING_FROZEN; the sender itself reads
@@ -514,6 +516,43 @@ TEST_F(nl, failed_reply_report)
 	r = wait_report(&self->reports, BR_DEAD_REPLY, getpid());
 	ASSERT_NE(NULL, r);
 	EXPECT_REPORT(r, binder_gettid(), 0, 0, 0, sizeof(answer), true);
+}
+
+/*
+ * C calls T, T's reply carries a handle it does not have: the reply
+ * fails (BR_FAILED_REPLY, which C reads), reported with C as target,
+ * its thread included.
+ */
+TEST_F(nl, failed_reply_to_a_live_caller_names_it)
+{
+	struct test_client_opts opts = {
+		.device = ipckit_test_device, .code = CODE_CALL, .count = 1,
+		.expect = BR_FAILED_REPLY,
+	};
+	struct flat_binder_object obj = {
+		.hdr.type = BINDER_TYPE_HANDLE, .handle = 999,
+	};
+	struct binder_transaction_data reply;
+	struct binder_read_result rr;
+	binder_size_t offset = 0;
+	struct rec *r;
+	pid_t client;
+
+	REQUIRE_NETLINK();
+	ASSERT_EQ(0, binder_open_manager(&self->dev, ipckit_test_device, NULL,
+					 MGR_MS));
+	ASSERT_EQ(0, test_client_start(&self->c, &opts));
+	client = self->c.pid;
+	ASSERT_EQ(0, binder_read_call(&self->dev, &rr, EVENT_MS));
+	reply = binder_txn(0, 0, 0, &obj, sizeof(obj));
+	binder_txn_offsets(&reply, &offset, 1);
+	binder_reply_tr(&self->dev, &rr.tr, &reply);
+	EXPECT_CHILD_OK(binder_child_finish(&self->c, EVENT_MS));
+	r = wait_report(&self->reports, BR_FAILED_REPLY, getpid());
+	ASSERT_NE(NULL, r);
+	EXPECT_REPORT(r, binder_gettid(), client, 0, 0, sizeof(obj), true);
+	EXPECT_TRUE(has(r, BINDER_A_REPORT_TO_TID));
+	EXPECT_EQ(client, r->val[BINDER_A_REPORT_TO_TID]);
 }
 
 /*
