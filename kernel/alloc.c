@@ -837,6 +837,21 @@ void ipckit_alloc_print(struct ipckit_alloc *alloc, struct seq_file *m)
 	mutex_unlock(&alloc->lock);
 }
 
+/* Buffers allocated in the area and their bytes (netlink GET_PROC). */
+void ipckit_alloc_usage(struct ipckit_alloc *alloc, size_t *buffers,
+			size_t *bytes)
+{
+	mutex_lock(&alloc->lock);
+	if (ipckit_alloc_has_area_locked(alloc)) {
+		*buffers = alloc->range.nr_allocated;
+		*bytes = alloc->range.allocated_bytes;
+	} else {
+		*buffers = 0;
+		*bytes = 0;
+	}
+	mutex_unlock(&alloc->lock);
+}
+
 /*
  * The shrinker: under memory pressure, zap and free idle pages, oldest
  * first. It only trylocks (an area's lock, the mm's mmap_lock): it may run

@@ -219,6 +219,8 @@ int ipckit_alloc_copy_from_buffer(struct ipckit_alloc *alloc, void *dst,
 size_t ipckit_alloc_release_all(struct ipckit_alloc *alloc,
 				void (*release_buf)(struct ipckit_buffer *buf));
 void ipckit_alloc_print(struct ipckit_alloc *alloc, struct seq_file *m);
+void ipckit_alloc_usage(struct ipckit_alloc *alloc, size_t *buffers,
+			size_t *bytes);
 int ipckit_alloc_shrinker_init(void);
 void ipckit_alloc_shrinker_exit(void);
 void ipckit_alloc_print_idle(struct seq_file *m);

@@ -12,6 +12,7 @@
 #include <linux/sched.h>
 #include <linux/shrinker.h>
 #include <linux/version.h>
+#include <net/genetlink.h>
 
 /* v6.3 made vma->vm_flags read-only and added vm_flags_mod(). */
 static inline void ipckit_vm_flags_mod(struct vm_area_struct *vma,
@@ -49,6 +50,16 @@ static inline struct file *ipckit_close_fd_get_file(unsigned int fd)
 	return file_close_fd(fd);
 #else
 	return close_fd_get_file(fd);
+#endif
+}
+
+/* v6.6 moved a dump's parsed attributes into genl_dumpit_info::info. */
+static inline struct nlattr **ipckit_genl_dump_attrs(struct netlink_callback *cb)
+{
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
+	return genl_dumpit_info(cb)->info.attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
 #endif
 }
 

@@ -15,6 +15,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include <linux/ipckit_netlink.h>
+
 #include "internal.h"
 
 /*
@@ -123,6 +125,10 @@ int ipckit_context_set_mgr(struct ipckit_proc *proc,
 {
 	struct ipckit_context *ctx = proc->ctx;
 	kuid_t euid = current_euid();
+	struct ipckit_nl_event ev = {
+		.kind = IPCKIT_EVENT_CONTEXT_MGR, .pid = proc->pid,
+		.tid = current->pid, .uid = euid,
+	};
 	struct ipckit_node *node;
 	int mgr_uid, ret;
 
@@ -166,9 +172,12 @@ int ipckit_context_set_mgr(struct ipckit_proc *proc,
 	spin_lock(&ctx->mgr_lock);
 	ctx->mgr_node = node;	/* kept by its counts until the owner dies */
 	spin_unlock(&ctx->mgr_lock);
+	ev.node = node->ptr;
 	ipckit_node_put(node);
 out:
 	mutex_unlock(&ctx->lock);
+	if (!ret)
+		ipckit_nl_event(ctx, &ev);
 	return ret;
 }
 
@@ -224,11 +233,21 @@ bool ipckit_context_is_mgr(struct ipckit_proc *proc)
 void ipckit_context_drop_mgr(struct ipckit_proc *proc)
 {
 	struct ipckit_context *ctx = proc->ctx;
+	struct ipckit_nl_event ev = {
+		.kind = IPCKIT_EVENT_CONTEXT_MGR, .pid = proc->pid,
+		.uid = proc->cred->euid, .mgr_left = true,
+	};
+	bool dropped = false;
 
 	mutex_lock(&ctx->lock);
 	spin_lock(&ctx->mgr_lock);
-	if (ctx->mgr_node && READ_ONCE(ctx->mgr_node->proc) == proc)
+	if (ctx->mgr_node && READ_ONCE(ctx->mgr_node->proc) == proc) {
+		ev.node = ctx->mgr_node->ptr;
 		ctx->mgr_node = NULL;
+		dropped = true;
+	}
 	spin_unlock(&ctx->mgr_lock);
 	mutex_unlock(&ctx->lock);
+	if (dropped)
+		ipckit_nl_event(ctx, &ev);
 }

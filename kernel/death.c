@@ -13,6 +13,8 @@
  */
 #include <linux/slab.h>
 
+#include <linux/ipckit_netlink.h>
+
 #include "internal.h"
 
 /*
@@ -47,7 +49,9 @@ int ipckit_death_request(struct ipckit_thread *thread, u32 handle,
 {
 	struct ipckit_proc *proc = thread->proc;
 	struct ipckit_death *death;
+	binder_uintptr_t node_ptr = 0;
 	struct ipckit_ref *ref;
+	bool dead = false;
 
 	death = kzalloc(sizeof(*death), GFP_KERNEL);
 	if (!death) {
@@ -74,9 +78,21 @@ int ipckit_death_request(struct ipckit_thread *thread, u32 handle,
 		spin_lock(&proc->inner_lock);
 		ipckit_proc_queue_work_ilocked(proc, NULL, &death->work);
 		spin_unlock(&proc->inner_lock);
+		dead = true;
+		node_ptr = ref->node->ptr;
 	}
 	spin_unlock(&ref->node->lock);
 	spin_unlock(&proc->outer_lock);
+	if (dead) {
+		/* The owner is gone and unknown: no TARGET_PID. */
+		struct ipckit_nl_event ev = {
+			.kind = IPCKIT_EVENT_DEATH_SENT, .pid = proc->pid,
+			.tid = thread->pid, .uid = proc->cred->euid,
+			.node = node_ptr, .handle = handle, .cookie = cookie,
+		};
+
+		ipckit_nl_event(proc->ctx, &ev);
+	}
 	return 0;
 }
 

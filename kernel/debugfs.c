@@ -63,36 +63,71 @@ static const char *const ipckit_br_names[IPCKIT_BR_COUNT] = {
 	"BR_FAILED_REPLY", "BR_FROZEN_REPLY", "BR_ONEWAY_SPAM_SUSPECT",
 };
 
-static void ipckit_show_commands(struct seq_file *m, const char *const *names,
-				 atomic64_t *counts, int n)
+/**
+ * ipckit_stat_get() - the @i-th counter of <device>/stats
+ * @ctx:   the context
+ * @i:     index, from 0: procs, the file-level events, each object's
+ *         created and deleted, each BC_ and BR_ command
+ * @name:  receives the counter's name
+ * @len:   room in @name (IPCKIT_STAT_NAME_MAX is enough)
+ * @value: receives its value
+ *
+ * Shared by debugfs and netlink (GET_STATS), so both show the same.
+ *
+ * Return: 1 with @name and @value set; 0 for a command counter still at
+ * zero (left out, as the file leaves it out); -1 past the last counter.
+ */
+int ipckit_stat_get(struct ipckit_context *ctx, unsigned long i, char *name,
+		    size_t len, u64 *value)
 {
-	int i;
-
-	for (i = 0; i < n; i++) {
-		s64 v = atomic64_read(&counts[i]);
-
-		if (v)
-			seq_printf(m, "%s %lld\n", names[i], (long long)v);
+	if (i == 0) {
+		strscpy(name, "procs", len);
+		*value = atomic_read(&ctx->nprocs);
+		return 1;
 	}
+	i--;
+	if (i < IPCKIT_STAT_COUNT) {
+		strscpy(name, ipckit_stat_names[i], len);
+		*value = atomic64_read(&ctx->stats[i]);
+		return 1;
+	}
+	i -= IPCKIT_STAT_COUNT;
+	if (i < 2 * IPCKIT_OBJ_COUNT) {
+		bool deleted = i & 1;
+
+		snprintf(name, len, "%s_%s", ipckit_obj_names[i / 2],
+			 deleted ? "deleted" : "created");
+		*value = atomic64_read(deleted ? &ctx->deleted[i / 2] :
+						 &ctx->created[i / 2]);
+		return 1;
+	}
+	i -= 2 * IPCKIT_OBJ_COUNT;
+	if (i < IPCKIT_BC_COUNT) {
+		*value = atomic64_read(&ctx->bc[i]);
+		strscpy(name, ipckit_bc_names[i], len);
+		return *value != 0;
+	}
+	i -= IPCKIT_BC_COUNT;
+	if (i < IPCKIT_BR_COUNT) {
+		*value = atomic64_read(&ctx->br[i]);
+		strscpy(name, ipckit_br_names[i], len);
+		return *value != 0;
+	}
+	return -1;
 }
 
 static int ipckit_stats_show(struct seq_file *m, void *unused)
 {
 	struct ipckit_context *ctx = m->private;
-	int i;
+	char name[IPCKIT_STAT_NAME_MAX];
+	unsigned long i;
+	u64 v;
+	int ret;
 
-	seq_printf(m, "procs %d\n", atomic_read(&ctx->nprocs));
-	for (i = 0; i < IPCKIT_STAT_COUNT; i++)
-		seq_printf(m, "%s %lld\n", ipckit_stat_names[i],
-			   (long long)atomic64_read(&ctx->stats[i]));
-	for (i = 0; i < IPCKIT_OBJ_COUNT; i++)
-		seq_printf(m, "%s_created %lld\n%s_deleted %lld\n",
-			   ipckit_obj_names[i],
-			   (long long)atomic64_read(&ctx->created[i]),
-			   ipckit_obj_names[i],
-			   (long long)atomic64_read(&ctx->deleted[i]));
-	ipckit_show_commands(m, ipckit_bc_names, ctx->bc, IPCKIT_BC_COUNT);
-	ipckit_show_commands(m, ipckit_br_names, ctx->br, IPCKIT_BR_COUNT);
+	for (i = 0; (ret = ipckit_stat_get(ctx, i, name, sizeof(name), &v)) >= 0;
+	     i++)
+		if (ret)
+			seq_printf(m, "%s %llu\n", name, v);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(ipckit_stats);

@@ -19,6 +19,8 @@
 #include <linux/jiffies.h>
 #include <linux/slab.h>
 
+#include <linux/ipckit_netlink.h>
+
 #include "internal.h"
 
 /**
@@ -139,11 +141,14 @@ static int ipckit_procs_of_pid(pid_t pid, struct ipckit_proc ***out,
  * a signal ended the wait (likewise).
  */
 static int ipckit_freeze_proc(struct ipckit_proc *proc,
-			      const struct binder_freeze_info *info)
+			      const struct binder_freeze_info *info,
+			      bool *was_frozen, bool *is_frozen)
 {
 	long ret = 0;
 
 	spin_lock(&proc->inner_lock);
+	*was_frozen = proc->is_frozen;
+	*is_frozen = !!info->enable;
 	proc->sync_recv = false;
 	proc->async_recv = false;
 	proc->is_frozen = !!info->enable;
@@ -161,8 +166,30 @@ static int ipckit_freeze_proc(struct ipckit_proc *proc,
 		ret = -EAGAIN;
 	if (ret < 0)
 		proc->is_frozen = false;
+	*is_frozen = proc->is_frozen;
 	spin_unlock(&proc->inner_lock);
 	return ret < 0 ? ret : 0;
+}
+
+/*
+ * FREEZE or UNFREEZE when BINDER_FREEZE changed @proc's state; once per
+ * device (@*last) when a process has opened one twice.
+ */
+static void ipckit_freeze_event(struct ipckit_proc *proc,
+				const struct binder_freeze_info *info,
+				bool was_frozen, bool is_frozen,
+				struct ipckit_context **last)
+{
+	struct ipckit_nl_event ev = {
+		.kind = is_frozen ? IPCKIT_EVENT_FREEZE : IPCKIT_EVENT_UNFREEZE,
+		.pid = proc->pid, .tid = current->pid,
+		.uid = proc->cred->euid, .timeout_ms = info->timeout_ms,
+	};
+
+	if (was_frozen == is_frozen || *last == proc->ctx)
+		return;
+	*last = proc->ctx;
+	ipckit_nl_event(proc->ctx, &ev);
 }
 
 /*
@@ -198,6 +225,8 @@ static bool ipckit_may_freeze(struct task_struct *tsk)
  */
 int ipckit_freeze(const struct binder_freeze_info *info)
 {
+	struct ipckit_context *last = NULL;
+	bool was_frozen, is_frozen;
 	struct ipckit_proc **procs;
 	size_t i, n;
 	int ret;
@@ -221,8 +250,12 @@ int ipckit_freeze(const struct binder_freeze_info *info)
 	 * leaves frozen after -EAGAIN are the same ones.
 	 */
 	for (i = n; i-- > 0;) {
-		if (!ret)
-			ret = ipckit_freeze_proc(procs[i], info);
+		if (!ret) {
+			ret = ipckit_freeze_proc(procs[i], info, &was_frozen,
+						 &is_frozen);
+			ipckit_freeze_event(procs[i], info, was_frozen,
+					    is_frozen, &last);
+		}
 		ipckit_proc_put(procs[i]);
 	}
 	kfree(procs);

@@ -55,6 +55,11 @@
  * of it keep it (node.c). Statistics are atomic64_t counters read
  * locklessly by debugfs.
  *
+ * Netlink messages (netlink.c) are built and sent with none of these
+ * locks held, from fields collected under them; the one exception, a
+ * node's death events, is built under node->lock with GFP_ATOMIC and
+ * sent after the unlock.
+ *
  * Function suffixes name the lock the caller must hold: _ilocked for
  * ipckit_proc::inner_lock, _olocked for ipckit_proc::outer_lock,
  * _nilocked for ipckit_node_inner_lock(), _clocked for
@@ -71,6 +76,7 @@
 #include <linux/rbtree.h>
 #include <linux/refcount.h>
 #include <linux/sched.h>
+#include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
@@ -148,6 +154,7 @@ enum ipckit_obj {
  * @br:      BR_ commands returned, by command number
  * @created: objects created, see enum ipckit_obj
  * @deleted: objects freed; created - deleted is what is alive
+ * @nl_serial: the last process serial handed out (guarded by @lock)
  */
 struct ipckit_context {
 	struct list_head link;
@@ -166,6 +173,7 @@ struct ipckit_context {
 	atomic64_t br[IPCKIT_BR_COUNT];
 	atomic64_t created[IPCKIT_OBJ_COUNT];
 	atomic64_t deleted[IPCKIT_OBJ_COUNT];
+	u64 nl_serial;
 };
 
 /* Looper states of a thread (struct ipckit_thread::looper). */
@@ -456,6 +464,8 @@ struct ipckit_fd_fixup {
  * @oneway_spam_detection: BINDER_ENABLE_ONEWAY_SPAM_DETECTION
  * @alloc:           the receive area
  * @debugfs:         proc/<pid> file, or NULL
+ * @nl_serial:       increasing along @ctx->procs, for netlink dumps to
+ *                   resume after the last process they sent
  */
 struct ipckit_proc {
 	struct ipckit_context *ctx;
@@ -487,6 +497,7 @@ struct ipckit_proc {
 	bool oneway_spam_detection;
 	struct ipckit_alloc alloc;
 	struct dentry *debugfs;
+	u64 nl_serial;
 };
 
 static inline void ipckit_stat_inc(struct ipckit_context *ctx,
@@ -664,11 +675,54 @@ void ipckit_netlink_init(void);
 void ipckit_netlink_exit(void);
 bool ipckit_netlink_registered(void);
 
+/*
+ * A transaction report's fields (upstream binder's), collected by the
+ * sender under its locks and sent after. Pids are init's; 0 for
+ * @to_pid/@to_tid leaves them out (target unknown).
+ */
+struct ipckit_nl_report {
+	u32 error;
+	u32 from_pid, from_tid;
+	u32 to_pid, to_tid;
+	u32 flags, code, data_size;
+	bool is_reply;
+};
+
+bool ipckit_nl_report_wanted(void);
+void ipckit_nl_report(struct ipckit_context *ctx,
+		      const struct ipckit_nl_report *r);
+
+/*
+ * An ipckit event's fields (enum ipckit_event_kind). @tid, @target_pid:
+ * 0 leaves them out; @node for DEATH_SENT and CONTEXT_MGR, @handle and
+ * @cookie for DEATH_SENT, @timeout_ms for FREEZE, @mgr_left for
+ * CONTEXT_MGR.
+ */
+struct ipckit_nl_event {
+	u32 kind;
+	pid_t pid, tid, target_pid;
+	kuid_t uid;
+	u64 node, cookie;
+	u32 handle, timeout_ms;
+	bool mgr_left;
+};
+
+bool ipckit_nl_events_wanted(void);
+void ipckit_nl_event(struct ipckit_context *ctx,
+		     const struct ipckit_nl_event *ev);
+void ipckit_nl_event_queue(struct ipckit_context *ctx,
+			   const struct ipckit_nl_event *ev,
+			   struct sk_buff_head *q);
+void ipckit_nl_event_flush(struct sk_buff_head *q);
+
 /* uring.c: IORING_OP_URING_CMD (IPCKIT_URING_CMD_WRITE_READ) */
 struct io_uring_cmd;
 int ipckit_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags);
 
 /* debugfs.c */
+#define IPCKIT_STAT_NAME_MAX	48	/* longest counter name, with NUL */
+int ipckit_stat_get(struct ipckit_context *ctx, unsigned long i, char *name,
+		    size_t len, u64 *value);
 struct dentry *ipckit_debugfs_init(void);
 void ipckit_debugfs_add_context(struct ipckit_context *ctx,
 				struct dentry *root);

@@ -21,6 +21,8 @@
 #include <linux/rbtree.h>
 #include <linux/slab.h>
 
+#include <linux/ipckit_netlink.h>
+
 #include "internal.h"
 
 /* Take the node's lock and, if it has one, its owner's inner_lock. */
@@ -399,6 +401,11 @@ struct ipckit_proc *ipckit_node_get_owner(struct ipckit_node *node)
 static void ipckit_node_release(struct ipckit_node *node)
 {
 	struct ipckit_proc *proc = node->proc;
+	struct ipckit_nl_event ev = {
+		.kind = IPCKIT_EVENT_DEATH_SENT, .target_pid = proc->pid,
+		.node = node->ptr,
+	};
+	struct sk_buff_head events;
 	struct ipckit_ref *ref;
 
 	ipckit_release_work_list(proc, &node->async_todo);
@@ -419,8 +426,11 @@ static void ipckit_node_release(struct ipckit_node *node)
 	node->has_weak_ref = false;
 	spin_unlock(&proc->inner_lock);
 
+	/* Events are built here, sent after unlocking (netlink.c). */
+	__skb_queue_head_init(&events);
 	hlist_for_each_entry(ref, &node->refs, node_entry) {
 		struct ipckit_proc *holder = ref->proc;
+		bool queued = false;
 
 		spin_lock(&holder->inner_lock);
 		if (ref->death && !holder->is_dead &&
@@ -428,10 +438,20 @@ static void ipckit_node_release(struct ipckit_node *node)
 			ref->death->work.type = IPCKIT_WORK_DEAD_BINDER;
 			ipckit_proc_queue_work_ilocked(holder, NULL,
 						       &ref->death->work);
+			queued = true;
 		}
 		spin_unlock(&holder->inner_lock);
+		if (queued) {
+			/* @desc and @cookie never change: no outer_lock. */
+			ev.pid = holder->pid;
+			ev.uid = holder->cred->euid;
+			ev.handle = ref->desc;
+			ev.cookie = ref->death->cookie;
+			ipckit_nl_event_queue(proc->ctx, &ev, &events);
+		}
 	}
 	spin_unlock(&node->lock);
+	ipckit_nl_event_flush(&events);
 	ipckit_node_put(node);
 }
 

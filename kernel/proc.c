@@ -19,8 +19,21 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include <linux/ipckit_netlink.h>
+
 #include "compat.h"
 #include "internal.h"
+
+/* PROC_OPEN or PROC_EXIT of @proc, with the acting thread @tid (or 0). */
+static void ipckit_proc_event(struct ipckit_proc *proc, u32 kind, pid_t tid)
+{
+	struct ipckit_nl_event ev = {
+		.kind = kind, .pid = proc->pid, .tid = tid,
+		.uid = proc->cred->euid,
+	};
+
+	ipckit_nl_event(proc->ctx, &ev);
+}
 
 static int ipckit_open(struct inode *inode, struct file *file)
 {
@@ -58,6 +71,7 @@ static int ipckit_open(struct inode *inode, struct file *file)
 	list_for_each_entry(other, &ctx->procs, ctx_link)
 		if (other->pid == proc->pid)
 			first = false;
+	proc->nl_serial = ++ctx->nl_serial;
 	list_add_tail(&proc->ctx_link, &ctx->procs);
 	atomic_inc(&ctx->nprocs);
 	ipckit_debugfs_add_proc(proc, first);
@@ -66,6 +80,8 @@ static int ipckit_open(struct inode *inode, struct file *file)
 	ipckit_stat_inc(ctx, IPCKIT_STAT_OPEN);
 	ipckit_obj_created(ctx, IPCKIT_OBJ_PROC);
 	file->private_data = proc;
+	if (first)
+		ipckit_proc_event(proc, IPCKIT_EVENT_PROC_OPEN, current->pid);
 	return 0;
 }
 
@@ -118,9 +134,14 @@ static int ipckit_release(struct inode *inode, struct file *file)
 	struct ipckit_proc *proc = file->private_data;
 	struct ipckit_context *ctx = proc->ctx;
 	struct ipckit_thread *thread;
+	struct ipckit_proc *other;
+	bool last = true;
 
 	mutex_lock(&ctx->lock);
 	list_del(&proc->ctx_link);
+	list_for_each_entry(other, &ctx->procs, ctx_link)
+		if (other->pid == proc->pid)
+			last = false;
 	mutex_unlock(&ctx->lock);
 	ipckit_debugfs_remove_proc(proc);
 	ipckit_context_drop_mgr(proc);
@@ -154,6 +175,9 @@ static int ipckit_release(struct inode *inode, struct file *file)
 	ipckit_release_work_list(proc, &proc->delivered_death);
 
 	ipckit_stat_inc(ctx, IPCKIT_STAT_RELEASE);
+	/* Release may run in any task (the last fput): no acting thread. */
+	if (last)
+		ipckit_proc_event(proc, IPCKIT_EVENT_PROC_EXIT, 0);
 	ipckit_proc_put(proc);
 	return 0;
 }

@@ -13,6 +13,8 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include <linux/ipckit_netlink.h>
+
 #include "internal.h"
 
 static atomic_t ipckit_last_id;
@@ -262,11 +264,13 @@ ipckit_find_outdated_ilocked(struct ipckit_transaction *t,
  * Queue @t on its receiver. One-way transactions to a node with one
  * already in progress wait on the node. Returns BR_OK, or what the sender
  * is told: BR_FROZEN_REPLY for a synchronous call to a frozen process,
- * BR_DEAD_REPLY when the receiver died.
+ * BR_DEAD_REPLY when the receiver died. @pending_frozen: queued to a
+ * frozen process (one-way), which netlink reports.
  */
 static u32 ipckit_proc_transaction(struct ipckit_transaction *t,
 				   struct ipckit_proc *proc,
-				   struct ipckit_thread *thread)
+				   struct ipckit_thread *thread,
+				   bool *pending_frozen)
 {
 	struct ipckit_node *node = t->buffer->target_node;
 	struct ipckit_transaction *outdated = NULL;
@@ -299,6 +303,7 @@ static u32 ipckit_proc_transaction(struct ipckit_transaction *t,
 		ipckit_proc_queue_work_ilocked(proc, thread, &t->work);
 	}
 	ipckit_outstanding_inc_ilocked(proc, t);
+	*pending_frozen = proc->is_frozen;
 	spin_unlock(&proc->inner_lock);
 	if (outdated)
 		ipckit_transaction_free(outdated);
@@ -471,6 +476,14 @@ static void ipckit_set_ee(struct ipckit_thread *thread, int id, u32 cmd,
 	spin_unlock(&thread->proc->inner_lock);
 }
 
+/* A report of @err for the transaction @r describes, if anyone listens. */
+static void ipckit_txn_report(struct ipckit_context *ctx,
+			      struct ipckit_nl_report *r, u32 err)
+{
+	r->error = err;
+	ipckit_nl_report(ctx, r);
+}
+
 /**
  * ipckit_transaction_send() - BC_TRANSACTION, BC_REPLY and their _SG forms
  * @thread:             the sending thread
@@ -492,6 +505,12 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 	struct ipckit_work *tcomplete = NULL, *queued_complete = NULL;
 	struct ipckit_buffer *buffer;
 	bool oneway = !reply && (tr->flags & TF_ONE_WAY);
+	struct ipckit_nl_report rep = {
+		.from_pid = proc->pid, .from_tid = thread->pid,
+		.flags = tr->flags, .code = tr->code,
+		.data_size = tr->data_size, .is_reply = reply,
+	};
+	bool report = true, spam = false, pending_frozen = false;
 	size_t secctx_room = 0;
 	bool accept_fds;
 	char *secctx = NULL;
@@ -507,6 +526,9 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 		err = ipckit_find_call_target(thread, tr, &tgt, &param);
 	if (err != BR_OK)
 		goto fail;
+	/* As upstream: the target is named once it was found in full. */
+	rep.to_pid = tgt.proc->pid;
+	rep.to_tid = tgt.thread ? tgt.thread->pid : 0;
 
 	err = BR_FAILED_REPLY;
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
@@ -515,6 +537,7 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 		kfree(t);	/* not set up yet: nothing else to undo */
 		t = NULL;
 		param = -ENOMEM;
+		report = false;	/* no transaction: upstream reports none */
 		goto fail;
 	}
 	tcomplete->type = IPCKIT_WORK_TRANSACTION_COMPLETE;
@@ -610,7 +633,8 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 		thread->transaction_stack = t;
 		spin_unlock(&proc->inner_lock);
 		tcomplete = NULL;
-		err = ipckit_proc_transaction(t, tgt.proc, tgt.thread);
+		err = ipckit_proc_transaction(t, tgt.proc, tgt.thread,
+					      &pending_frozen);
 		if (err != BR_OK) {
 			spin_lock(&proc->inner_lock);
 			ipckit_transaction_pop_from_ilocked(thread, t);
@@ -619,15 +643,26 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 		}
 	} else {
 		/* Told instead of BR_TRANSACTION_COMPLETE, if it asked. */
-		if (buffer->oneway_spam_suspect)
+		if (buffer->oneway_spam_suspect) {
 			tcomplete->type = IPCKIT_WORK_ONEWAY_SPAM_SUSPECT;
+			spam = true;
+		}
 		spin_lock(&proc->inner_lock);
 		ipckit_enqueue_thread_work_ilocked(thread, tcomplete);
 		spin_unlock(&proc->inner_lock);
 		tcomplete = NULL;
-		err = ipckit_proc_transaction(t, tgt.proc, NULL);
+		/* Once queued, @t may be gone: reports use @rep only. */
+		err = ipckit_proc_transaction(t, tgt.proc, NULL,
+					      &pending_frozen);
+		/* As upstream, even when the call then failed. */
+		if (spam)
+			ipckit_txn_report(proc->ctx, &rep,
+					  BR_ONEWAY_SPAM_SUSPECT);
 		if (err != BR_OK)
 			goto fail_queued_complete;
+		if (pending_frozen)
+			ipckit_txn_report(proc->ctx, &rep,
+					  IPCKIT_BR_TRANSACTION_PENDING_FROZEN);
 	}
 	if (secctx)
 		security_release_secctx(secctx, secctx_sz);
@@ -666,6 +701,8 @@ fail:
 	if (tgt.proc)
 		ipckit_proc_put(tgt.proc);
 
+	if (report)
+		ipckit_txn_report(proc->ctx, &rep, err);
 	ipckit_user_error(thread, "%s %d failed: %s (%d)\n",
 			  reply ? "reply" : "transaction", id,
 			  err == BR_DEAD_REPLY ? "dead target" :

@@ -4,8 +4,9 @@
 #
 # Two checks are switched off where they cannot apply:
 #   LINUX_VERSION_CODE  in kernel/compat.h, the one place meant for it;
-#   PREFER_DEFINED_ATTRIBUTE_MACRO in uapi/, where userspace has no __packed macro
-#                       (checkpatch exempts include/uapi/ by path only).
+#   PREFER_DEFINED_ATTRIBUTE_MACRO, BIT_MACRO in uapi/, where userspace has
+#                       no __packed or BIT() macro (checkpatch exempts
+#                       include/uapi/ by path only).
 set -eu
 
 src=$(scripts/linux-source.sh)
@@ -15,7 +16,7 @@ for f in kernel/*.[ch] kernel/tests/*.[ch] uapi/linux/*.h; do
 	case "$f" in
 	*.mod.c) continue ;;
 	kernel/compat.h) ignore=LINUX_VERSION_CODE ;;
-	uapi/*) ignore=PREFER_DEFINED_ATTRIBUTE_MACRO ;;
+	uapi/*) ignore=PREFER_DEFINED_ATTRIBUTE_MACRO,BIT_MACRO ;;
 	*) ignore=NONE ;;
 	esac
 	[ -f "$f" ] || continue

@@ -267,6 +267,34 @@ fuzz_pass() {
 	check "fuzz: ipckit unloads after the fuzzer" rmmod ipckit
 }
 
+# Module exit with netlink users attached: a listener on "report" and
+# "events" that never reads and a requester looping on GET_STATS/GET_PROC
+# (ipckit-nl-hold). genl_unregister_family() waits for a request in
+# flight; a dump in flight pins the module for that instant, so rmmod is
+# tried a few times. The users must outlive the families, not crash.
+nl_unload() {
+	"$TESTS/ipckit-nl-hold" > /tmp/nlhold 2>&1 &
+	hold=$!
+	i=0
+	while ! grep '^ready' /tmp/nlhold > /dev/null && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	check "a netlink listener and requester are attached" \
+		grep '^ready' /tmp/nlhold > /dev/null
+	i=0
+	while loaded && [ $i -lt 20 ]; do
+		rmmod ipckit 2>/dev/null || sleep 0.2
+		i=$((i + 1))
+	done
+	check "ipckit unloads with a netlink listener and a request in flight" \
+		sh -c '! [ -d /sys/module/ipckit ]'
+	check "the netlink users outlive the unload" kill -0 $hold
+	kill $hold
+	wait $hold
+	check "the requester exits cleanly after the unload" test $? -eq 0
+	sed 's/^/# nl-hold: /' /tmp/nlhold
+}
+
 # kmemleak ignores objects younger than 5 s; scan twice after that.
 kmemleak_check() {
 	sleep 6
@@ -338,7 +366,15 @@ check "devices are gone after unload" test ! -e /dev/ipckit -a ! -e /sys/module/
 # binder_linux has no module_exit, so "binder" stays taken in this boot;
 # the default name is exercised by the `make run` job instead.
 check "ipckit loads again after unload" insmod $MOD/ipckit.ko devices=ipckit
+check "its netlink families are registered again" "$TESTS/ipckit-nl-hold" -c
+echo "# unload with netlink users"
+nl_unload
+check "ipckit loads again after an unload with netlink users" \
+	insmod $MOD/ipckit.ko devices=ipckit
+check "its netlink families are back" "$TESTS/ipckit-nl-hold" -c
 check "and unloads again" rmmod ipckit
+check "no netlink family is left behind after unload" \
+	sh -c '! "$0" -c' "$TESTS/ipckit-nl-hold"
 
 if [ "$lane" = debug ]; then
 	echo "# fault injection"

@@ -686,7 +686,7 @@ struct ipckit_version {
 
 /* &struct ipckit_version.flags (ABI version 2). */
 #define IPCKIT_FEATURE_URING_CMD	(1U << 0)	/* IPCKIT_URING_CMD_WRITE_READ */
-#define IPCKIT_FEATURE_NETLINK		(1U << 1)	/* families "binder", "ipckit" */
+#define IPCKIT_FEATURE_NETLINK		(1U << 1)	/* family "ipckit" (netlink.rst) */
 
 /**
  * struct ipckit_uring_write_read - payload of IPCKIT_URING_CMD_WRITE_READ

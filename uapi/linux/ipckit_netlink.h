@@ -57,6 +57,8 @@ enum ipckit_event_kind {
  * @IPCKIT_A_PROC_*:     u32 counts of the process (GET_PROC replies)
  * @IPCKIT_A_TIMEOUT_MS: u32 (FREEZE: the timeout the freezer asked for)
  * @IPCKIT_A_PAD:        u64 alignment padding
+ * @IPCKIT_A_MGR_LEFT:   flag (CONTEXT_MGR): the manager's process released
+ *                       the device; absent when the manager was set
  */
 enum {
 	IPCKIT_A_UNSPEC,
@@ -83,6 +85,7 @@ enum {
 	IPCKIT_A_PROC_FROZEN,
 	IPCKIT_A_TIMEOUT_MS,
 	IPCKIT_A_PAD,
+	IPCKIT_A_MGR_LEFT,
 
 	__IPCKIT_A_MAX,
 	IPCKIT_A_MAX = (__IPCKIT_A_MAX - 1)
@@ -97,5 +100,13 @@ enum {
 	__IPCKIT_A_STAT_MAX,
 	IPCKIT_A_STAT_MAX = (__IPCKIT_A_STAT_MAX - 1)
 };
+
+/*
+ * The ERROR of a "binder" report on a one-way call queued to a frozen
+ * process: upstream's BR_TRANSACTION_PENDING_FROZEN, _IO('r', 20). ipckit
+ * speaks the 6.1 protocol, so the sender itself reads
+ * BR_TRANSACTION_COMPLETE; only the report carries this code.
+ */
+#define IPCKIT_BR_TRANSACTION_PENDING_FROZEN	0x7214U
 
 #endif /* _UAPI_LINUX_IPCKIT_NETLINK_H */
