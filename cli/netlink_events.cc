@@ -30,12 +30,12 @@
 namespace ipckit::cli {
 namespace {
 
-// Linux 6.1's binder.h predates it (upstream 6.7 added it).
-constexpr uint32_t kBrTransactionPendingFrozen = _IO('r', 20);
+// Linux 6.1's binder.h predates it (upstream 6.7 added it); the uapi
+// names the value the report family sends.
+constexpr uint32_t kBrTransactionPendingFrozen = IPCKIT_BR_TRANSACTION_PENDING_FROZEN;
+static_assert(kBrTransactionPendingFrozen == _IO('r', 20));
 
-// IPCKIT_A_MGR_LEFT (flag, CONTEXT_MGR: the manager left), the attribute
-// after IPCKIT_A_PAD: the module's netlink branch adds it to the uapi.
-constexpr int kAttrMgrLeft = IPCKIT_A_PAD + 1;
+constexpr int kAttrMgrLeft = IPCKIT_A_MGR_LEFT;
 
 struct ReturnCode {
     uint32_t code;

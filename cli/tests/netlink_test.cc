@@ -337,7 +337,7 @@ TEST(Event, ContextManagerSaysSetOrLeft)
             nla_put_u32(m, IPCKIT_A_UID, 0);
             nla_put_u64(m, IPCKIT_A_NODE, 0);
             if (left)
-                nla_put_flag(m, IPCKIT_A_PAD + 1);  // IPCKIT_A_MGR_LEFT
+                nla_put_flag(m, IPCKIT_A_MGR_LEFT);
         }));
     };
     auto b = mgr(false);
