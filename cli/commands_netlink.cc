@@ -88,14 +88,14 @@ int RunMonitor(const Options&, const Args& args)
             continue;
         }
         const std::string base = a.substr(0, a.find('='));
-        const bool valued = base == "--device" || base == "--pid" || base == "--kind" ||
+        const bool valued = base == "--context" || base == "--pid" || base == "--kind" ||
                             base == "--count" || base == "--rcvbuf";
         Option opt;
         if (!TakeValue(args, i, opt, valued))
             return UsageError("monitor", opt.name + " needs a value");
-        if (opt.name == "--device") {
+        if (opt.name == "--context") {
             if (opt.value.empty())
-                return UsageError("monitor", "--device needs a device name, e.g. binder");
+                return UsageError("monitor", "--context needs a binder device name, e.g. binder");
             filter.device = DeviceName(opt.value);
         } else if (opt.name == "--pid") {
             auto v = ParsePid(opt.value, "--pid");
@@ -193,10 +193,10 @@ int RunProc(const Options&, const Args& args)
     bool json = false;
     for (std::size_t i = 0; i < args.size(); i++) {
         const std::string& a = args[i];
-        if (a.rfind("--device", 0) == 0 && (a.size() == 8 || a[8] == '=')) {
+        if (a.rfind("--context", 0) == 0 && (a.size() == 9 || a[9] == '=')) {
             Option opt;
             if (!TakeValue(args, i, opt, true) || opt.value.empty())
-                return UsageError("proc", "--device needs a device name, e.g. binder");
+                return UsageError("proc", "--context needs a binder device name, e.g. binder");
             device = DeviceName(opt.value);
         } else if (a == "--json") {
             json = true;
@@ -221,10 +221,10 @@ int RunProc(const Options&, const Args& args)
                         " is another user's: reading its state needs CAP_SYS_ADMIN (root)");
         if (device && code == ENODEV)
             return Fail(*device + " is not an ipckit device (ipckit proc lists them all "
-                                  "without --device)");
+                                  "without --context)");
         return Fail(procs.error().message);
     }
-    // A dump lists every process; PID without --device picks its rows.
+    // A dump lists every process; PID without --context picks its rows.
     std::vector<ProcInfo> shown;
     for (auto& p : *procs)
         if ((!pid || p.pid == *pid) && (!device || p.device == *device))

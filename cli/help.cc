@@ -109,7 +109,7 @@ options:
   --source SRC    netlink, debugfs or auto (default), as for stats
 )~"},
     {"monitor",
-     "monitor [--device NAME] [--pid PID] [--kind KIND[,KIND...]] [--json] [--count N] "
+     "monitor [--context NAME] [--pid PID] [--kind KIND[,KIND...]] [--json] [--count N] "
      "[--rcvbuf BYTES]",
      "failed transactions and driver events, as they happen (netlink)",
      R"~(Listens to binder's transaction reports (generic netlink family
@@ -133,7 +133,7 @@ shows the other; with neither it fails saying why. "ipckit: monitoring
 ..." on standard error says when it listens.
 
 options:
-  --device NAME   only messages about binder device NAME ("binder" or
+  --context NAME  only messages about binder device NAME ("binder" or
                   "/dev/binder"; not a NETWORK-ID here)
   --pid PID       only those that involve PID (from, to, pid or target)
   --kind KINDS    only these kinds, comma-separated: report errors by
@@ -145,7 +145,7 @@ options:
                   caps it at net.core.rmem_max): what a burst may queue
                   before messages are lost
 )~"},
-    {"proc", "proc [--device NAME] [--json] [PID]",
+    {"proc", "proc [--context NAME] [--json] [PID]",
      "binder state of processes: threads, nodes, refs, buffers (netlink)",
      R"~(Asks the ipckit module (generic netlink, GET_PROC) for the state of
 process PID, or of every process, on each ipckit device or on NAME, and
@@ -162,7 +162,7 @@ prints one line per process and device:
 Without root, only your own processes show.
 
 options:
-  --device NAME  only binder device NAME ("binder" or "/dev/binder")
+  --context NAME only binder device NAME ("binder" or "/dev/binder")
   --json         one JSON object per line instead
 )~"},
     {"bind", "bind [--state DIR] [--new | --import HEX | --import-file FILE] [--force]",
