@@ -608,13 +608,6 @@ std::vector<Status> OnewayBatch::Submit()
     bool uring = driver->ipckit() &&
                  ChooseLooper(LooperKind::kUring, driver->ipckit()).kind == LooperKind::kUring &&
                  detail::UringSupported(driver->fd()) == 0;
-    if (uring && !t_batchRing) {
-        auto ring = detail::Ring::Create(kBatchRing);
-        if (ring)
-            t_batchRing = std::move(ring.value());
-        else
-            uring = false;
-    }
     usedUring_ = uring;
 
     // Rounds: the driver takes calls in order and, like binder, stops
@@ -623,6 +616,13 @@ std::vector<Status> OnewayBatch::Submit()
     while (!todo.empty()) {
         std::vector<std::size_t> sent;  // taken by the driver, in order
         int fatal = 0;
+        if (uring && !t_batchRing) {
+            auto ring = detail::Ring::Create(kBatchRing);
+            if (ring)
+                t_batchRing = std::move(ring.value());
+            else
+                uring = usedUring_ = false;
+        }
         if (uring) {
             std::size_t n = std::min<std::size_t>(todo.size(), t_batchRing->entries());
             std::vector<binder_write_read> bwrs(n);
@@ -633,19 +633,32 @@ std::vector<Status> OnewayBatch::Submit()
                 bwrs[k].write_buffer = reinterpret_cast<uintptr_t>(rec.data());
                 detail::PrepWriteRead(io_uring_get_sqe(ring), driver->fd(), &bwrs[k], k);
             }
-            int submitted;
-            while ((submitted = io_uring_submit(ring)) == -EINTR) {
+            // One io_uring_enter, unless the kernel takes only part.
+            std::size_t submitted = 0;
+            int err = 0;
+            while (submitted < n) {
+                int r = io_uring_submit(ring);
+                if (r == -EINTR)
+                    continue;
+                if (r <= 0) {
+                    err = r < 0 ? r : -EBUSY;
+                    break;
+                }
+                submitted += static_cast<std::size_t>(r);
             }
             std::vector<int> res(n, 0);
-            if (submitted < 0) {
-                fatal = submitted;
-            } else {
-                for (int k = 0; k < submitted; k++) {
-                    uint64_t tag = 0;
-                    int r = detail::WaitCqe(ring, tag);
-                    if (tag < n)
-                        res[tag] = r;
-                }
+            for (std::size_t k = 0; k < submitted; k++) {
+                uint64_t tag = 0;
+                int r = detail::WaitCqe(ring, tag);
+                if (tag < n)
+                    res[tag] = r;
+            }
+            if (submitted < n) {
+                // SQEs left in the ring point into this round: drop them
+                // with the ring (the calls stay to do; a new ring next).
+                t_batchRing.reset();
+                if (submitted == 0)
+                    fatal = err;
             }
             for (std::size_t k = 0; k < n && !fatal; k++) {
                 if (res[k] < 0 && bwrs[k].write_consumed == 0 && k == 0 && sent.empty() &&
@@ -690,11 +703,13 @@ std::vector<Status> OnewayBatch::Submit()
                                                ": not sent: " + std::strerror(-fatal)};
             break;
         }
-        // Erased first, so a round that took nothing still ends (below).
+        // The calls neither taken nor failed: the next round's.
+        std::vector<bool> taken(calls.size(), false);
+        for (std::size_t i : sent)
+            taken[i] = true;
         std::vector<std::size_t> rest;
         for (std::size_t i : todo)
-            if (std::find(sent.begin(), sent.end(), i) == sent.end() &&
-                results[i].ok())
+            if (!taken[i] && results[i].ok())
                 rest.push_back(i);
         // One answer per call taken: BR_TRANSACTION_COMPLETE, or the
         // failure of the last one taken (binder returns a failure ahead
