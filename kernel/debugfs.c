@@ -12,6 +12,8 @@
  *
  *	procs N                 processes not yet freed
  *	open N ... ioctl_unknown N   file-level events
+ *	uring_cmd N, uring_pending N, uring_canceled N   io_uring commands
+ *			submitted, whose read waited, completed by teardown
  *	<obj>_created N, <obj>_deleted N   for proc, thread, node, ref,
  *			transaction, buffer (receive-area buffers) and page
  *			(receive-area pages actually allocated and freed;
@@ -33,6 +35,9 @@ const char *const ipckit_stat_names[IPCKIT_STAT_COUNT] = {
 	[IPCKIT_STAT_MMAP_REJECTED] = "mmap_rejected",
 	[IPCKIT_STAT_IOCTL] = "ioctl",
 	[IPCKIT_STAT_IOCTL_UNKNOWN] = "ioctl_unknown",
+	[IPCKIT_STAT_URING_CMD] = "uring_cmd",
+	[IPCKIT_STAT_URING_PENDING] = "uring_pending",
+	[IPCKIT_STAT_URING_CANCELED] = "uring_canceled",
 };
 
 const char *const ipckit_obj_names[IPCKIT_OBJ_COUNT] = {
