@@ -302,6 +302,15 @@ check "each device has its own debugfs stats" \
 
 run_suite reference /dev/binder /dev/binder-b
 run_suite ipckit /dev/ipckit /dev/ipckit-b
+# uring_test left reads pending through every teardown: each one ended
+# (the procs are freed, checked below) and some by cancellation.
+case ",${IPCKIT_TESTS:-uring_test}," in
+*,uring_test,*)
+	check "io_uring reads pended and teardown cancelled some (uring_pending, uring_canceled)" \
+		test "$(stat_of ipckit uring_pending)" -gt 0 -a \
+		"$(stat_of ipckit uring_canceled)" -gt 0
+	;;
+esac
 # A second context answers on its own, untouched by the first's tests
 # (the isolation tests above used it too: compare with a snapshot).
 b_open=$(stat_of ipckit-b open) b_mmap=$(stat_of ipckit-b mmap)
