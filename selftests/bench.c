@@ -11,7 +11,9 @@
  * AF_UNIX stream socketpair. On a device with io_uring passthrough
  * (IPCKIT_URING_CMD_WRITE_READ; the reference has none: n/a), the empty
  * round trip and the one-way calls again through io_uring, one-way in
- * batches of 1, 16 and 64 SQEs per io_uring_enter(). It reports medians and p90s and never judges
+ * batches of 1, 16 and 64 SQEs per io_uring_enter(), against the same
+ * calls as raw ioctls (one BINDER_WRITE_READ each, without binder_util's
+ * watchdog: see raw_rtt()), on both devices. It reports medians and p90s and never judges
  * them: the exit status only says whether every measurement ran.
  * IPCKIT_GET_VERSION tells which device is ipckit (the reference says
  * -EINVAL), so the ratios come out right whatever the order of -a and -b.
@@ -118,32 +120,69 @@ struct transport {
 	struct io_uring ring;	/* ... the client's ring */
 };
 
-enum { M_NULL, M_4K, M_64K, M_ONEWAY, M_UR_NULL, M_UR_OW1, M_UR_OW16,
-       M_UR_OW64, NR_M };
+enum { M_NULL, M_4K, M_64K, M_ONEWAY, M_RAW_NULL, M_RAW_OW, M_UR_NULL,
+       M_UR_OW1, M_UR_OW16, M_UR_OW64,
+       /* Recorded by the one-way rows above: the client's side alone. */
+       M_RAW_OW_SUB, M_UR_OW1_SUB, M_UR_OW16_SUB, M_UR_OW64_SUB, NR_M };
 
 static const struct {
 	const char *name;
 	size_t size;
 	unsigned int batch;	/* io_uring: SQEs per io_uring_enter() */
+	int sub;		/* one-way: where its client-side rate goes */
 } meas[NR_M] = {
 	[M_NULL]	= { "round trip, empty (us)",	0 },
 	[M_4K]		= { "round trip, 4 KiB (us)",	4096 },
 	[M_64K]		= { "round trip, 64 KiB (us)",	65536 },
 	[M_ONEWAY]	= { "one-way, 64 B (tx/s)",	ONEWAY_SIZE },
+	[M_RAW_NULL]	= { "raw ioctl round trip (us)", 0 },
+	[M_RAW_OW]	= { "raw ioctl one-way (tx/s)", ONEWAY_SIZE, 0,
+			    M_RAW_OW_SUB },
 	[M_UR_NULL]	= { "uring round trip (us)",	0, 1 },
-	[M_UR_OW1]	= { "uring one-way x1 (tx/s)",	ONEWAY_SIZE, 1 },
-	[M_UR_OW16]	= { "uring one-way x16 (tx/s)", ONEWAY_SIZE, 16 },
-	[M_UR_OW64]	= { "uring one-way x64 (tx/s)", ONEWAY_SIZE, 64 },
+	[M_UR_OW1]	= { "uring one-way x1 (tx/s)",	ONEWAY_SIZE, 1,
+			    M_UR_OW1_SUB },
+	[M_UR_OW16]	= { "uring one-way x16 (tx/s)", ONEWAY_SIZE, 16,
+			    M_UR_OW16_SUB },
+	[M_UR_OW64]	= { "uring one-way x64 (tx/s)", ONEWAY_SIZE, 64,
+			    M_UR_OW64_SUB },
+	/*
+	 * The same calls, counted until the client's last write returned
+	 * (the server, on the same CPU, still draining them): what the
+	 * client pays per call.
+	 */
+	[M_RAW_OW_SUB]	= { "  client side (tx/s)",	ONEWAY_SIZE },
+	[M_UR_OW1_SUB]	= { "  client side (tx/s)",	ONEWAY_SIZE, 1 },
+	[M_UR_OW16_SUB]	= { "  client side (tx/s)",	ONEWAY_SIZE, 16 },
+	[M_UR_OW64_SUB]	= { "  client side (tx/s)",	ONEWAY_SIZE, 64 },
 };
+
+/* Filled by another row's run (meas[].sub), never run itself. */
+static bool is_shadow(int m)
+{
+	return m >= M_RAW_OW_SUB;
+}
 
 static bool is_rate(int m)
 {
-	return m == M_ONEWAY || m >= M_UR_OW1;
+	return m == M_ONEWAY || m == M_RAW_OW || m >= M_UR_OW1;
+}
+
+/* Table order: each client-side row under its one-way row. */
+static const int row_order[NR_M] = {
+	M_NULL, M_4K, M_64K, M_ONEWAY, M_RAW_NULL, M_RAW_OW, M_RAW_OW_SUB,
+	M_UR_NULL, M_UR_OW1, M_UR_OW1_SUB, M_UR_OW16, M_UR_OW16_SUB,
+	M_UR_OW64, M_UR_OW64_SUB,
+};
+
+/* Binder devices only (no floor). */
+static bool is_binder_only(int m)
+{
+	return m == M_ONEWAY || m >= M_RAW_NULL;
 }
 
 static bool is_uring(int m)
 {
-	return m >= M_UR_NULL;
+	return (m >= M_UR_NULL && m <= M_UR_OW64) || m >= M_UR_OW1_SUB;
 }
 
 static struct {
@@ -334,6 +373,131 @@ static int binder_oneway(struct transport *t, unsigned int n, double *rate)
 }
 
 
+/*
+ * --- raw ioctls: the io_uring rows' baseline ----------------------------
+ *
+ * binder_call() arms a watchdog timer around every blocking read and may
+ * read more than once; the io_uring rows do neither. These do the same
+ * work as the io_uring rows with one BINDER_WRITE_READ each: a call and
+ * its read (blocking: no bound, as a library's looper), then the
+ * buffer's release with an ioctl of its own; a one-way call and the read
+ * of its BR_TRANSACTION_COMPLETE.
+ */
+static int raw_wr(struct transport *t, struct binder_write_read *bwr)
+{
+	int ret;
+
+	do {
+		ret = ioctl(t->dev.fd, BINDER_WRITE_READ, bwr);
+	} while (ret < 0 && errno == EINTR);
+	return ret < 0 ? -errno : 0;
+}
+
+static int raw_rtt(struct transport *t, const void *buf, size_t size)
+{
+	struct binder_transaction_data tr = binder_txn(0, BENCH_PING, 0,
+						       buf, size);
+	__u32 rbuf[64] __attribute__((aligned(8)));
+	struct binder_write_read bwr = { };
+	binder_uintptr_t reply = 0;
+	struct binder_reader r;
+	const void *payload;
+	struct binder_cmds c;
+	bool got = false;
+	__u32 cmd;
+	int ret;
+
+	bc_init(&c);
+	bc_transaction(&c, BC_TRANSACTION, &tr);
+	bwr.write_buffer = (uintptr_t)c.buf;
+	bwr.write_size = c.len;
+	while (!got) {
+		bwr.read_buffer = (uintptr_t)rbuf;
+		bwr.read_size = sizeof(rbuf);
+		bwr.read_consumed = 0;
+		ret = raw_wr(t, &bwr);
+		if (ret)
+			return ret;
+		bwr.write_size = 0;
+		bwr.write_consumed = 0;
+		br_init(&r, rbuf, bwr.read_consumed);
+		while (br_next(&r, &cmd, &payload)) {
+			if (cmd == BR_REPLY) {
+				const struct binder_transaction_data *rt = payload;
+
+				reply = rt->data.ptr.buffer;
+				got = true;
+			} else if (cmd != BR_NOOP &&
+				   cmd != BR_TRANSACTION_COMPLETE) {
+				fprintf(stderr, "%s: raw call got %s\n",
+					t->label, binder_br_name(cmd));
+				return -EPROTO;
+			}
+		}
+	}
+	bc_init(&c);
+	bc_free_buffer(&c, reply);
+	memset(&bwr, 0, sizeof(bwr));
+	bwr.write_buffer = (uintptr_t)c.buf;
+	bwr.write_size = c.len;
+	return raw_wr(t, &bwr);
+}
+
+static int raw_oneway(struct transport *t, unsigned int n, double *rate,
+		      double *sub)
+{
+	__u32 rbuf[64] __attribute__((aligned(8)));
+	unsigned char buf[ONEWAY_SIZE];
+	struct binder_write_read bwr;
+	struct binder_cmds c;
+	long long start;
+	unsigned int i;
+	int ret;
+
+	binder_fill(buf, sizeof(buf), n);
+	start = now_ns();
+	for (i = 0; i < n; i++) {
+		struct binder_transaction_data tr =
+			binder_txn(0, i == n - 1 ? BENCH_ONEWAY_LAST :
+					  BENCH_ONEWAY,
+				   TF_ONE_WAY, buf, sizeof(buf));
+		__u32 cmds[16];
+		size_t k, nc;
+		bool tc = false;
+
+		bc_init(&c);
+		bc_transaction(&c, BC_TRANSACTION, &tr);
+		memset(&bwr, 0, sizeof(bwr));
+		bwr.write_buffer = (uintptr_t)c.buf;
+		bwr.write_size = c.len;
+		bwr.read_buffer = (uintptr_t)rbuf;
+		bwr.read_size = sizeof(rbuf);
+		ret = raw_wr(t, &bwr);
+		if (ret)
+			return ret;
+		nc = br_list(rbuf, bwr.read_consumed, cmds, 16);
+		for (k = 0; k < nc; k++)
+			tc |= cmds[k] == BR_TRANSACTION_COMPLETE ||
+			      cmds[k] == BR_ONEWAY_SPAM_SUSPECT;
+		if (!tc) {
+			fprintf(stderr, "%s: raw one-way call %u: no BR_TRANSACTION_COMPLETE\n",
+				t->label, i);
+			return -EPROTO;
+		}
+	}
+	*sub = n / ((now_ns() - start) / 1e9);
+	ret = binder_child_wait_ready(&t->server, BINDER_WAIT_MS);
+	if (ret < 0)
+		return ret;
+	*rate = n / ((now_ns() - start) / 1e9);
+	if ((unsigned int)ret != n) {
+		fprintf(stderr, "%s: server got %d of %u raw one-way calls\n",
+			t->label, ret, n);
+		return -EPROTO;
+	}
+	return 0;
+}
+
 /* --- the same calls through io_uring (IPCKIT_URING_CMD_WRITE_READ) ------ */
 
 #define UR_BATCH_MAX	64
@@ -485,7 +649,7 @@ static int ur_rtt(struct transport *t, const void *buf, size_t size)
  * per second in *rate.
  */
 static int ur_oneway(struct transport *t, unsigned int n, unsigned int batch,
-		     double *rate)
+		     double *rate, double *sub)
 {
 	unsigned char buf[ONEWAY_SIZE];
 	unsigned int i = 0, b, k, owed = 0;
@@ -532,6 +696,7 @@ static int ur_oneway(struct transport *t, unsigned int n, unsigned int batch,
 			return -EPROTO;
 		owed -= k;
 	}
+	*sub = n / ((now_ns() - start) / 1e9);
 	ret = binder_child_wait_ready(&t->server, BINDER_WAIT_MS);
 	if (ret < 0)
 		return ret;
@@ -775,19 +940,27 @@ static int run_one(int ti, int m, unsigned int iter, bool keep,
 	struct transport *t = &tp[ti];
 	long long start;
 	unsigned int i;
-	double rate;
+	double rate, sub = 0;
 	int ret = 0;
 
 	if (is_rate(m)) {
-		ret = m == M_ONEWAY ? binder_oneway(t, iter, &rate) :
-				      ur_oneway(t, iter, meas[m].batch, &rate);
+		if (m == M_ONEWAY)
+			ret = binder_oneway(t, iter, &rate);
+		else if (m == M_RAW_OW)
+			ret = raw_oneway(t, iter, &rate, &sub);
+		else
+			ret = ur_oneway(t, iter, meas[m].batch, &rate, &sub);
 		if (!ret && keep)
 			record(ti, m, rate);
+		if (!ret && keep && meas[m].sub)
+			record(ti, meas[m].sub, sub);
 	}
 	for (i = 0; !is_rate(m) && i < iter; i++) {
 		start = now_ns();
 		if (m == M_UR_NULL)
 			ret = ur_rtt(t, msg + sizeof(__u32), meas[m].size);
+		else if (m == M_RAW_NULL)
+			ret = raw_rtt(t, msg + sizeof(__u32), meas[m].size);
 		else if (t->binder)
 			ret = binder_rtt(t, msg + sizeof(__u32), meas[m].size);
 		else
@@ -812,9 +985,11 @@ static int run_round(unsigned int round, bool keep, unsigned char *msg)
 	int m, k, ti, ret;
 
 	for (m = 0; m < NR_M; m++) {
+		if (is_shadow(m))
+			continue;
 		for (k = 0; k < NR_T; k++) {
 			ti = round % 2 ? NR_T - 1 - k : k;
-			if (is_rate(m) && !tp[ti].binder)
+			if (is_binder_only(m) && !tp[ti].binder)
 				continue;
 			if (is_uring(m) && !tp[ti].uring)
 				continue;
@@ -899,7 +1074,7 @@ static void report(int dut, int base)
 	struct summary st[NR_T][NR_M];
 	unsigned int r, per;
 	char over[10];
-	int ti, m;
+	int ti, m, k;
 
 	for (ti = 0; ti < NR_T; ti++)
 		for (m = 0; m < NR_M; m++)
@@ -915,7 +1090,8 @@ static void report(int dut, int base)
 	for (ti = 0; ti < NR_T; ti++)
 		printf(" %9s %9s", "median", "p90");
 	printf(" %9.9s %9s\n", tp[base].label, "pipe");
-	for (m = 0; m < NR_M; m++) {
+	for (r = 0; r < NR_M; r++) {
+		m = row_order[r];
 		printf("%-24s", meas[m].name);
 		for (ti = 0; ti < NR_T; ti++) {
 			/* A binder device without io_uring passthrough. */
@@ -937,14 +1113,16 @@ static void report(int dut, int base)
 	for (ti = T_A; ti <= T_B; ti++) {
 		if (!tp[ti].uring)
 			continue;
-		printf("\n%s: io_uring / ioctl (medians; round trip: above 1 is slower,\n"
-		       "one-way: above 1 is faster)\n", tp[ti].label);
+		printf("\n%s: io_uring / raw ioctl (medians; round trip: above 1 is\n"
+		       "slower, one-way: above 1 is faster)\n", tp[ti].label);
 		printf("  %-28s", "round trip, empty");
-		print_ratio(st[ti][M_UR_NULL], st[ti][M_NULL]);
+		print_ratio(st[ti][M_UR_NULL], st[ti][M_RAW_NULL]);
 		printf("\n");
 		for (m = M_UR_OW1; m <= M_UR_OW64; m++) {
 			printf("  one-way, batches of %-8u", meas[m].batch);
-			print_ratio(st[ti][m], st[ti][M_ONEWAY]);
+			print_ratio(st[ti][m], st[ti][M_RAW_OW]);
+			printf("   client side");
+			print_ratio(st[ti][meas[m].sub], st[ti][M_RAW_OW_SUB]);
 			printf("\n");
 		}
 	}
@@ -954,7 +1132,8 @@ static void report(int dut, int base)
 	for (r = 0; r < cfg.rounds; r++)
 		printf(" %8s%-2u", "r", r + 1);
 	printf(" %8s\n", "max/min");
-	for (m = 0; m < NR_M; m++) {
+	for (k = 0; k < NR_M; k++) {
+		m = row_order[k];
 		for (ti = 0; ti < NR_T; ti++) {
 			double lo = 0, hi = 0;
 
