@@ -217,20 +217,26 @@ static bool read_txn(const struct wr *w, struct binder_transaction_data *tr)
 	return false;
 }
 
-/* A pending read on a fresh looper thread of dev (no CQE yet). */
-static int pend_read(struct io_uring *ring, int fd, struct wr *w)
+/* A pending read on a looper thread of dev (no CQE yet). */
+static int pend_read_flags(struct io_uring *ring, int fd, struct wr *w,
+			   __u8 sqe_flags)
 {
 	int ret, res;
 
 	bc_init(&w->c);
 	wr_init(w, true);
-	ret = submit_wr(ring, fd, w, 7, 0);
+	ret = submit_wr(ring, fd, w, 7, sqe_flags);
 	if (ret)
 		return ret;
 	ret = wait_cqe(ring, 0, &res, NULL);
 	if (ret != -ETIME)
 		return ret ? ret : -EPROTO;
 	return 0;
+}
+
+static int pend_read(struct io_uring *ring, int fd, struct wr *w)
+{
+	return pend_read_flags(ring, fd, w, 0);
 }
 
 TEST(the_reference_refuses_uring_cmd_and_ipckit_takes_it)
@@ -626,7 +632,33 @@ TEST(closing_the_ring_ends_a_pending_read)
 
 enum { END_RETURN, END_PAUSE, END_EXEC };
 
-/* A child with a pending read that then exits, waits to die or execs. */
+/*
+ * The device only as the ring's registered file: closing the fd flushed
+ * the process (its next read returns BR_NOOP alone, taken here), and no
+ * close() at exit ends the read that then pends.
+ */
+static int pend_read_fixed(struct io_uring *ring, int fd, struct wr *w)
+{
+	int ret, res;
+
+	ret = io_uring_register_files(ring, &fd, 1);
+	if (ret)
+		return ret;
+	close(fd);
+	bc_init(&w->c);
+	wr_init(w, true);
+	ret = submit_wr(ring, 0, w, 6, IOSQE_FIXED_FILE);
+	if (!ret)
+		ret = wait_cqe(ring, EVENT_MS, &res, NULL);
+	if (!ret && (res || w->bwr.read_consumed != sizeof(__u32)))
+		ret = -EPROTO;
+	return ret ? ret : pend_read_flags(ring, 0, w, IOSQE_FIXED_FILE);
+}
+
+/*
+ * A child with a pending read that then exits (its device fd only in the
+ * ring), waits to be killed or execs (its fd still open).
+ */
 static int pending_child(void *arg)
 {
 	int how = (int)(uintptr_t)arg;
@@ -643,7 +675,8 @@ static int pending_child(void *arg)
 	if (!ret)
 		ret = io_uring_queue_init(8, &ring, 0);
 	if (!ret)
-		ret = pend_read(&ring, fd, &w);
+		ret = how == END_RETURN ? pend_read_fixed(&ring, fd, &w) :
+					  pend_read(&ring, fd, &w);
 	binder_child_ready(ret);
 	if (ret)
 		return 2;
