@@ -5,9 +5,9 @@
  *
  *	state		the context manager, then every process as below
  *	proc/<pid>	one process: pool counters, each thread (looper flags,
- *			idle or not, queued work, its transaction stack as
- *			in:<id>/out:<id> from the innermost), each node, and
- *			the receive area
+ *			idle or not, "uring" while an io_uring read pends,
+ *			queued work, its transaction stack as in:<id>/out:<id>
+ *			from the innermost), each node, and the receive area
  *	stats		one "name value" line per counter:
  *
  *	procs N                 processes not yet freed
@@ -117,9 +117,10 @@ static void ipckit_print_thread_ilocked(struct seq_file *m,
 {
 	struct ipckit_transaction *t = thread->transaction_stack;
 
-	seq_printf(m, "  thread %d: looper %#x%s todo %zu stack", thread->pid,
+	seq_printf(m, "  thread %d: looper %#x%s%s todo %zu stack", thread->pid,
 		   thread->looper,
 		   list_empty(&thread->waiting_link) ? "" : " idle",
+		   thread->uring ? " uring" : "",
 		   ipckit_count_list(&thread->todo));
 	while (t) {
 		bool in;
