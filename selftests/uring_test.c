@@ -508,6 +508,115 @@ TEST(iosqe_async_is_refused)
 
 /* --- teardown with a read pending ------------------------------------ */
 
+/*
+ * Races: a client sends one-way calls while T, the manager, keeps a read
+ * pending and ends it every way it can at random (waits for it, or
+ * BINDER_THREAD_EXIT, a flush or the ring's close right after the
+ * submission). Every read ends (a call, a lone BR_NOOP or -ECANCELED),
+ * and every call arrives exactly once: one-way calls wait in the
+ * process's queue, not in a released thread's.
+ */
+TEST(pending_reads_race_with_calls_and_teardown)
+{
+	struct test_client_opts o = {
+		.handle = 0, .code = CODE_PING, .flags = TF_ONE_WAY,
+		.count = 200, .expect = BR_TRANSACTION_COMPLETE,
+	};
+	unsigned int got = 0, canceled = 0, rounds = 0;
+	struct binder_transaction_data tr;
+	struct binder_child c;
+	struct binder_dev dev;
+	struct io_uring ring;
+	long long deadline;
+	struct wr w;
+	int res, ret;
+
+	REQUIRE_URING_DEV();
+	ASSERT_EQ(0, test_client_prefork(&c, ipckit_test_device));
+	ASSERT_EQ(0, binder_open_map(&dev, ipckit_test_device, 0,
+				     BINDER_MAP_SIZE));
+	ASSERT_EQ(0, binder_become_context_mgr(dev.fd, NULL, 5000));
+	ASSERT_EQ(0, binder_cmd(dev.fd, BC_ENTER_LOOPER));
+	ASSERT_EQ(0, io_uring_queue_init(8, &ring, 0));
+	srand(42);
+	ASSERT_EQ(0, test_client_go(&c, &o));
+	deadline = binder_now_ms() + 4 * EVENT_MS;
+	while (got < o.count && binder_now_ms() < deadline) {
+		int how = rand() % 4;
+
+		rounds++;
+		bc_init(&w.c);
+		wr_init(&w, true);
+		ASSERT_EQ(0, submit_wr(&ring, dev.fd, &w, rounds, 0));
+		if (how == 1) {
+			ASSERT_EQ(0, binder_thread_exit(dev.fd));
+		} else if (how == 2) {
+			close(dup(dev.fd));
+		} else if (how == 3) {
+			io_uring_queue_exit(&ring);
+			ASSERT_EQ(0, io_uring_queue_init(8, &ring, 0));
+		}
+		if (how == 3) {
+			/*
+			 * The old ring's CQE went with it: wait for the slot;
+			 * the old read either delivered (read_consumed came
+			 * back) or was canceled.
+			 */
+			long long d = binder_now_ms() + EVENT_MS;
+			struct wr p;
+
+			for (;;) {
+				bc_init(&p.c);
+				wr_init(&p, false);
+				ASSERT_EQ(0, submit_wr(&ring, dev.fd, &p, 0, 0));
+				ASSERT_EQ(0, wait_cqe(&ring, EVENT_MS, &res, NULL));
+				ASSERT_EQ(0, res);
+				bc_init(&p.c);
+				wr_init(&p, true);
+				ASSERT_EQ(0, submit_wr(&ring, dev.fd, &p, 1, 0));
+				ret = wait_cqe(&ring, 0, &res, NULL);
+				if (ret == -ETIME || res != -EBUSY)
+					break;
+				ASSERT_GT(d, binder_now_ms());
+				usleep(1000);
+			}
+			if (read_txn(&w, &tr)) {
+				got++;
+				ASSERT_EQ(0, binder_free_buffer(&dev, tr.data.ptr.buffer));
+			}
+			/* Whatever it was, it is over: end the new one. */
+			ASSERT_EQ(0, binder_thread_exit(dev.fd));
+			if (ret == -ETIME)
+				ASSERT_EQ(0, wait_cqe(&ring, EVENT_MS, &res, NULL));
+			if (res == 0 && read_txn(&p, &tr)) {
+				got++;
+				ASSERT_EQ(0, binder_free_buffer(&dev, tr.data.ptr.buffer));
+			}
+			ASSERT_EQ(0, binder_cmd(dev.fd, BC_ENTER_LOOPER));
+			continue;
+		}
+		ASSERT_EQ(0, wait_cqe(&ring, EVENT_MS, &res, NULL));
+		if (res == -ECANCELED) {
+			canceled++;
+			ASSERT_EQ(0, binder_cmd(dev.fd, BC_ENTER_LOOPER));
+			continue;
+		}
+		ASSERT_EQ(0, res);
+		if (read_txn(&w, &tr)) {
+			got++;
+			ASSERT_EQ(0, binder_free_buffer(&dev, tr.data.ptr.buffer));
+		}
+		if (how == 1)
+			ASSERT_EQ(0, binder_cmd(dev.fd, BC_ENTER_LOOPER));
+	}
+	TH_LOG("%u calls in %u reads, %u canceled", got, rounds, canceled);
+	EXPECT_EQ(o.count, got);
+	EXPECT_CHILD_OK(binder_child_finish(&c, EVENT_MS));
+	io_uring_queue_exit(&ring);
+	binder_close_dev(&dev);
+}
+
+
 TEST(binder_thread_exit_cancels_a_pending_read)
 {
 	struct io_uring ring;
