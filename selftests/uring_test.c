@@ -22,7 +22,9 @@
  *    (-ECANCELED), the submitting pthread's exit (-ECANCELED), the
  *    process's exit or SIGKILL, exec, closing the ring (the thread can
  *    pend again), closing a copy of the fd (BR_NOOP alone, as a blocked
- *    read). run_vm.sh's leak check and unload catch what would be left.
+ *    read). run_vm.sh's leak check and unload catch what would be left;
+ *  - pending reads ended every way at random while calls arrive: every
+ *    read ends, every call arrives once.
  */
 #include <liburing.h>
 #include <pthread.h>
