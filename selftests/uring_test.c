@@ -17,7 +17,8 @@
  *  - 64 one-way calls, one SQE each, submitted with one io_uring_enter(),
  *    all arrive, in order;
  *  - one pending read per thread (a second: -EBUSY), bad payload or
- *    cmd_op: -EINVAL, IOSQE_ASYNC (io-wq worker): -EOPNOTSUPP;
+ *    cmd_op: -EINVAL, IOSQE_ASYNC (io-wq worker) or an SQPOLL ring:
+ *    -EOPNOTSUPP;
  *  - teardown with a read pending never hangs: BINDER_THREAD_EXIT
  *    (-ECANCELED), the submitting pthread's exit (-ECANCELED), the
  *    process's exit or SIGKILL, exec, closing the ring (the thread can
@@ -501,6 +502,33 @@ TEST(iosqe_async_is_refused)
 	bc_cmd(&w.c, BC_ENTER_LOOPER);
 	wr_init(&w, true);
 	ASSERT_EQ(0, submit_wr(&ring, fd, &w, 1, IOSQE_ASYNC));
+	ASSERT_EQ(0, wait_cqe(&ring, EVENT_MS, &res, NULL));
+	EXPECT_EQ(-EOPNOTSUPP, res);
+	EXPECT_EQ(0, w.bwr.write_consumed);
+	io_uring_queue_exit(&ring);
+	close(fd);
+}
+
+/* An SQPOLL ring submits from its kernel thread: not the thread either. */
+TEST(sqpoll_submission_is_refused)
+{
+	struct io_uring_params p = { .flags = IORING_SETUP_SQPOLL,
+				     .sq_thread_idle = 100 };
+	struct io_uring ring;
+	struct wr w;
+	int fd, res, ret;
+
+	fd = ipckit_test_open();
+	ASSERT_LE(0, fd);
+	REQUIRE_URING(fd);
+	ret = io_uring_queue_init_params(8, &ring, &p);
+	if (ret == -EPERM || ret == -EINVAL)
+		SKIP(close(fd); return, "no SQPOLL ring here (%d)", ret);
+	ASSERT_EQ(0, ret);
+	bc_init(&w.c);
+	bc_cmd(&w.c, BC_ENTER_LOOPER);
+	wr_init(&w, true);
+	ASSERT_EQ(0, submit_wr(&ring, fd, &w, 1, 0));
 	ASSERT_EQ(0, wait_cqe(&ring, EVENT_MS, &res, NULL));
 	EXPECT_EQ(-EOPNOTSUPP, res);
 	EXPECT_EQ(0, w.bwr.write_consumed);
