@@ -8,6 +8,7 @@
 
 #include <linux/file.h>
 #include <linux/fdtable.h>
+#include <linux/io_uring.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/shrinker.h>
@@ -60,6 +61,75 @@ static inline struct nlattr **ipckit_genl_dump_attrs(struct netlink_callback *cb
 	return genl_dumpit_info(cb)->info.attrs;
 #else
 	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
+/*
+ * io_uring passthrough (uring.c).
+ *
+ * v6.1 (Debian's, with io_uring_cmd_done()'s res2/issue_flags backported)
+ * has no way for io_uring to cancel a driver's pending command: exit,
+ * exec and ring teardown wait until the driver completes it. uring.c then
+ * watches its pending commands itself (IPCKIT_URING_HAS_CANCEL 0) and
+ * needs to know whether the submitter is exiting or in exec and whether
+ * the ring is dying, which only io_uring's own structures tell.
+ * v6.7 added io_uring_cmd_mark_cancelable() and IO_URING_F_CANCEL: the
+ * driver is asked to cancel, and the watcher is not needed.
+ * v6.6 passes the whole SQE (cmd->sqe) instead of its payload (cmd->cmd).
+ */
+#if KERNEL_VERSION(6, 7, 0) <= LINUX_VERSION_CODE
+#include <linux/io_uring/cmd.h>
+#define IPCKIT_URING_HAS_CANCEL	1
+#define IPCKIT_URING_F_CANCEL	IO_URING_F_CANCEL
+#else
+#include <linux/io_uring_types.h>
+#include <linux/percpu-refcount.h>
+#define IPCKIT_URING_HAS_CANCEL	0
+#define IPCKIT_URING_F_CANCEL	0
+#endif
+
+/* The 16 (SQE128: 80) payload bytes of the command's SQE. */
+static inline const void *ipckit_uring_cmd_payload(const struct io_uring_cmd *cmd)
+{
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
+	return io_uring_sqe_cmd(cmd->sqe);
+#else
+	return cmd->cmd;
+#endif
+}
+
+static inline void ipckit_uring_cmd_done(struct io_uring_cmd *cmd, int res,
+					 unsigned int issue_flags)
+{
+	io_uring_cmd_done(cmd, res, 0, issue_flags);
+}
+
+/* Let io_uring ask for cancellation (IPCKIT_URING_F_CANCEL); v6.7+. */
+static inline void ipckit_uring_cmd_mark_cancelable(struct io_uring_cmd *cmd,
+						    unsigned int issue_flags)
+{
+#if IPCKIT_URING_HAS_CANCEL
+	io_uring_cmd_mark_cancelable(cmd, issue_flags);
+#endif
+}
+
+/* The ring the command was submitted to is being torn down. */
+static inline bool ipckit_uring_cmd_ring_dying(struct io_uring_cmd *cmd)
+{
+#if IPCKIT_URING_HAS_CANCEL
+	return false;	/* io_uring cancels the command itself */
+#else
+	return percpu_ref_is_dying(&cmd_to_io_kiocb(cmd)->ctx->refs);
+#endif
+}
+
+/* @tsk is between the start of execve() and its point of no return. */
+static inline bool ipckit_task_in_exec(const struct task_struct *tsk)
+{
+#if IPCKIT_URING_HAS_CANCEL
+	return false;	/* not needed: io_uring cancels at exec */
+#else
+	return tsk->in_execve;
 #endif
 }
 

@@ -5,13 +5,15 @@
  *
  *	state		the context manager, then every process as below
  *	proc/<pid>	one process: pool counters, each thread (looper flags,
- *			idle or not, queued work, its transaction stack as
- *			in:<id>/out:<id> from the innermost), each node, and
- *			the receive area
+ *			idle or not, "uring" while an io_uring read pends,
+ *			queued work, its transaction stack as in:<id>/out:<id>
+ *			from the innermost), each node, and the receive area
  *	stats		one "name value" line per counter:
  *
  *	procs N                 processes not yet freed
  *	open N ... ioctl_unknown N   file-level events
+ *	uring_cmd N, uring_pending N, uring_canceled N   io_uring commands
+ *			submitted, whose read waited, completed by teardown
  *	<obj>_created N, <obj>_deleted N   for proc, thread, node, ref,
  *			transaction, buffer (receive-area buffers) and page
  *			(receive-area pages actually allocated and freed;
@@ -33,6 +35,9 @@ const char *const ipckit_stat_names[IPCKIT_STAT_COUNT] = {
 	[IPCKIT_STAT_MMAP_REJECTED] = "mmap_rejected",
 	[IPCKIT_STAT_IOCTL] = "ioctl",
 	[IPCKIT_STAT_IOCTL_UNKNOWN] = "ioctl_unknown",
+	[IPCKIT_STAT_URING_CMD] = "uring_cmd",
+	[IPCKIT_STAT_URING_PENDING] = "uring_pending",
+	[IPCKIT_STAT_URING_CANCELED] = "uring_canceled",
 };
 
 const char *const ipckit_obj_names[IPCKIT_OBJ_COUNT] = {
@@ -147,9 +152,10 @@ static void ipckit_print_thread_ilocked(struct seq_file *m,
 {
 	struct ipckit_transaction *t = thread->transaction_stack;
 
-	seq_printf(m, "  thread %d: looper %#x%s todo %zu stack", thread->pid,
+	seq_printf(m, "  thread %d: looper %#x%s%s todo %zu stack", thread->pid,
 		   thread->looper,
 		   list_empty(&thread->waiting_link) ? "" : " idle",
+		   thread->uring ? " uring" : "",
 		   ipckit_count_list(&thread->todo));
 	while (t) {
 		bool in;

@@ -116,6 +116,9 @@ enum ipckit_stat {
 	IPCKIT_STAT_MMAP_REJECTED,
 	IPCKIT_STAT_IOCTL,
 	IPCKIT_STAT_IOCTL_UNKNOWN,
+	IPCKIT_STAT_URING_CMD,		/* IORING_OP_URING_CMD submissions */
+	IPCKIT_STAT_URING_PENDING,	/* ... whose read had to wait */
+	IPCKIT_STAT_URING_CANCELED,	/* ... completed by a teardown */
 	IPCKIT_STAT_COUNT
 };
 
@@ -341,6 +344,7 @@ struct ipckit_death {
  * @reply_error:       error standing in for a reply that will never come
  * @ee:                BINDER_GET_EXTENDED_ERROR state
  * @is_dead:           released; no new work may be queued
+ * @uring:             the thread's pending io_uring read, or NULL (uring.c)
  *
  * All fields but @pid, @proc and @wait are guarded by proc->inner_lock.
  */
@@ -360,6 +364,7 @@ struct ipckit_thread {
 	struct ipckit_error reply_error;
 	struct binder_extended_error ee;
 	bool is_dead;
+	struct ipckit_uring_req *uring;
 };
 
 /**
@@ -560,6 +565,11 @@ struct ipckit_thread *ipckit_thread_get_current(struct ipckit_proc *proc);
 void ipckit_thread_put(struct ipckit_thread *thread);
 int ipckit_thread_write_read(struct ipckit_thread *thread,
 			     unsigned long arg, bool non_block);
+int ipckit_thread_bwr_write(struct ipckit_thread *thread,
+			    struct binder_write_read *bwr);
+int ipckit_thread_bwr_read(struct ipckit_thread *thread,
+			   struct binder_write_read *bwr, bool non_block);
+bool ipckit_thread_has_work_ilocked(struct ipckit_thread *thread);
 void ipckit_thread_release(struct ipckit_thread *thread);
 void ipckit_enqueue_thread_work_ilocked(struct ipckit_thread *thread,
 					struct ipckit_work *work);
@@ -717,7 +727,10 @@ void ipckit_nl_event_flush(struct sk_buff_head *q);
 
 /* uring.c: IORING_OP_URING_CMD (IPCKIT_URING_CMD_WRITE_READ) */
 struct io_uring_cmd;
+struct ipckit_uring_req;
 int ipckit_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags);
+void ipckit_uring_thread_release(struct ipckit_thread *thread);
+void ipckit_uring_exit(void);
 
 /* debugfs.c */
 #define IPCKIT_STAT_NAME_MAX	48	/* longest counter name, with NUL */

@@ -104,6 +104,7 @@ out:
 static void __exit ipckit_exit(void)
 {
 	ipckit_netlink_exit();
+	ipckit_uring_exit();
 	ipckit_destroy_all();
 	pr_info(IPCKIT_LOG_PREFIX "unloaded\n");
 }

@@ -403,8 +403,9 @@ static long ipckit_ioctl(struct file *file, unsigned int cmd,
 }
 
 /*
- * close() of any copy of the fd: blocked readers return to userspace
- * (with a lone BR_NOOP), so a process can shut its pool down.
+ * close() of any copy of the fd: blocked readers and pending io_uring
+ * reads return to userspace (with a lone BR_NOOP), so a process can shut
+ * its pool down.
  */
 static int ipckit_flush(struct file *file, fl_owner_t id)
 {
@@ -417,7 +418,8 @@ static int ipckit_flush(struct file *file, fl_owner_t id)
 							rb_node);
 
 		thread->looper_need_return = true;
-		if (thread->looper & IPCKIT_LOOPER_WAITING)
+		/* A pending io_uring read returns too (uring.c). */
+		if ((thread->looper & IPCKIT_LOOPER_WAITING) || thread->uring)
 			wake_up_interruptible(&thread->wait);
 	}
 	spin_unlock(&proc->inner_lock);

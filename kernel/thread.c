@@ -266,6 +266,13 @@ static bool ipckit_available_for_proc_work_ilocked(struct ipckit_thread *thread)
 	return !thread->transaction_stack && list_empty(&thread->todo);
 }
 
+/* What poll() reports as readable: a read would not wait. */
+bool ipckit_thread_has_work_ilocked(struct ipckit_thread *thread)
+{
+	return ipckit_has_work_ilocked(thread,
+				       ipckit_available_for_proc_work_ilocked(thread));
+}
+
 static int ipckit_wait_for_work(struct ipckit_thread *thread,
 				bool do_proc_work)
 {
@@ -325,8 +332,7 @@ __poll_t ipckit_thread_poll(struct ipckit_thread *thread, struct file *file,
 	poll_wait(file, &proc->poll_wait, wait);
 
 	spin_lock(&proc->inner_lock);
-	if (ipckit_has_work_ilocked(thread,
-				    ipckit_available_for_proc_work_ilocked(thread)))
+	if (ipckit_thread_has_work_ilocked(thread))
 		mask = EPOLLIN;
 	spin_unlock(&proc->inner_lock);
 	return mask;
@@ -823,6 +829,53 @@ static int ipckit_thread_write(struct ipckit_thread *thread,
 }
 
 /**
+ * ipckit_thread_bwr_write() - the write half of BINDER_WRITE_READ
+ * @thread: the calling thread
+ * @bwr:    kernel copy of the caller's struct; write_consumed is updated
+ *
+ * Return: 0 or a negative errno (read_consumed is then 0, as the ioctl).
+ */
+int ipckit_thread_bwr_write(struct ipckit_thread *thread,
+			    struct binder_write_read *bwr)
+{
+	int ret;
+
+	if (!bwr->write_size)
+		return 0;
+	ret = ipckit_thread_write(thread, bwr->write_buffer, bwr->write_size,
+				  &bwr->write_consumed);
+	if (ret < 0)
+		bwr->read_consumed = 0;
+	return ret;
+}
+
+/**
+ * ipckit_thread_bwr_read() - the read half of BINDER_WRITE_READ
+ * @thread:    the calling thread (current)
+ * @bwr:       kernel copy of the caller's struct; read_consumed is updated
+ * @non_block: return -EAGAIN instead of waiting for work
+ *
+ * Return: 0 or a negative errno.
+ */
+int ipckit_thread_bwr_read(struct ipckit_thread *thread,
+			   struct binder_write_read *bwr, bool non_block)
+{
+	struct ipckit_proc *proc = thread->proc;
+	int ret;
+
+	if (!bwr->read_size)
+		return 0;
+	ret = ipckit_thread_read(thread, bwr->read_buffer, bwr->read_size,
+				 &bwr->read_consumed, non_block);
+	/* Work left in the pool: make sure an idle thread sees it. */
+	spin_lock(&proc->inner_lock);
+	if (!list_empty(&proc->todo))
+		ipckit_proc_wakeup_ilocked(proc, false);
+	spin_unlock(&proc->inner_lock);
+	return ret;
+}
+
+/**
  * ipckit_thread_write_read() - BINDER_WRITE_READ for one thread
  * @thread:    the calling thread
  * @arg:       user pointer to struct binder_write_read
@@ -835,31 +888,14 @@ int ipckit_thread_write_read(struct ipckit_thread *thread,
 			     unsigned long arg, bool non_block)
 {
 	struct binder_write_read __user *ubwr = (void __user *)arg;
-	struct ipckit_proc *proc = thread->proc;
 	struct binder_write_read bwr;
-	int ret = 0;
+	int ret;
 
 	if (copy_from_user(&bwr, ubwr, sizeof(bwr)))
 		return -EFAULT;
-
-	if (bwr.write_size > 0) {
-		ret = ipckit_thread_write(thread, bwr.write_buffer,
-					  bwr.write_size, &bwr.write_consumed);
-		if (ret < 0) {
-			bwr.read_consumed = 0;
-			goto out;
-		}
-	}
-	if (bwr.read_size > 0) {
-		ret = ipckit_thread_read(thread, bwr.read_buffer, bwr.read_size,
-					 &bwr.read_consumed, non_block);
-		/* Work left in the pool: make sure an idle thread sees it. */
-		spin_lock(&proc->inner_lock);
-		if (!list_empty(&proc->todo))
-			ipckit_proc_wakeup_ilocked(proc, false);
-		spin_unlock(&proc->inner_lock);
-	}
-out:
+	ret = ipckit_thread_bwr_write(thread, &bwr);
+	if (ret >= 0)
+		ret = ipckit_thread_bwr_read(thread, &bwr, non_block);
 	if (copy_to_user(ubwr, &bwr, sizeof(bwr)))
 		return -EFAULT;
 	return ret;
@@ -955,6 +991,8 @@ void ipckit_thread_release(struct ipckit_thread *thread)
 	thread->transaction_stack = NULL;
 	spin_unlock(&proc->inner_lock);
 
+	/* A pending io_uring read ends here, and leaves @wait first. */
+	ipckit_uring_thread_release(thread);
 	/* epoll must forget this thread's waitqueue before it is freed. */
 	if (thread->looper & IPCKIT_LOOPER_POLL)
 		wake_up_pollfree(&thread->wait);

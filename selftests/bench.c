@@ -8,7 +8,12 @@
  * For each device: sync round trips to the context manager (empty, 4 KiB
  * and 64 KiB requests, empty replies) and the rate of 64-byte one-way
  * calls; as the floor, the same ping-pong over a pipe pair and over an
- * AF_UNIX stream socketpair. It reports medians and p90s and never judges
+ * AF_UNIX stream socketpair. On a device with io_uring passthrough
+ * (IPCKIT_URING_CMD_WRITE_READ; the reference has none: n/a), the empty
+ * round trip and the one-way calls again through io_uring, one-way in
+ * batches of 1, 16 and 64 SQEs per io_uring_enter(), against the same
+ * calls as raw ioctls (one BINDER_WRITE_READ each, without binder_util's
+ * watchdog: see raw_rtt()), on both devices. It reports medians and p90s and never judges
  * them: the exit status only says whether every measurement ran.
  * IPCKIT_GET_VERSION tells which device is ipckit (the reference says
  * -EINVAL), so the ratios come out right whatever the order of -a and -b.
@@ -50,6 +55,7 @@
 #include <unistd.h>
 
 #include <linux/ipckit.h>
+#include <liburing.h>
 
 #include "binder_util.h"
 
@@ -110,19 +116,74 @@ struct transport {
 	struct binder_child server;
 	struct binder_dev dev;	/* binder: the client's view */
 	int rfd, wfd;		/* floor: the client's ends */
+	bool uring;		/* binder: IPCKIT_URING_CMD_WRITE_READ works */
+	struct io_uring ring;	/* ... the client's ring */
 };
 
-enum { M_NULL, M_4K, M_64K, M_ONEWAY, NR_M };
+enum { M_NULL, M_4K, M_64K, M_ONEWAY, M_RAW_NULL, M_RAW_OW, M_UR_NULL,
+       M_UR_OW1, M_UR_OW16, M_UR_OW64,
+       /* Recorded by the one-way rows above: the client's side alone. */
+       M_RAW_OW_SUB, M_UR_OW1_SUB, M_UR_OW16_SUB, M_UR_OW64_SUB, NR_M };
 
 static const struct {
 	const char *name;
 	size_t size;
+	unsigned int batch;	/* io_uring: SQEs per io_uring_enter() */
+	int sub;		/* one-way: where its client-side rate goes */
 } meas[NR_M] = {
 	[M_NULL]	= { "round trip, empty (us)",	0 },
 	[M_4K]		= { "round trip, 4 KiB (us)",	4096 },
 	[M_64K]		= { "round trip, 64 KiB (us)",	65536 },
 	[M_ONEWAY]	= { "one-way, 64 B (tx/s)",	ONEWAY_SIZE },
+	[M_RAW_NULL]	= { "raw ioctl round trip (us)", 0 },
+	[M_RAW_OW]	= { "raw ioctl one-way (tx/s)", ONEWAY_SIZE, 0,
+			    M_RAW_OW_SUB },
+	[M_UR_NULL]	= { "uring round trip (us)",	0, 1 },
+	[M_UR_OW1]	= { "uring one-way x1 (tx/s)",	ONEWAY_SIZE, 1,
+			    M_UR_OW1_SUB },
+	[M_UR_OW16]	= { "uring one-way x16 (tx/s)", ONEWAY_SIZE, 16,
+			    M_UR_OW16_SUB },
+	[M_UR_OW64]	= { "uring one-way x64 (tx/s)", ONEWAY_SIZE, 64,
+			    M_UR_OW64_SUB },
+	/*
+	 * The same calls, counted until the client's last write returned
+	 * (the server, on the same CPU, still draining them): what the
+	 * client pays per call.
+	 */
+	[M_RAW_OW_SUB]	= { "  client side (tx/s)",	ONEWAY_SIZE },
+	[M_UR_OW1_SUB]	= { "  client side (tx/s)",	ONEWAY_SIZE, 1 },
+	[M_UR_OW16_SUB]	= { "  client side (tx/s)",	ONEWAY_SIZE, 16 },
+	[M_UR_OW64_SUB]	= { "  client side (tx/s)",	ONEWAY_SIZE, 64 },
 };
+
+/* Filled by another row's run (meas[].sub), never run itself. */
+static bool is_shadow(int m)
+{
+	return m >= M_RAW_OW_SUB;
+}
+
+static bool is_rate(int m)
+{
+	return m == M_ONEWAY || m == M_RAW_OW || m >= M_UR_OW1;
+}
+
+/* Table order: each client-side row under its one-way row. */
+static const int row_order[NR_M] = {
+	M_NULL, M_4K, M_64K, M_ONEWAY, M_RAW_NULL, M_RAW_OW, M_RAW_OW_SUB,
+	M_UR_NULL, M_UR_OW1, M_UR_OW1_SUB, M_UR_OW16, M_UR_OW16_SUB,
+	M_UR_OW64, M_UR_OW64_SUB,
+};
+
+/* Binder devices only (no floor). */
+static bool is_binder_only(int m)
+{
+	return m == M_ONEWAY || m >= M_RAW_NULL;
+}
+
+static bool is_uring(int m)
+{
+	return (m >= M_UR_NULL && m <= M_UR_OW64) || m >= M_UR_OW1_SUB;
+}
 
 static struct {
 	unsigned int iter, rounds, oneway_n;
@@ -311,6 +372,343 @@ static int binder_oneway(struct transport *t, unsigned int n, double *rate)
 	return 0;
 }
 
+
+/*
+ * --- raw ioctls: the io_uring rows' baseline ----------------------------
+ *
+ * binder_call() arms a watchdog timer around every blocking read and may
+ * read more than once; the io_uring rows do neither. These do the same
+ * work as the io_uring rows with one BINDER_WRITE_READ each: a call and
+ * its read (blocking: no bound, as a library's looper), then the
+ * buffer's release with an ioctl of its own; a one-way call and the read
+ * of its BR_TRANSACTION_COMPLETE.
+ */
+static int raw_wr(struct transport *t, struct binder_write_read *bwr)
+{
+	int ret;
+
+	do {
+		ret = ioctl(t->dev.fd, BINDER_WRITE_READ, bwr);
+	} while (ret < 0 && errno == EINTR);
+	return ret < 0 ? -errno : 0;
+}
+
+static int raw_rtt(struct transport *t, const void *buf, size_t size)
+{
+	struct binder_transaction_data tr = binder_txn(0, BENCH_PING, 0,
+						       buf, size);
+	__u32 rbuf[64] __attribute__((aligned(8)));
+	struct binder_write_read bwr = { };
+	binder_uintptr_t reply = 0;
+	struct binder_reader r;
+	const void *payload;
+	struct binder_cmds c;
+	bool got = false;
+	__u32 cmd;
+	int ret;
+
+	bc_init(&c);
+	bc_transaction(&c, BC_TRANSACTION, &tr);
+	bwr.write_buffer = (uintptr_t)c.buf;
+	bwr.write_size = c.len;
+	while (!got) {
+		bwr.read_buffer = (uintptr_t)rbuf;
+		bwr.read_size = sizeof(rbuf);
+		bwr.read_consumed = 0;
+		ret = raw_wr(t, &bwr);
+		if (ret)
+			return ret;
+		bwr.write_size = 0;
+		bwr.write_consumed = 0;
+		br_init(&r, rbuf, bwr.read_consumed);
+		while (br_next(&r, &cmd, &payload)) {
+			if (cmd == BR_REPLY) {
+				const struct binder_transaction_data *rt = payload;
+
+				reply = rt->data.ptr.buffer;
+				got = true;
+			} else if (cmd != BR_NOOP &&
+				   cmd != BR_TRANSACTION_COMPLETE) {
+				fprintf(stderr, "%s: raw call got %s\n",
+					t->label, binder_br_name(cmd));
+				return -EPROTO;
+			}
+		}
+	}
+	bc_init(&c);
+	bc_free_buffer(&c, reply);
+	memset(&bwr, 0, sizeof(bwr));
+	bwr.write_buffer = (uintptr_t)c.buf;
+	bwr.write_size = c.len;
+	return raw_wr(t, &bwr);
+}
+
+static int raw_oneway(struct transport *t, unsigned int n, double *rate,
+		      double *sub)
+{
+	__u32 rbuf[64] __attribute__((aligned(8)));
+	unsigned char buf[ONEWAY_SIZE];
+	struct binder_write_read bwr;
+	struct binder_cmds c;
+	long long start;
+	unsigned int i;
+	int ret;
+
+	binder_fill(buf, sizeof(buf), n);
+	start = now_ns();
+	for (i = 0; i < n; i++) {
+		struct binder_transaction_data tr =
+			binder_txn(0, i == n - 1 ? BENCH_ONEWAY_LAST :
+					  BENCH_ONEWAY,
+				   TF_ONE_WAY, buf, sizeof(buf));
+		__u32 cmds[16];
+		size_t k, nc;
+		bool tc = false;
+
+		bc_init(&c);
+		bc_transaction(&c, BC_TRANSACTION, &tr);
+		memset(&bwr, 0, sizeof(bwr));
+		bwr.write_buffer = (uintptr_t)c.buf;
+		bwr.write_size = c.len;
+		bwr.read_buffer = (uintptr_t)rbuf;
+		bwr.read_size = sizeof(rbuf);
+		ret = raw_wr(t, &bwr);
+		if (ret)
+			return ret;
+		nc = br_list(rbuf, bwr.read_consumed, cmds, 16);
+		for (k = 0; k < nc; k++)
+			tc |= cmds[k] == BR_TRANSACTION_COMPLETE ||
+			      cmds[k] == BR_ONEWAY_SPAM_SUSPECT;
+		if (!tc) {
+			fprintf(stderr, "%s: raw one-way call %u: no BR_TRANSACTION_COMPLETE\n",
+				t->label, i);
+			return -EPROTO;
+		}
+	}
+	*sub = n / ((now_ns() - start) / 1e9);
+	ret = binder_child_wait_ready(&t->server, BINDER_WAIT_MS);
+	if (ret < 0)
+		return ret;
+	*rate = n / ((now_ns() - start) / 1e9);
+	if ((unsigned int)ret != n) {
+		fprintf(stderr, "%s: server got %d of %u raw one-way calls\n",
+			t->label, ret, n);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+/* --- the same calls through io_uring (IPCKIT_URING_CMD_WRITE_READ) ------ */
+
+#define UR_BATCH_MAX	64
+/* Room for every BR_TRANSACTION_COMPLETE of a batch, and a reply. */
+#define UR_READ_SIZE	1024
+
+/* One command's user memory, kept until its CQE. */
+struct ur_cmd {
+	struct binder_write_read bwr;
+	struct binder_cmds c;
+	__u32 rbuf[UR_READ_SIZE / 4] __attribute__((aligned(8)));
+};
+
+static struct ur_cmd ur_cmds[UR_BATCH_MAX];
+
+static void ur_prep(struct transport *t, struct ur_cmd *u, bool read,
+		    __u64 user_data)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&t->ring);
+	struct ipckit_uring_write_read p = { .bwr = (uintptr_t)&u->bwr };
+
+	memset(&u->bwr, 0, sizeof(u->bwr));
+	u->bwr.write_buffer = (uintptr_t)u->c.buf;
+	u->bwr.write_size = u->c.len;
+	if (read) {
+		u->bwr.read_buffer = (uintptr_t)u->rbuf;
+		u->bwr.read_size = sizeof(u->rbuf);
+	}
+	/* The ring has room for a whole batch: sqe is never NULL here. */
+	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, t->dev.fd, NULL, 0, 0);
+	sqe->cmd_op = IPCKIT_URING_CMD_WRITE_READ;
+	memcpy(sqe->cmd, &p, sizeof(p));
+	io_uring_sqe_set_data64(sqe, user_data);
+}
+
+/* Reap one CQE (bounded wait): its res, or -errno of the wait. */
+static int ur_reap(struct transport *t, __u64 *user_data)
+{
+	struct __kernel_timespec ts = { .tv_sec = BINDER_WAIT_MS / 1000 };
+	struct io_uring_cqe *cqe;
+	int ret;
+
+	do {
+		ret = io_uring_wait_cqe_timeout(&t->ring, &cqe, &ts);
+	} while (ret == -EINTR);
+	if (ret)
+		return ret;
+	ret = cqe->res;
+	if (user_data)
+		*user_data = cqe->user_data;
+	io_uring_cqe_seen(&t->ring, cqe);
+	return ret;
+}
+
+/* Does the device take IPCKIT_URING_CMD_WRITE_READ? Sets up the ring. */
+static bool ur_setup(struct transport *t)
+{
+	struct ur_cmd *u = &ur_cmds[0];
+
+	if (io_uring_queue_init(2 * UR_BATCH_MAX, &t->ring, 0))
+		return false;
+	bc_init(&u->c);
+	ur_prep(t, u, false, 0);
+	if (io_uring_submit(&t->ring) == 1 && ur_reap(t, NULL) == 0)
+		return true;
+	io_uring_queue_exit(&t->ring);
+	return false;
+}
+
+static unsigned int ur_count_tc(const struct ur_cmd *u)
+{
+	__u32 cmds[UR_READ_SIZE / 4];
+	size_t n, i;
+	unsigned int tc = 0;
+
+	n = br_list(u->rbuf, u->bwr.read_consumed, cmds, UR_READ_SIZE / 4);
+	for (i = 0; i < n; i++)
+		tc += cmds[i] == BR_TRANSACTION_COMPLETE ||
+		      cmds[i] == BR_ONEWAY_SPAM_SUSPECT;
+	return tc;
+}
+
+/*
+ * A sync call through the ring: BC_TRANSACTION and a read in one SQE,
+ * submitted and waited for with one io_uring_enter(); the read pends
+ * until the reply (BR_TRANSACTION_COMPLETE and BR_REPLY together). The
+ * reply buffer is freed with a write-only SQE, as the ioctl path frees
+ * it with an ioctl of its own.
+ */
+static int ur_rtt(struct transport *t, const void *buf, size_t size)
+{
+	struct binder_transaction_data tr = binder_txn(0, BENCH_PING, 0,
+						       buf, size);
+	struct ur_cmd *u = &ur_cmds[0];
+	const void *payload;
+	struct binder_reader r;
+	binder_uintptr_t reply = 0;
+	bool got = false;
+	__u32 cmd;
+	int ret;
+
+	bc_init(&u->c);
+	bc_transaction(&u->c, BC_TRANSACTION, &tr);
+	ur_prep(t, u, true, 0);
+	ret = io_uring_submit_and_wait(&t->ring, 1);
+	if (ret < 0)
+		return ret;
+	for (;;) {
+		ret = ur_reap(t, NULL);
+		if (ret)
+			return ret;
+		br_init(&r, u->rbuf, u->bwr.read_consumed);
+		while (br_next(&r, &cmd, &payload)) {
+			if (cmd == BR_REPLY) {
+				const struct binder_transaction_data *rt = payload;
+
+				reply = rt->data.ptr.buffer;
+				got = true;
+			} else if (cmd != BR_NOOP &&
+				   cmd != BR_TRANSACTION_COMPLETE) {
+				fprintf(stderr, "%s: uring call got %s\n",
+					t->label, binder_br_name(cmd));
+				return -EPROTO;
+			}
+		}
+		if (got)
+			break;
+		/* The read returned early (BR_TRANSACTION_COMPLETE): again. */
+		bc_init(&u->c);
+		ur_prep(t, u, true, 0);
+		ret = io_uring_submit(&t->ring);
+		if (ret < 0)
+			return ret;
+	}
+	bc_init(&u->c);
+	bc_free_buffer(&u->c, reply);
+	ur_prep(t, u, false, 0);
+	ret = io_uring_submit(&t->ring);
+	if (ret < 0)
+		return ret;
+	return ur_reap(t, NULL);
+}
+
+/*
+ * n one-way calls through the ring, batch SQEs per io_uring_enter(),
+ * each a BC_TRANSACTION; the batch's last also reads the batch's
+ * BR_TRANSACTION_COMPLETEs (there already: it completes at once). From
+ * the first submission until the server reports the last call: calls
+ * per second in *rate.
+ */
+static int ur_oneway(struct transport *t, unsigned int n, unsigned int batch,
+		     double *rate, double *sub)
+{
+	unsigned char buf[ONEWAY_SIZE];
+	unsigned int i = 0, b, k, owed = 0;
+	long long start;
+	int ret;
+
+	binder_fill(buf, sizeof(buf), n);
+	start = now_ns();
+	while (i < n) {
+		b = n - i < batch ? n - i : batch;
+		for (k = 0; k < b; k++, i++) {
+			struct binder_transaction_data tr =
+				binder_txn(0, i == n - 1 ? BENCH_ONEWAY_LAST :
+						  BENCH_ONEWAY,
+					   TF_ONE_WAY, buf, sizeof(buf));
+
+			bc_init(&ur_cmds[k].c);
+			bc_transaction(&ur_cmds[k].c, BC_TRANSACTION, &tr);
+			ur_prep(t, &ur_cmds[k], k == b - 1, k);
+		}
+		ret = io_uring_submit(&t->ring);
+		if (ret != (int)b)
+			return ret < 0 ? ret : -EIO;
+		owed += b;
+		for (k = 0; k < b; k++) {
+			ret = ur_reap(t, NULL);
+			if (ret)
+				return ret;
+		}
+		owed -= ur_count_tc(&ur_cmds[b - 1]);
+	}
+	/* What the last reads had no room for (none expected). */
+	while (owed) {
+		bc_init(&ur_cmds[0].c);
+		ur_prep(t, &ur_cmds[0], true, 0);
+		ret = io_uring_submit(&t->ring);
+		if (ret != 1)
+			return ret < 0 ? ret : -EIO;
+		ret = ur_reap(t, NULL);
+		if (ret)
+			return ret;
+		k = ur_count_tc(&ur_cmds[0]);
+		if (!k || k > owed)
+			return -EPROTO;
+		owed -= k;
+	}
+	*sub = n / ((now_ns() - start) / 1e9);
+	ret = binder_child_wait_ready(&t->server, BINDER_WAIT_MS);
+	if (ret < 0)
+		return ret;
+	*rate = n / ((now_ns() - start) / 1e9);
+	if ((unsigned int)ret != n) {
+		fprintf(stderr, "%s: server got %d of %u uring one-way calls\n",
+			t->label, ret, n);
+		return -EPROTO;
+	}
+	return 0;
+}
+
 static void binder_stop(struct transport *t)
 {
 	struct binder_result res;
@@ -329,6 +727,9 @@ static void binder_stop(struct transport *t)
 	} else {
 		binder_child_kill(&t->server);
 	}
+	if (t->uring)
+		io_uring_queue_exit(&t->ring);
+	t->uring = false;
 	binder_close_dev(&t->dev);
 }
 
@@ -539,17 +940,28 @@ static int run_one(int ti, int m, unsigned int iter, bool keep,
 	struct transport *t = &tp[ti];
 	long long start;
 	unsigned int i;
-	double rate;
+	double rate, sub = 0;
 	int ret = 0;
 
-	if (m == M_ONEWAY) {
-		ret = binder_oneway(t, iter, &rate);
+	if (is_rate(m)) {
+		if (m == M_ONEWAY)
+			ret = binder_oneway(t, iter, &rate);
+		else if (m == M_RAW_OW)
+			ret = raw_oneway(t, iter, &rate, &sub);
+		else
+			ret = ur_oneway(t, iter, meas[m].batch, &rate, &sub);
 		if (!ret && keep)
 			record(ti, m, rate);
+		if (!ret && keep && meas[m].sub)
+			record(ti, meas[m].sub, sub);
 	}
-	for (i = 0; m != M_ONEWAY && i < iter; i++) {
+	for (i = 0; !is_rate(m) && i < iter; i++) {
 		start = now_ns();
-		if (t->binder)
+		if (m == M_UR_NULL)
+			ret = ur_rtt(t, msg + sizeof(__u32), meas[m].size);
+		else if (m == M_RAW_NULL)
+			ret = raw_rtt(t, msg + sizeof(__u32), meas[m].size);
+		else if (t->binder)
 			ret = binder_rtt(t, msg + sizeof(__u32), meas[m].size);
 		else
 			ret = floor_rtt(t, msg, meas[m].size);
@@ -573,11 +985,15 @@ static int run_round(unsigned int round, bool keep, unsigned char *msg)
 	int m, k, ti, ret;
 
 	for (m = 0; m < NR_M; m++) {
+		if (is_shadow(m))
+			continue;
 		for (k = 0; k < NR_T; k++) {
 			ti = round % 2 ? NR_T - 1 - k : k;
-			if (m == M_ONEWAY && !tp[ti].binder)
+			if (is_binder_only(m) && !tp[ti].binder)
 				continue;
-			ret = run_one(ti, m, keep ? (m == M_ONEWAY ?
+			if (is_uring(m) && !tp[ti].uring)
+				continue;
+			ret = run_one(ti, m, keep ? (is_rate(m) ?
 						     cfg.oneway_n : cfg.iter) :
 				      WARMUP_ITER, keep, msg);
 			if (ret)
@@ -633,9 +1049,11 @@ static struct summary stat_of(const double *src, size_t n, bool rate)
 	return s;
 }
 
-static void print_num(double v, bool have, bool rate)
+static void print_num(double v, bool have, bool rate, bool na)
 {
-	if (!have)
+	if (na)
+		printf(" %9s", "n/a");
+	else if (!have)
 		printf(" %9s", "-");
 	else if (rate)
 		printf(" %9.0f", v);
@@ -656,12 +1074,12 @@ static void report(int dut, int base)
 	struct summary st[NR_T][NR_M];
 	unsigned int r, per;
 	char over[10];
-	int ti, m;
+	int ti, m, k;
 
 	for (ti = 0; ti < NR_T; ti++)
 		for (m = 0; m < NR_M; m++)
 			st[ti][m] = stat_of(samples[ti][m], nsamples[ti][m],
-					    m == M_ONEWAY);
+					    is_rate(m));
 
 	printf("\n%-24s", "");
 	for (ti = 0; ti < NR_T; ti++)
@@ -672,11 +1090,15 @@ static void report(int dut, int base)
 	for (ti = 0; ti < NR_T; ti++)
 		printf(" %9s %9s", "median", "p90");
 	printf(" %9.9s %9s\n", tp[base].label, "pipe");
-	for (m = 0; m < NR_M; m++) {
+	for (r = 0; r < NR_M; r++) {
+		m = row_order[r];
 		printf("%-24s", meas[m].name);
 		for (ti = 0; ti < NR_T; ti++) {
-			print_num(st[ti][m].med, st[ti][m].have, m == M_ONEWAY);
-			print_num(st[ti][m].p90, st[ti][m].have, m == M_ONEWAY);
+			/* A binder device without io_uring passthrough. */
+			bool na = is_uring(m) && tp[ti].binder && !tp[ti].uring;
+
+			print_num(st[ti][m].med, st[ti][m].have, is_rate(m), na);
+			print_num(st[ti][m].p90, st[ti][m].have, is_rate(m), na);
 		}
 		print_ratio(st[dut][m], st[base][m]);
 		print_ratio(st[dut][m], st[T_PIPE][m]);
@@ -684,14 +1106,34 @@ static void report(int dut, int base)
 	}
 	printf("ratios are of medians: for round trips above 1 means %s is slower,\n"
 	       "for one-way above 1 means it is faster. One-way p90: the rate\n"
-	       "9 of 10 rounds reached.\n", tp[dut].label);
+	       "9 of 10 rounds reached. n/a: the device has no io_uring passthrough.\n",
+	       tp[dut].label);
+
+	/* io_uring against the ioctl on each device that has both. */
+	for (ti = T_A; ti <= T_B; ti++) {
+		if (!tp[ti].uring)
+			continue;
+		printf("\n%s: io_uring / raw ioctl (medians; round trip: above 1 is\n"
+		       "slower, one-way: above 1 is faster)\n", tp[ti].label);
+		printf("  %-28s", "round trip, empty");
+		print_ratio(st[ti][M_UR_NULL], st[ti][M_RAW_NULL]);
+		printf("\n");
+		for (m = M_UR_OW1; m <= M_UR_OW64; m++) {
+			printf("  one-way, batches of %-8u", meas[m].batch);
+			print_ratio(st[ti][m], st[ti][M_RAW_OW]);
+			printf("   client side");
+			print_ratio(st[ti][meas[m].sub], st[ti][M_RAW_OW_SUB]);
+			printf("\n");
+		}
+	}
 
 	/* Drift within the run: one median per round, then max/min. */
 	printf("\nper-round medians\n%-32s", "");
 	for (r = 0; r < cfg.rounds; r++)
 		printf(" %8s%-2u", "r", r + 1);
 	printf(" %8s\n", "max/min");
-	for (m = 0; m < NR_M; m++) {
+	for (k = 0; k < NR_M; k++) {
+		m = row_order[k];
 		for (ti = 0; ti < NR_T; ti++) {
 			double lo = 0, hi = 0;
 
@@ -701,9 +1143,9 @@ static void report(int dut, int base)
 			printf("%-24s %-7s", meas[m].name, tp[ti].label);
 			for (r = 0; r < cfg.rounds; r++) {
 				struct summary s = stat_of(samples[ti][m] + r * per,
-							per, m == M_ONEWAY);
+							per, is_rate(m));
 
-				printf(m == M_ONEWAY ? " %10.0f" : " %10.1f",
+				printf(is_rate(m) ? " %10.0f" : " %10.1f",
 				       s.med);
 				if (!r || s.med < lo)
 					lo = s.med;
@@ -921,6 +1363,11 @@ int main(int argc, char **argv)
 		ret = binder_setup(&tp[ti]);
 	for (ti = T_A; !ret && ti <= T_B; ti++)
 		ret = binder_open_dev(&tp[ti].dev, tp[ti].path, 0);
+	for (ti = T_A; !ret && ti <= T_B; ti++) {
+		tp[ti].uring = ur_setup(&tp[ti]);
+		printf("ipckit-bench: %s: io_uring passthrough %s\n",
+		       tp[ti].label, tp[ti].uring ? "yes" : "no (n/a)");
+	}
 	if (ret) {
 		fprintf(stderr, "ipckit-bench: setup: %s\n", strerror(-ret));
 		goto out;

@@ -335,6 +335,16 @@ check "each device has its own debugfs stats" \
 
 run_suite reference /dev/binder /dev/binder-b
 run_suite ipckit /dev/ipckit /dev/ipckit-b
+# uring_test left reads pending through every teardown: each one ended
+# (the procs are freed, checked below) and some by cancellation.
+case ",${IPCKIT_TESTS:-uring_test}," in
+*,uring_test,*)
+	check "io_uring reads pended and teardown cancelled some (uring_pending, uring_canceled)" \
+		test "$(stat_of ipckit uring_pending)" -gt 0 -a \
+		"$(stat_of ipckit uring_canceled)" -gt 0
+	;;
+esac
+
 # libipckit's suite again with the io_uring looper (IPCKIT_LOOPER=uring,
 # Documentation/libshim.rst): on ipckit it loops on io_uring, on the
 # reference driver it must fall back to the ioctl and pass all the same.

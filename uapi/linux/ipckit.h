@@ -700,10 +700,15 @@ struct ipckit_version {
  * bytes of a normal SQE). The calling task is the Binder thread, as with
  * the ioctl. The write part is consumed during submission (write_consumed
  * is stored back before io_uring_enter returns); when read_size is not 0
- * the command completes once the read delivered something, without a
- * thread blocking for it. cqe->res is 0 or a negative errno, as the
- * ioctl's return value. Documentation/uring.rst has the rules (one
- * pending read per thread, no SQPOLL or io-wq submission, teardown).
+ * the command completes once the read delivered something (at once if it
+ * can), without a thread blocking for it; read_consumed is stored back
+ * then, so the struct and its buffers must stay valid until the CQE.
+ * cqe->res is 0 or a negative errno, as the ioctl's return value, and
+ * besides: EBUSY, a read is already pending on the thread (nothing was
+ * written); EOPNOTSUPP, submitted from an io-wq worker (IOSQE_ASYNC) or
+ * an SQPOLL thread; ECANCELED, the pending read ended by BINDER_THREAD_EXIT,
+ * the submitter's exit or exec, or the ring's close. Documentation/uring.rst
+ * has the rules.
  */
 struct ipckit_uring_write_read {
 	__u64	bwr;
