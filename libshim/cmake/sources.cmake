@@ -25,11 +25,10 @@ set(IPCKIT_SOURCES
     ${IPCKIT_SOURCE_DIR}/src/softbus_client.cc
     ${IPCKIT_SOURCE_DIR}/../softbus/wire/frame.cc)
 # softbus/wire: the frame codec the client shares with softbusd.
-# liburing (src/uring_looper.cc): every target made after this links it,
-# here and in fuzz/host, which compiles the same sources (static
-# executables take liburing.a).
+# What the sources link (src/uring_looper.cc: liburing); each library built
+# from IPCKIT_SOURCES, here and in fuzz/host, links these PUBLIC.
 # By name, not path: -luring finds liburing.a for -static links.
 find_library(IPCKIT_URING_LIBRARY NAMES uring REQUIRED)
-link_libraries(uring)
+set(IPCKIT_LINK_LIBRARIES uring)
 set(IPCKIT_INCLUDE_DIRS ${IPCKIT_SOURCE_DIR}/include ${IPCKIT_SOURCE_DIR}/../uapi
     ${IPCKIT_SOURCE_DIR}/../softbus)
