@@ -25,6 +25,7 @@
  *        ipckit-fuzz -g smoke|random [-s SEED] write a program to stdout
  */
 #include <errno.h>
+#include <liburing.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -38,13 +39,18 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/android/binder_netlink.h>
+#include <linux/genetlink.h>
 #include <linux/ipckit.h>
+#include <linux/ipckit_netlink.h>
+#include <linux/netlink.h>
 
 #define KCOV_INIT_TRACE		_IOR('c', 1, unsigned long)
 #define KCOV_ENABLE		_IO('c', 100)
@@ -74,19 +80,31 @@ enum op_kind {
 	OP_OPEN, OP_MMAP, OP_MUNMAP, OP_WR, OP_MAX_THREADS, OP_CTX_MGR,
 	OP_CTX_MGR_EXT, OP_THREAD_EXIT, OP_VERSION, OP_NODE_DEBUG,
 	OP_NODE_INFO, OP_FREEZE, OP_FROZEN_INFO, OP_SPAM, OP_EXT_ERROR,
-	OP_BAD_IOCTL, OP_CLOSE, OP_KILL, OP_COUNT
+	OP_BAD_IOCTL, OP_CLOSE, OP_KILL,
+	/* New kinds go at the end: programs name ops, but keep the order. */
+	OP_URING_WR, OP_URING_REAP, OP_URING_CLOSE, OP_URING_THREAD,
+	OP_URING_EXEC, OP_NL_STATS, OP_NL_PROC, OP_NL_GROUP, OP_COUNT
 };
 
 static const char *const op_names[OP_COUNT] = {
 	"open", "mmap", "munmap", "wr", "max_threads", "ctx_mgr",
 	"ctx_mgr_ext", "thread_exit", "version", "node_debug", "node_info",
 	"freeze", "frozen_info", "spam", "ext_error", "bad_ioctl", "close",
-	"kill",
+	"kill", "uring_wr", "uring_reap", "uring_close", "uring_thread",
+	"uring_exec", "nl_stats", "nl_proc", "nl_group",
 };
 
 static const int op_weight[OP_COUNT] = {
 	3, 3, 1, 60, 2, 3, 2, 2, 1, 2, 2, 3, 2, 2, 2, 1, 2, 1,
+	14, 4, 2, 2, 1, 2, 3, 2,
 };
+
+/* Ops that carry a command stream (a BINDER_WRITE_READ's write half). */
+static bool has_cmds(int kind)
+{
+	return kind == OP_WR || kind == OP_URING_WR ||
+	       kind == OP_URING_THREAD || kind == OP_URING_EXEC;
+}
 
 enum cmd_kind {
 	C_TXN, C_REPLY, C_TXN_SG, C_REPLY_SG, C_FREE, C_INCREFS, C_ACQUIRE,
@@ -310,6 +328,46 @@ static void gen_args(struct op *o)
 	case OP_BAD_IOCTL:
 		o->a[0] = rnd64();
 		break;
+	case OP_URING_WR:
+	case OP_URING_THREAD:
+	case OP_URING_EXEC:
+		/* read size class as OP_WR, mostly a read (which may pend) */
+		o->a[0] = rnd(3) ? (rnd(2) ? 1 : 3) : rnd(5);
+		o->a[1] = rnd(12) ? 0 : 1 + rnd(4);	/* bad bwr mode */
+		o->a[2] = rnd(2) ? rnd(64) : rnd64();
+		/* 1 flags, 2 reserved, 3 cmd_op, 4 bwr pointer, 5 IOSQE_ASYNC,
+		 * 6 registered file, 7 not an ipckit fd */
+		o->a[3] = rnd(4) ? (rnd(5) ? 0 : 6) : rnd(8);
+		o->a[4] = o->kind == OP_URING_WR ?
+			(rnd(3) ? 0 : 1 + 4 * rnd(10)) : rnd(16);
+		o->a[5] = rnd(4) ? 0 : rnd(5);		/* ring flavor */
+		o->ncmd = rnd(3) ? rnd(3) : 1 + rnd(MAX_CMDS);
+		for (i = 0; i < o->ncmd; i++)
+			gen_cmd(&o->cmds[i]);
+		break;
+	case OP_URING_REAP:
+		o->a[0] = rnd(3) ? 0 : rnd(20);		/* wait, ms */
+		break;
+	case OP_URING_CLOSE:
+		o->a[0] = rnd(2);			/* recreate */
+		o->a[1] = rnd(3) ? 0 : rnd(5);		/* its flavor */
+		break;
+	case OP_NL_STATS:
+	case OP_NL_PROC:
+		/* bit 0 dump, bit 1 another command (bits 8-15), bit 2 PID */
+		o->a[0] = rnd(2) | (rnd(12) ? 0 : 2 | rnd(8) << 8) |
+			(rnd(8) ? 0 : 4);
+		o->a[1] = rnd(3) ? 0 : rnd(8);		/* device attribute */
+		o->a[2] = rnd(4) ? 0 : rnd64();		/* extra attribute */
+		o->a[3] = rnd(4) ? 0 : rnd(12);		/* malformed */
+		o->a[4] = rnd(3) ? 0 : rnd(5);		/* how to read */
+		o->a[5] = rnd(8) ? rnd(NPROC + 2) :
+			RAW | (rnd(2) ? interesting() : rnd64() & 0xffffffff);
+		break;
+	case OP_NL_GROUP:
+		o->a[0] = rnd(8);
+		o->a[1] = rnd(4) ? rnd(8) : rnd64() & 0xffffffff;
+		break;
 	default:
 		o->a[0] = rnd(8) ? rnd(16) : interesting();
 		break;
@@ -435,7 +493,7 @@ static void mutate(struct prog *pr, struct prog *const *corpus, int ncorpus)
 			}
 			break;
 		default: /* commands and objects */
-			if (o->kind != OP_WR) {
+			if (!has_cmds(o->kind)) {
 				tweak(&o->a[rnd(NARGS)]);
 				break;
 			}
@@ -597,6 +655,10 @@ struct shared {
 	pid_t pid[NPROC];
 	int blocking[NPROC];
 	uint64_t edges, pcs, new_edges;
+	/* generic netlink ids, resolved once by the executor (0: none) */
+	int nl_ipckit, nl_binder, grp_events, grp_report;
+	/* io_uring completions reaped: res 0, -ECANCELED, other errors */
+	uint64_t cqe_ok, cqe_canceled, cqe_err;
 	uint8_t edge_bits[EDGE_BYTES];
 	uint8_t pc_bits[EDGE_BYTES];
 };
@@ -642,8 +704,32 @@ struct pools {
 	int nfds;
 };
 
+/*
+ * io_uring: each worker thread has a ring (made when first used), and
+ * one more for the short-lived threads of uring_thread. A command's
+ * binder_write_read and read buffer must stay valid until its CQE: they
+ * live in a slot of the ring, busy from the submission to the reap (or
+ * the ring's close, after which ipckit no longer touches them).
+ */
+#define NSLOT		8
+#define URING_RBUF	2048
+
+struct uslot {
+	struct binder_write_read bwr;
+	uint8_t rbuf[URING_RBUF];
+	bool busy;
+};
+
+struct uring {
+	struct io_uring ring;
+	bool up, registered;
+	struct uslot slots[NSLOT];
+};
+
 struct worker {
 	int p;
+	struct uring ur[NTHR + 1];
+	int nl_lsn, nl_parked;	/* the listener; a dump left half-read */
 	int fd;
 	void *map;
 	size_t map_size;
@@ -1118,6 +1204,631 @@ static long do_wr(struct tls *ts, const struct op *o)
 	return ret;
 }
 
+/* ---- worker: io_uring passthrough -------------------------------------- */
+
+static void ring_down(struct uring *u)
+{
+	int i;
+
+	if (!u->up)
+		return;
+	io_uring_queue_exit(&u->ring);
+	u->up = false;
+	u->registered = false;
+	for (i = 0; i < NSLOT; i++)
+		u->slots[i].busy = false;
+}
+
+/* Flavors: plain, 128-byte SQEs, SQPOLL, DEFER_TASKRUN, COOP_TASKRUN. */
+static int ring_up(struct uring *u, uint64_t flavor)
+{
+	struct io_uring_params p = { 0 };
+	int ret, i;
+
+	if (u->up)
+		return 0;
+	switch (flavor % 5) {
+	case 1:
+		p.flags = IORING_SETUP_SQE128;
+		break;
+	case 2:
+		p.flags = IORING_SETUP_SQPOLL;
+		p.sq_thread_idle = 10;
+		break;
+	case 3:
+		p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
+		break;
+	case 4:
+		p.flags = IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
+		break;
+	default:
+		break;
+	}
+	ret = io_uring_queue_init_params(NSLOT, &u->ring, &p);
+	if (ret < 0 && p.flags) {
+		memset(&p, 0, sizeof(p));
+		ret = io_uring_queue_init_params(NSLOT, &u->ring, &p);
+	}
+	if (ret < 0)
+		return ret;
+	u->up = true;
+	u->registered = false;
+	for (i = 0; i < NSLOT; i++)
+		u->slots[i].busy = false;
+	return 0;
+}
+
+/*
+ * Reap completions, learning from what the reads delivered; wait up to
+ * wait_ms for the first one (never blocks longer). Returns how many.
+ */
+static int ring_reap(struct uring *u, int wait_ms)
+{
+	struct io_uring_cqe *cqe;
+	int n = 0, ret;
+
+	if (!u->up)
+		return 0;
+	for (;;) {
+		cqe = NULL;
+		if (wait_ms > 0 && n == 0) {
+			struct __kernel_timespec ts = {
+				.tv_nsec = (long)wait_ms * 1000000,
+			};
+
+			ret = io_uring_wait_cqe_timeout(&u->ring, &cqe, &ts);
+		} else {
+			ret = io_uring_peek_cqe(&u->ring, &cqe);
+			if (ret == -EAGAIN && n == 0) {
+				/* task work (DEFER_TASKRUN) runs on an enter */
+				io_uring_get_events(&u->ring);
+				ret = io_uring_peek_cqe(&u->ring, &cqe);
+			}
+		}
+		if (ret < 0 || !cqe)
+			break;
+		__atomic_add_fetch(cqe->res >= 0 ? &sh->cqe_ok :
+				   cqe->res == -ECANCELED ? &sh->cqe_canceled :
+				   &sh->cqe_err, 1, __ATOMIC_RELAXED);
+		if (cqe->user_data < NSLOT) {
+			struct uslot *s = &u->slots[cqe->user_data];
+
+			if (cqe->res == 0 && s->bwr.read_buffer == (uintptr_t)s->rbuf &&
+			    s->bwr.read_consumed <= URING_RBUF)
+				learn(s->rbuf, s->bwr.read_consumed);
+			s->busy = false;
+		}
+		io_uring_cqe_seen(&u->ring, cqe);
+		if (++n >= 4 * NSLOT)
+			break;
+	}
+	return n;
+}
+
+/*
+ * One IPCKIT_URING_CMD_WRITE_READ on ring u for device fd, its write half
+ * built as OP_WR's; a[3] picks a bad variant, a[5] the ring's flavor when
+ * it is made here. Returns io_uring_submit()'s result or an errno.
+ */
+static long uring_wr(struct tls *ts, const struct op *o, struct uring *u,
+		     int fd)
+{
+	static const size_t rsizes[] = { 0, 256, 8, 2048, 48 };
+	struct ipckit_uring_write_read pl = { 0 };
+	struct io_uring_sqe *sqe;
+	struct uslot *s = NULL;
+	size_t w = 0;
+	int i, ret;
+
+	ret = ring_up(u, o->a[5]);
+	if (ret < 0)
+		return ret;
+	ring_reap(u, 0);
+	for (i = 0; i < NSLOT && !s; i++)
+		if (!u->slots[i].busy)
+			s = &u->slots[i];
+	if (!s)
+		return -EBUSY;
+	sqe = io_uring_get_sqe(&u->ring);
+	if (!sqe)
+		return -EBUSY;
+	for (i = 0; i < o->ncmd; i++)
+		w = put_cmd(ts, w, &o->cmds[i]);
+	memset(&s->bwr, 0, sizeof(s->bwr));
+	s->bwr.write_buffer = (uintptr_t)ts->wbuf;
+	s->bwr.write_size = w;
+	s->bwr.read_buffer = (uintptr_t)s->rbuf;
+	s->bwr.read_size = rsizes[o->a[0] % 5];
+	switch (o->a[1]) {
+	case 1:
+		if (w)
+			s->bwr.write_size = w - (o->a[2] % w);
+		break;
+	case 2:
+		s->bwr.write_buffer = 0x1000;
+		break;
+	case 3:
+		s->bwr.read_buffer = 1;
+		break;
+	case 4:
+		if (w)
+			s->bwr.write_consumed = o->a[2] % w;
+		break;
+	default:
+		break;
+	}
+	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
+	sqe->cmd_op = IPCKIT_URING_CMD_WRITE_READ;
+	pl.bwr = (uintptr_t)&s->bwr;
+	switch (o->a[3] % 8) {
+	case 1:
+		pl.flags = 1u << (o->a[2] % 32);
+		break;
+	case 2:
+		pl.reserved = o->a[2] | 1;
+		break;
+	case 3:
+		sqe->cmd_op = o->a[2] & 1 ? (uint32_t)(o->a[2] >> 1) :
+			IPCKIT_URING_CMD_WRITE_READ ^ (1u << (o->a[2] % 32));
+		break;
+	case 4:
+		pl.bwr = o->a[2] % 3 == 0 ? 0x1000 : o->a[2] % 3 == 1 ?
+			~0xfffULL : (uintptr_t)&s->bwr + 4;
+		break;
+	case 5:
+		sqe->flags |= IOSQE_ASYNC;
+		break;
+	case 6:	/* the device as the ring's registered file 0 */
+		/*
+		 * Unregistering waits until no request uses the old table:
+		 * forever with a read pending on it. Only on an idle ring
+		 * (this slot is the one we hold).
+		 */
+		for (i = 0; i < NSLOT; i++)
+			if (u->slots[i].busy)
+				break;
+		if (!u->registered || ((o->a[2] & 1) && i == NSLOT)) {
+			if (u->registered)
+				io_uring_unregister_files(&u->ring);
+			u->registered = io_uring_register_files(&u->ring, &fd, 1) == 0;
+		}
+		if (u->registered) {
+			sqe->fd = 0;
+			sqe->flags |= IOSQE_FIXED_FILE;
+		}
+		break;
+	case 7:
+		sqe->fd = o->a[2] & 1 ? wk.null_fd : wk.pipe_fd[0];
+		break;
+	default:
+		break;
+	}
+	memcpy(sqe->cmd, &pl, sizeof(pl));
+	sqe->user_data = s - u->slots;
+	s->busy = true;
+	ret = io_uring_submit(&u->ring);
+	/* a[4] bits 0-1 == 1: wait up to 1-10 ms for a completion */
+	ring_reap(u, (o->a[4] & 3) == 1 ? 1 + (o->a[4] >> 2) % 10 : 0);
+	return ret;
+}
+
+struct uthread {
+	struct tls *ts;
+	const struct op *o;
+	long ret;
+};
+
+/*
+ * A short-lived Binder thread: clears its first-read return with an empty
+ * BINDER_WRITE_READ, submits on the spare ring, then per a[4] & 3 exits
+ * with the read pending (0), after BINDER_THREAD_EXIT (1), after closing
+ * the ring (2), or after reaping for 5 ms (3).
+ */
+static void *uthread_main(void *arg)
+{
+	struct uthread *ut = arg;
+	const struct op *o = ut->o;
+	struct binder_write_read bwr = { 0 };
+	int32_t v = 0;
+
+	ioctl(wk.fd, BINDER_WRITE_READ, &bwr);
+	ut->ret = uring_wr(ut->ts, o, &wk.ur[NTHR], wk.fd);
+	switch (o->a[4] & 3) {
+	case 1:
+		ioctl(wk.fd, BINDER_THREAD_EXIT, &v);
+		break;
+	case 2:
+		ring_down(&wk.ur[NTHR]);
+		break;
+	case 3:
+		ring_reap(&wk.ur[NTHR], 5);
+		break;
+	default:
+		break;
+	}
+	return NULL;
+}
+
+static long uring_thread(struct tls *ts, const struct op *o)
+{
+	struct uthread ut = { .ts = ts, .o = o, .ret = 0 };
+	struct timespec dl;
+	pthread_t tid;
+	int err;
+
+	/* A ring left by an earlier thread is kept now and then (bit 2). */
+	if (!(o->a[4] & 4))
+		ring_down(&wk.ur[NTHR]);
+	if (pthread_create(&tid, NULL, uthread_main, &ut))
+		return -EAGAIN;
+	/* Its exit may wait for ipckit to cancel the read: bounded. The
+	 * executor calls an op that takes 20 s a hang. */
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += 30;
+	err = pthread_timedjoin_np(tid, NULL, &dl);
+	if (err) {
+		pthread_detach(tid);
+		return -err;
+	}
+	/* bit 3: the ring goes now, else with the next uring_thread */
+	if (o->a[4] & 8)
+		ring_down(&wk.ur[NTHR]);
+	return ut.ret;
+}
+
+/*
+ * A child process with a pending read: on its own open of the device, or
+ * (a[4] bit 2) on the worker's fd, a thread of the worker's Binder
+ * process. Per a[4] & 3 it execs (the fuzzer, which exits at once),
+ * exits, is killed, or closes the ring and exits. Bounded wait.
+ */
+static long uring_exec(struct tls *ts, const struct op *o)
+{
+	static struct uring cu;	/* the child's copy; untouched here */
+	int mode = o->a[4] & 3, status = 0;
+	double t0;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		struct binder_write_read bwr = { 0 };
+		int fd = wk.fd;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (!(o->a[4] & 4)) {
+			fd = open(dev_path, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+			if (fd >= 0 && (o->a[4] & 8))
+				mmap(NULL, MAP_GOOD, PROT_READ, MAP_PRIVATE, fd, 0);
+		}
+		ioctl(fd, BINDER_WRITE_READ, &bwr);
+		uring_wr(ts, o, &cu, fd);
+		switch (mode) {
+		case 0: {
+			char *argv[] = { "ipckit-fuzz", "--exec-exit", NULL };
+
+			execv("/proc/self/exe", argv);
+			_exit(127);
+		}
+		case 2:
+			usleep(200000);
+			break;
+		case 3:
+			ring_down(&cu);
+			break;
+		default:
+			break;
+		}
+		_exit(0);
+	}
+	if (mode == 2) {
+		usleep(1000 + (o->a[2] & 0xffff) % 5000);
+		kill(pid, SIGKILL);
+	}
+	{
+		struct timespec ts0;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts0);
+		t0 = ts0.tv_sec + ts0.tv_nsec / 1e9;
+	}
+	for (;;) {
+		struct timespec ts1;
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			break;
+		if (r < 0)
+			return -errno;
+		clock_gettime(CLOCK_MONOTONIC, &ts1);
+		if (ts1.tv_sec + ts1.tv_nsec / 1e9 - t0 > 30) {
+			/* the executor has called it a hang by now */
+			kill(pid, SIGKILL);
+			return -ETIMEDOUT;
+		}
+		usleep(500);
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+/* ---- worker: generic netlink ------------------------------------------- */
+
+static int nl_open(void)
+{
+	struct sockaddr_nl a = { .nl_family = AF_NETLINK };
+	int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+
+	if (s >= 0 && bind(s, (struct sockaddr *)&a, sizeof(a))) {
+		close(s);
+		return -1;
+	}
+	return s;
+}
+
+static struct nlattr *nl_put(uint8_t *buf, size_t *len, size_t cap,
+			     uint16_t type, const void *data, size_t dlen)
+{
+	struct nlattr *na = (struct nlattr *)(buf + *len);
+
+	if (*len + NLA_HDRLEN + NLA_ALIGN(dlen) > cap)
+		return NULL;
+	na->nla_type = type;
+	na->nla_len = NLA_HDRLEN + dlen;
+	memcpy(buf + *len + NLA_HDRLEN, data, dlen);
+	memset(buf + *len + NLA_HDRLEN + dlen, 0, NLA_ALIGN(dlen) - dlen);
+	*len += NLA_HDRLEN + NLA_ALIGN(dlen);
+	return na;
+}
+
+/*
+ * Read what socket s has for us: at most max messages, each waited for
+ * up to tmo_ms. Stops at NLMSG_DONE or NLMSG_ERROR; returns the error
+ * (0 or a negative errno) of the last, or the negative errno of recv.
+ */
+static int nl_drain(int s, int max, int tmo_ms, int *nmsg)
+{
+	uint8_t buf[16384];
+	int err = 0, n = 0;
+
+	while (n < max) {
+		struct pollfd pfd = { .fd = s, .events = POLLIN };
+		ssize_t len;
+		struct nlmsghdr *nh;
+
+		if (poll(&pfd, 1, tmo_ms) != 1)
+			break;
+		len = recv(s, buf, sizeof(buf), MSG_DONTWAIT);
+		if (len < 0) {
+			if (errno == ENOBUFS) {	/* a listener that fell behind */
+				err = -ENOBUFS;
+				n++;
+				continue;
+			}
+			err = -errno;
+			break;
+		}
+		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)len);
+		     nh = NLMSG_NEXT(nh, len)) {
+			n++;
+			if (nh->nlmsg_type == NLMSG_DONE)
+				goto out;
+			if (nh->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(nh);
+
+				if (nh->nlmsg_len >= NLMSG_LENGTH(sizeof(*e)))
+					err = e->error;
+				goto out;
+			}
+		}
+		if (len == 0)
+			break;
+	}
+out:
+	if (nmsg)
+		*nmsg = n;
+	return err;
+}
+
+/*
+ * GET_STATS or GET_PROC, doit or dump, attributes by the op's arguments:
+ * a[0] bit 0 dump, bit 1 command a[0] >> 8, bit 2 a PID attribute;
+ * a[1] the device attribute; a[2] an extra attribute (type bits 16-23,
+ * length bits 24-28); a[3] a malformation; a[4] how the replies are read;
+ * a[5] the pid (a worker, self, init, or raw).
+ */
+static long nl_request(const struct op *o, int cmd)
+{
+	uint8_t buf[1024], junk[32] = { 0 };
+	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+	struct genlmsghdr *gh = NLMSG_DATA(nh);
+	struct nlattr *last = NULL, *dev = NULL;
+	size_t len = NLMSG_HDRLEN + GENL_HDRLEN, send_len;
+	const char *devname = strrchr(dev_path, '/') ? strrchr(dev_path, '/') + 1 :
+		dev_path;
+	int mal = o->a[3] % 12, mode = o->a[4] % 5, s, err, n = 0;
+	char name[320];
+	uint32_t pid;
+
+	if (mode == 4) {	/* read the rest of the parked dump */
+		if (wk.nl_parked < 0)
+			return -EBADF;
+		err = nl_drain(wk.nl_parked, 256, 20, &n);
+		close(wk.nl_parked);
+		wk.nl_parked = -1;
+		return err ? err : n;
+	}
+	memset(buf, 0, sizeof(buf));
+	nh->nlmsg_type = mal == 10 ? (o->a[2] & 1 ? GENL_ID_CTRL : sh->nl_binder) :
+		sh->nl_ipckit;
+	nh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (o->a[0] & 1 ? NLM_F_DUMP : 0);
+	nh->nlmsg_seq = 1;
+	gh->cmd = o->a[0] & 2 ? (o->a[0] >> 8) & 0xff : cmd;
+	gh->version = mal == 5 ? o->a[2] & 0xff : IPCKIT_FAMILY_VERSION;
+	switch (o->a[1] % 8) {
+	case 0:
+		dev = nl_put(buf, &len, sizeof(buf), IPCKIT_A_DEVICE, devname,
+			     strlen(devname) + 1);
+		break;
+	case 2:
+		dev = nl_put(buf, &len, sizeof(buf), IPCKIT_A_DEVICE, "nosuchdev", 10);
+		break;
+	case 3:
+		dev = nl_put(buf, &len, sizeof(buf), IPCKIT_A_DEVICE, "", 1);
+		break;
+	case 4:	/* no NUL */
+		dev = nl_put(buf, &len, sizeof(buf), IPCKIT_A_DEVICE, devname,
+			     strlen(devname));
+		break;
+	case 5:
+		memset(name, 'A', sizeof(name) - 1);
+		name[sizeof(name) - 1] = 0;
+		dev = nl_put(buf, &len, sizeof(buf), IPCKIT_A_DEVICE, name,
+			     sizeof(name));
+		break;
+	case 6: {
+		uint32_t v = o->a[2];
+
+		dev = nl_put(buf, &len, sizeof(buf), IPCKIT_A_DEVICE, &v, 4);
+		break;
+	}
+	case 7:	/* a prefix of the name */
+		snprintf(name, sizeof(name), "%.*s", (int)(strlen(devname) / 2),
+			 devname);
+		dev = nl_put(buf, &len, sizeof(buf), IPCKIT_A_DEVICE, name,
+			     strlen(name) + 1);
+		break;
+	default:
+		break;
+	}
+	last = dev;
+	if (cmd == IPCKIT_CMD_GET_PROC || (o->a[0] & 4)) {
+		uint64_t sv = o->a[5];
+		uint64_t pid64;
+
+		if (sv & RAW)
+			pid = sv;
+		else if (sv % (NPROC + 2) < NPROC)
+			pid = sh->pid[sv % (NPROC + 2)];
+		else
+			pid = sv % (NPROC + 2) == NPROC ? (uint32_t)getpid() : 1;
+		pid64 = pid;
+		last = nl_put(buf, &len, sizeof(buf), IPCKIT_A_PID, &pid64,
+			      mal == 8 ? 2 : mal == 9 ? 8 : 4);
+	}
+	if ((o->a[2] >> 16) & 0xff) {
+		struct nlattr *na = nl_put(buf, &len, sizeof(buf),
+					   (o->a[2] >> 16) & 0x3f, junk,
+					   (o->a[2] >> 24) & 0x1f);
+
+		last = na ? na : last;
+	}
+	if (mal == 6 && dev)
+		dev->nla_type |= NLA_F_NESTED;
+	if (mal == 7 && dev)
+		last = nl_put(buf, &len, sizeof(buf), IPCKIT_A_DEVICE, "nosuchdev", 10);
+	if (mal == 1 && last)
+		last->nla_len += 64;
+	if (mal == 2 && last)
+		last->nla_len = 2;
+	nh->nlmsg_len = len;
+	send_len = len;
+	if (mal == 3)		/* the attributes past nlmsg_len */
+		nh->nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN;
+	if (mal == 4)		/* a truncated genl header */
+		send_len = nh->nlmsg_len = NLMSG_HDRLEN + 2;
+	if (mal == 11 && 2 * len <= sizeof(buf)) {	/* twice in one send */
+		memcpy(buf + len, buf, len);
+		send_len = 2 * len;
+	}
+	s = nl_open();
+	if (s < 0)
+		return -errno;
+	if (send(s, buf, send_len, 0) < 0) {
+		err = -errno;
+		close(s);
+		return err;
+	}
+	switch (mode) {
+	case 1:		/* one part, then close: a dump ends unread */
+	case 3:		/* one part, then park it: it resumes later */
+		err = nl_drain(s, 1, 20, &n);
+		break;
+	case 2:		/* close unread */
+		err = 0;
+		break;
+	default:
+		err = nl_drain(s, 256, 20, &n);
+		if (mal == 11 && err == 0)
+			err = nl_drain(s, 256, 20, NULL);
+		break;
+	}
+	if (mode == 3) {
+		if (wk.nl_parked >= 0)
+			close(wk.nl_parked);
+		wk.nl_parked = s;
+	} else {
+		close(s);
+	}
+	return err ? err : n;
+}
+
+/*
+ * The worker's listener socket: a[0] 0/1 join the binder "report" or
+ * ipckit "events" group, 2/3 leave them, 4 read what is queued (bounded),
+ * 5 a new socket (a[1] bit 0: the smallest receive buffer, bit 1:
+ * NETLINK_NO_ENOBUFS), 6 join group a[1], 7 bind() with groups a[1].
+ * Unless an op drains it, it never reads: its buffer fills, messages drop.
+ */
+static long nl_group(const struct op *o)
+{
+	int act = o->a[0] % 8, grp, v;
+
+	if (act == 5 && wk.nl_lsn >= 0) {
+		close(wk.nl_lsn);
+		wk.nl_lsn = -1;
+	}
+	if (wk.nl_lsn < 0) {
+		wk.nl_lsn = nl_open();
+		if (wk.nl_lsn < 0)
+			return -errno;
+	}
+	switch (act) {
+	case 0:
+	case 1:
+	case 2:
+	case 3:
+		grp = act & 1 ? sh->grp_events : sh->grp_report;
+		return setsockopt(wk.nl_lsn, SOL_NETLINK, act < 2 ?
+				  NETLINK_ADD_MEMBERSHIP : NETLINK_DROP_MEMBERSHIP,
+				  &grp, sizeof(grp)) ? -errno : 0;
+	case 4:
+		return nl_drain(wk.nl_lsn, 256, 0, NULL);
+	case 5:
+		if (o->a[1] & 1) {
+			v = 0;	/* the kernel's minimum */
+			setsockopt(wk.nl_lsn, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
+		}
+		if (o->a[1] & 2) {
+			v = 1;
+			setsockopt(wk.nl_lsn, SOL_NETLINK, NETLINK_NO_ENOBUFS, &v,
+				   sizeof(v));
+		}
+		return 0;
+	case 6:
+		grp = o->a[1];
+		return setsockopt(wk.nl_lsn, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+				  &grp, sizeof(grp)) ? -errno : 0;
+	default: {
+		struct sockaddr_nl a = {
+			.nl_family = AF_NETLINK,
+			.nl_groups = o->a[1],
+		};
+
+		return bind(wk.nl_lsn, (struct sockaddr *)&a, sizeof(a)) ? -errno : 0;
+	}
+	}
+}
+
 static void worker_reset(void)
 {
 	int i;
@@ -1128,6 +1839,14 @@ static void worker_reset(void)
 		close(wk.fd);
 	for (i = 0; i < wk.pl.nfds && i < POOL; i++)
 		close(wk.pl.fds[i]);
+	/* The device's flush completed the pending reads (BR_NOOP). */
+	for (i = 0; i <= NTHR; i++)
+		ring_down(&wk.ur[i]);
+	if (wk.nl_lsn >= 0)
+		close(wk.nl_lsn);
+	if (wk.nl_parked >= 0)
+		close(wk.nl_parked);
+	wk.nl_lsn = wk.nl_parked = -1;
 	wk.map = NULL;
 	wk.fd = -1;
 	memset(&wk.pl, 0, sizeof(wk.pl));
@@ -1274,6 +1993,33 @@ static long run_op(struct tls *ts, const struct op *o)
 			close(wk.fd);
 		wk.fd = -1;
 		break;
+	case OP_URING_WR:
+		ret = uring_wr(ts, o, &wk.ur[o->t], wk.fd);
+		break;
+	case OP_URING_REAP:
+		ret = ring_reap(&wk.ur[o->t], o->a[0] % 20);
+		break;
+	case OP_URING_CLOSE:
+		/* with reads pending, most likely */
+		ring_down(&wk.ur[o->t]);
+		if (o->a[0] & 1)
+			ret = ring_up(&wk.ur[o->t], o->a[1]);
+		break;
+	case OP_URING_THREAD:
+		ret = uring_thread(ts, o);
+		break;
+	case OP_URING_EXEC:
+		ret = uring_exec(ts, o);
+		break;
+	case OP_NL_STATS:
+		ret = nl_request(o, IPCKIT_CMD_GET_STATS);
+		break;
+	case OP_NL_PROC:
+		ret = nl_request(o, IPCKIT_CMD_GET_PROC);
+		break;
+	case OP_NL_GROUP:
+		ret = nl_group(o);
+		break;
 	default:
 		break;
 	}
@@ -1363,6 +2109,7 @@ static void worker_main(int p, int *cmd_rd, int res_wr)
 	memset(&wk, 0, sizeof(wk));
 	wk.p = p;
 	wk.fd = -1;
+	wk.nl_lsn = wk.nl_parked = -1;
 	wk.res_fd = res_wr;
 	pthread_mutex_init(&wk.lock, NULL);
 	wk.null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -1390,6 +2137,7 @@ struct slot {
 static struct slot slots[NPROC];
 static int kmsg_fd = -1;
 static uint64_t total_ops, total_progs, skipped_ops, dead_workers;
+static uint64_t op_ok[OP_COUNT], op_err[OP_COUNT];	/* results by kind */
 static char crash_title[256];
 static char crash_log[8192];
 static size_t crash_log_len;
@@ -1491,6 +2239,14 @@ static int wait_result(int p, int t, int timeout_ms)
 		if (read(slots[p].res_rd, &r, sizeof(r)) != sizeof(r))
 			return -1;
 		slots[p].busy[r.t] = false;
+		if (r.idx >= 0 && r.idx < sh->prog.nops) {
+			int k = sh->prog.ops[r.idx].kind;
+
+			if (r.ret < 0)
+				op_err[k]++;
+			else
+				op_ok[k]++;
+		}
 		if (r.t == t)
 			return 1;
 	}
@@ -1691,6 +2447,68 @@ static void report_crash(const struct prog *pr)
 	free(text);
 }
 
+/* A generic netlink family's id and one group's id (0 when missing). */
+static void nl_resolve(const char *family, const char *group, int *id, int *grp)
+{
+	uint8_t buf[8192];
+	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+	struct genlmsghdr *gh = NLMSG_DATA(nh);
+	size_t len = NLMSG_HDRLEN + GENL_HDRLEN;
+	struct pollfd pfd;
+	ssize_t n;
+	int s = nl_open();
+
+	*id = *grp = 0;
+	if (s < 0)
+		return;
+	memset(buf, 0, 64);
+	nh->nlmsg_type = GENL_ID_CTRL;
+	nh->nlmsg_flags = NLM_F_REQUEST;
+	gh->cmd = CTRL_CMD_GETFAMILY;
+	gh->version = 1;
+	nl_put(buf, &len, sizeof(buf), CTRL_ATTR_FAMILY_NAME, family,
+	       strlen(family) + 1);
+	nh->nlmsg_len = len;
+	pfd.fd = s;
+	pfd.events = POLLIN;
+	if (send(s, buf, len, 0) < 0 || poll(&pfd, 1, 2000) != 1 ||
+	    (n = recv(s, buf, sizeof(buf), 0)) < 0 || !NLMSG_OK(nh, (size_t)n) ||
+	    nh->nlmsg_type != GENL_ID_CTRL) {
+		close(s);
+		return;
+	}
+	for (struct nlattr *na = (void *)(buf + NLMSG_HDRLEN + GENL_HDRLEN);
+	     (uint8_t *)na + NLA_HDRLEN <= buf + nh->nlmsg_len && na->nla_len >= NLA_HDRLEN;
+	     na = (void *)((uint8_t *)na + NLA_ALIGN(na->nla_len))) {
+		int type = na->nla_type & NLA_TYPE_MASK;
+
+		if (type == CTRL_ATTR_FAMILY_ID)
+			*id = *(uint16_t *)((uint8_t *)na + NLA_HDRLEN);
+		if (type != CTRL_ATTR_MCAST_GROUPS)
+			continue;
+		for (struct nlattr *g = (void *)((uint8_t *)na + NLA_HDRLEN);
+		     (uint8_t *)g + NLA_HDRLEN <= (uint8_t *)na + na->nla_len &&
+		     g->nla_len >= NLA_HDRLEN;
+		     g = (void *)((uint8_t *)g + NLA_ALIGN(g->nla_len))) {
+			const char *name = NULL;
+			int gid = 0;
+
+			for (struct nlattr *x = (void *)((uint8_t *)g + NLA_HDRLEN);
+			     (uint8_t *)x + NLA_HDRLEN <= (uint8_t *)g + g->nla_len &&
+			     x->nla_len >= NLA_HDRLEN;
+			     x = (void *)((uint8_t *)x + NLA_ALIGN(x->nla_len))) {
+				if (x->nla_type == CTRL_ATTR_MCAST_GRP_NAME)
+					name = (const char *)x + NLA_HDRLEN;
+				if (x->nla_type == CTRL_ATTR_MCAST_GRP_ID)
+					gid = *(uint32_t *)((uint8_t *)x + NLA_HDRLEN);
+			}
+			if (name && !strcmp(name, group))
+				*grp = gid;
+		}
+	}
+	close(s);
+}
+
 static void setup(bool blind)
 {
 	int p;
@@ -1706,6 +2524,10 @@ static void setup(bool blind)
 	kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
 	if (kmsg_fd >= 0)
 		lseek(kmsg_fd, 0, SEEK_END);
+	nl_resolve(IPCKIT_FAMILY_NAME, IPCKIT_MCGRP_EVENTS, &sh->nl_ipckit,
+		   &sh->grp_events);
+	nl_resolve(BINDER_FAMILY_NAME, BINDER_MCGRP_REPORT, &sh->nl_binder,
+		   &sh->grp_report);
 	for (p = 0; p < NPROC; p++)
 		spawn(p);
 }
@@ -1759,8 +2581,13 @@ static int replay(int argc, char **argv)
 
 static struct op *add_op(struct prog *pr, int kind, int p, int t)
 {
-	struct op *o = &pr->ops[pr->nops++];
+	struct op *o;
 
+	if (pr->nops >= MAX_OPS) {
+		fprintf(stderr, "ipckit-fuzz: built-in program over %d ops\n", MAX_OPS);
+		exit(2);
+	}
+	o = &pr->ops[pr->nops++];
 	memset(o, 0, sizeof(*o));
 	o->kind = kind;
 	o->p = p;
@@ -1876,12 +2703,94 @@ static void smoke(struct prog *pr)
 #undef OP
 }
 
+/* Every io_uring and netlink op, with its teardown cases. */
+static void smoke_uring(struct prog *pr)
+{
+	struct op *o;
+	int p;
+
+#define OP(kind_, p_, t_) (o = add_op(pr, kind_, p_, t_))
+	pr->nops = 0;
+	for (p = 0; p < NPROC; p++) {
+		OP(OP_OPEN, p, 0);
+		OP(OP_MMAP, p, 0);
+	}
+	OP(OP_CTX_MGR, 0, 0);
+	OP(OP_NL_GROUP, 1, 0)->a[0] = 0;	/* join report, never read */
+	OP(OP_NL_GROUP, 1, 0)->a[0] = 1;	/* join events */
+	/* 0 enters the looper (its first read returns at once), then pends */
+	OP(OP_URING_WR, 0, 0)->a[0] = 1;
+	o->ncmd = 1;
+	o->cmds[0].kind = C_ENTER_LOOPER;
+	OP(OP_URING_WR, 0, 0)->a[0] = 3;
+	/* 1 calls it: the pending read completes with the transaction */
+	OP(OP_WR, 1, 0)->a[0] = 0;
+	o->ncmd = 1;
+	o->cmds[0].kind = C_TXN;
+	o->cmds[0].a[1] = TF_ACCEPT_FDS;
+	o->cmds[0].nobj = 1;
+	o->cmds[0].objs[0].kind = O_BINDER;
+	OP(OP_URING_REAP, 0, 0)->a[0] = 10;
+	OP(OP_URING_WR, 0, 0)->a[0] = 1;	/* reply, free, read again */
+	o->ncmd = 2;
+	o->cmds[0].kind = C_REPLY;
+	o->cmds[1].kind = C_FREE;
+	o->a[4] = 1 + 4 * 5;
+	OP(OP_WR, 1, 0)->a[0] = 3;
+	OP(OP_NL_STATS, 2, 1);			/* doit */
+	OP(OP_NL_STATS, 2, 1)->a[0] = 1;	/* dump */
+	OP(OP_NL_PROC, 2, 1)->a[5] = 0;		/* worker 0 */
+	OP(OP_NL_PROC, 2, 1)->a[0] = 1;		/* dump, parked */
+	o->a[4] = 3;
+	OP(OP_NL_PROC, 2, 1)->a[1] = 2;		/* unknown device */
+	OP(OP_NL_PROC, 2, 1)->a[5] = RAW | 0x7fffffff;
+	OP(OP_NL_STATS, 2, 1)->a[3] = 1;	/* nla_len past the end */
+	OP(OP_NL_PROC, 2, 1)->a[3] = 8;		/* a 2-byte pid */
+	OP(OP_NL_STATS, 2, 1)->a[1] = 5;	/* a 320-byte name */
+	/* the bad variants of the command */
+	for (p = 1; p <= 6; p++) {
+		OP(OP_URING_WR, 1, 1)->a[0] = 1;
+		o->a[3] = p;
+		o->a[2] = 2;
+	}
+	/* 2: DEFER_TASKRUN ring, pending read, ring closed; SQPOLL ring */
+	OP(OP_URING_WR, 2, 0)->a[0] = 1;
+	o->a[5] = 3;
+	OP(OP_URING_WR, 2, 0)->a[0] = 1;
+	OP(OP_URING_CLOSE, 2, 0)->a[0] = 1;
+	o->a[1] = 2;
+	OP(OP_URING_WR, 2, 0)->a[0] = 1;
+	/* short-lived threads: exit pending, after THREAD_EXIT, ring closed */
+	OP(OP_URING_THREAD, 1, 0)->a[0] = 1;
+	OP(OP_URING_THREAD, 1, 0)->a[0] = 1;
+	o->a[4] = 1;
+	OP(OP_URING_THREAD, 1, 0)->a[0] = 1;
+	o->a[4] = 2 | 8;
+	/* children: exec, exit, killed, on their own device or the worker's */
+	OP(OP_URING_EXEC, 2, 1)->a[0] = 1;
+	OP(OP_URING_EXEC, 2, 1)->a[0] = 1;
+	o->a[4] = 1 | 4;
+	OP(OP_URING_EXEC, 2, 1)->a[0] = 1;
+	o->a[4] = 2 | 8;
+	OP(OP_NL_PROC, 2, 1)->a[4] = 4;		/* the parked dump's rest */
+	/* a pending read ended by BINDER_THREAD_EXIT, by close, by SIGKILL */
+	OP(OP_URING_WR, 1, 0)->a[0] = 1;
+	OP(OP_THREAD_EXIT, 1, 0);
+	OP(OP_URING_WR, 2, 0)->a[0] = 1;
+	o->a[3] = 6;
+	OP(OP_CLOSE, 2, 0);
+	OP(OP_URING_WR, 0, 1)->a[0] = 1;
+	OP(OP_KILL, 0, 0);
+	OP(OP_NL_GROUP, 1, 0)->a[0] = 4;	/* read the listener */
+#undef OP
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: ipckit-fuzz [-d DEV] [-t SECONDS] [-n OPS] [-s SEED] [-o DIR] [-i SECS] [-b]\n"
 		"       ipckit-fuzz [-d DEV] -r PROGRAM...\n"
-		"       ipckit-fuzz -g smoke|random [-s SEED]\n");
+		"       ipckit-fuzz -g smoke|uring|random [-s SEED]\n");
 	exit(2);
 }
 
@@ -1897,6 +2806,9 @@ int main(int argc, char **argv)
 	bool do_replay = false, blind = false;
 	int ncorpus = 0, c;
 
+	/* uring_exec's child execs this binary, which just exits. */
+	if (argc == 2 && !strcmp(argv[1], "--exec-exit"))
+		return 0;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while ((c = getopt(argc, argv, "d:t:n:s:o:i:g:rb")) != -1) {
 		switch (c) {
@@ -1918,6 +2830,8 @@ int main(int argc, char **argv)
 	if (gen) {
 		if (!strcmp(gen, "smoke"))
 			smoke(&cur);
+		else if (!strcmp(gen, "uring"))
+			smoke_uring(&cur);
 		else
 			gen_prog(&cur);
 		write_prog(stdout, &cur);
@@ -1970,5 +2884,13 @@ int main(int argc, char **argv)
 	       (unsigned long long)dead_workers,
 	       (unsigned long long)sh->edges, (unsigned long long)sh->pcs,
 	       ncorpus, crash_title[0] ? 1 : 0, use_kcov ? "kcov" : "blind");
+	printf("ipckit-fuzz: results (ok/failed):");
+	for (c = OP_URING_WR; c < OP_COUNT; c++)
+		printf(" %s %llu/%llu", op_names[c], (unsigned long long)op_ok[c],
+		       (unsigned long long)op_err[c]);
+	printf("; completions reaped: %llu ok, %llu canceled, %llu failed\n",
+	       (unsigned long long)sh->cqe_ok,
+	       (unsigned long long)sh->cqe_canceled,
+	       (unsigned long long)sh->cqe_err);
 	return crash_title[0] ? 1 : 0;
 }
