@@ -95,8 +95,10 @@ static const char *const op_names[OP_COUNT] = {
 };
 
 static const int op_weight[OP_COUNT] = {
-	3, 3, 1, 60, 2, 3, 2, 2, 1, 2, 2, 3, 2, 2, 2, 1, 2, 1,
-	14, 4, 2, 2, 1, 2, 3, 2,
+	12, 12, 4, 240, 8, 12, 8, 8, 4, 8, 8, 12, 8, 8, 8, 4, 8, 4,
+	/* a thread's exit or an exec with a read pending waits for ipckit's
+	 * watcher (50 ms): those two are rare */
+	40, 12, 6, 3, 2, 6, 8, 6,
 };
 
 /* Ops that carry a command stream (a BINDER_WRITE_READ's write half). */
@@ -339,14 +341,14 @@ static void gen_args(struct op *o)
 		 * 6 registered file, 7 not an ipckit fd */
 		o->a[3] = rnd(4) ? (rnd(5) ? 0 : 6) : rnd(8);
 		o->a[4] = o->kind == OP_URING_WR ?
-			(rnd(3) ? 0 : 1 + 4 * rnd(10)) : rnd(16);
+			(rnd(6) ? 0 : 1 + 4 * rnd(10)) : rnd(16);
 		o->a[5] = rnd(4) ? 0 : rnd(5);		/* ring flavor */
 		o->ncmd = rnd(3) ? rnd(3) : 1 + rnd(MAX_CMDS);
 		for (i = 0; i < o->ncmd; i++)
 			gen_cmd(&o->cmds[i]);
 		break;
 	case OP_URING_REAP:
-		o->a[0] = rnd(3) ? 0 : rnd(20);		/* wait, ms */
+		o->a[0] = rnd(6) ? 0 : rnd(20);		/* wait, ms */
 		break;
 	case OP_URING_CLOSE:
 		o->a[0] = rnd(2);			/* recreate */
