@@ -334,6 +334,26 @@ static int binder_rtt(struct transport *t, const void *buf, size_t size)
 }
 
 /*
+ * The end of a one-way run that started at @start: wait until the server
+ * says how many of the @n calls arrived; the end-to-end rate in *rate.
+ */
+static int oneway_finish(struct transport *t, unsigned int n, long long start,
+			 const char *what, double *rate)
+{
+	int ret = binder_child_wait_ready(&t->server, BINDER_WAIT_MS);
+
+	if (ret < 0)
+		return ret;
+	*rate = n / ((now_ns() - start) / 1e9);
+	if ((unsigned int)ret != n) {
+		fprintf(stderr, "%s: server got %d of %u %sone-way calls\n",
+			t->label, ret, n, what);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+/*
  * n one-way calls, from the first send until the server reports that the
  * last arrived: calls per second in *rate.
  */
@@ -360,16 +380,7 @@ static int binder_oneway(struct transport *t, unsigned int n, double *rate)
 			return -EPROTO;
 		}
 	}
-	ret = binder_child_wait_ready(&t->server, BINDER_WAIT_MS);
-	if (ret < 0)
-		return ret;
-	*rate = n / ((now_ns() - start) / 1e9);
-	if ((unsigned int)ret != n) {
-		fprintf(stderr, "%s: server got %d of %u one-way calls\n",
-			t->label, ret, n);
-		return -EPROTO;
-	}
-	return 0;
+	return oneway_finish(t, n, start, "", rate);
 }
 
 
@@ -486,16 +497,7 @@ static int raw_oneway(struct transport *t, unsigned int n, double *rate,
 		}
 	}
 	*sub = n / ((now_ns() - start) / 1e9);
-	ret = binder_child_wait_ready(&t->server, BINDER_WAIT_MS);
-	if (ret < 0)
-		return ret;
-	*rate = n / ((now_ns() - start) / 1e9);
-	if ((unsigned int)ret != n) {
-		fprintf(stderr, "%s: server got %d of %u raw one-way calls\n",
-			t->label, ret, n);
-		return -EPROTO;
-	}
-	return 0;
+	return oneway_finish(t, n, start, "raw ", rate);
 }
 
 /* --- the same calls through io_uring (IPCKIT_URING_CMD_WRITE_READ) ------ */
@@ -697,16 +699,7 @@ static int ur_oneway(struct transport *t, unsigned int n, unsigned int batch,
 		owed -= k;
 	}
 	*sub = n / ((now_ns() - start) / 1e9);
-	ret = binder_child_wait_ready(&t->server, BINDER_WAIT_MS);
-	if (ret < 0)
-		return ret;
-	*rate = n / ((now_ns() - start) / 1e9);
-	if ((unsigned int)ret != n) {
-		fprintf(stderr, "%s: server got %d of %u uring one-way calls\n",
-			t->label, ret, n);
-		return -EPROTO;
-	}
-	return 0;
+	return oneway_finish(t, n, start, "uring ", rate);
 }
 
 static void binder_stop(struct transport *t)
