@@ -852,12 +852,13 @@ bool OnewayBatchLargerThanTheRing(std::string& why)
     return true;
 }
 
-// A batch with calls that cannot go (null, local, dead in the driver)
-// between good ones: each gets its own result, the good ones arrive.
-bool OnewayBatchErrorsPerEntry(std::string& why)
+// Spawns "victim", which registers an object of its own with the echo
+// service, and fetches the proxy of that object; the victim is reaped if
+// it never registers.
+bool SpawnVictim(pid_t& victim, sptr<IRemoteObject>& obj, std::string& why)
 {
     int out = -1;
-    pid_t victim = Spawn("victim", &out);
+    victim = Spawn("victim", &out);
     CHECK(victim > 0);
     std::string line;
     bool registered = ReadLineWithin(out, line, 10000) && line == "victim-registered";
@@ -869,8 +870,19 @@ bool OnewayBatchErrorsPerEntry(std::string& why)
     }
     MessageParcel d, r;
     CHECK(Call(IEcho::GET_REGISTERED, Tokened(d), r) == ERR_NONE);
-    sptr<IRemoteObject> obj = r.ReadRemoteObject();
+    obj = r.ReadRemoteObject();
     CHECK(obj && obj->IsProxyObject());
+    return true;
+}
+
+// A batch with calls that cannot go (null, local, dead in the driver)
+// between good ones: each gets its own result, the good ones arrive.
+bool OnewayBatchErrorsPerEntry(std::string& why)
+{
+    pid_t victim = -1;
+    sptr<IRemoteObject> obj;
+    if (!SpawnVictim(victim, obj, why))
+        return false;
     kill(victim, SIGKILL);
     waitpid(victim, nullptr, 0);
     // The driver learns of the death a moment after the exit: until then
@@ -1049,21 +1061,10 @@ public:
 
 bool DeathRecipientOnKill(std::string& why)
 {
-    int out = -1;
-    pid_t victim = Spawn("victim", &out);
-    CHECK(victim > 0);
-    std::string line;
-    bool registered = ReadLineWithin(out, line, 10000) && line == "victim-registered";
-    close(out);
-    if (!registered) {
-        kill(victim, SIGKILL);
-        waitpid(victim, nullptr, 0);
-        CHECK(registered);
-    }
-    MessageParcel d, r;
-    CHECK(Call(IEcho::GET_REGISTERED, Tokened(d), r) == ERR_NONE);
-    sptr<IRemoteObject> obj = r.ReadRemoteObject();
-    CHECK(obj && obj->IsProxyObject());
+    pid_t victim = -1;
+    sptr<IRemoteObject> obj;
+    if (!SpawnVictim(victim, obj, why))
+        return false;
     auto rec1 = MakeSptr<Recipient>(), rec2 = MakeSptr<Recipient>();
     CHECK(obj->AddDeathRecipient(rec1));
     CHECK(obj->AddDeathRecipient(rec2));
