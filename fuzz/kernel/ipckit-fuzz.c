@@ -2597,19 +2597,26 @@ static struct op *add_op(struct prog *pr, int kind, int p, int t)
 	return o;
 }
 
+/* A generated program's start: every process opens and maps, 0 manages. */
+static void prog_start(struct prog *pr)
+{
+	int p;
+
+	pr->nops = 0;
+	for (p = 0; p < NPROC; p++) {
+		add_op(pr, OP_OPEN, p, 0);
+		add_op(pr, OP_MMAP, p, 0);
+	}
+	add_op(pr, OP_CTX_MGR, 0, 0);
+}
+
 /* Every op kind, command kind and object type at least once. */
 static void smoke(struct prog *pr)
 {
 	struct op *o;
-	int p;
 
 #define OP(kind_, p_, t_) (o = add_op(pr, kind_, p_, t_))
-	pr->nops = 0;
-	for (p = 0; p < NPROC; p++) {
-		OP(OP_OPEN, p, 0);
-		OP(OP_MMAP, p, 0);
-	}
-	OP(OP_CTX_MGR, 0, 0);
+	prog_start(pr);
 	OP(OP_VERSION, 1, 0);
 	OP(OP_MAX_THREADS, 0, 0)->a[0] = 4;
 	OP(OP_SPAM, 0, 0)->a[0] = 1;
@@ -2712,12 +2719,7 @@ static void smoke_uring(struct prog *pr)
 	int p;
 
 #define OP(kind_, p_, t_) (o = add_op(pr, kind_, p_, t_))
-	pr->nops = 0;
-	for (p = 0; p < NPROC; p++) {
-		OP(OP_OPEN, p, 0);
-		OP(OP_MMAP, p, 0);
-	}
-	OP(OP_CTX_MGR, 0, 0);
+	prog_start(pr);
 	OP(OP_NL_GROUP, 1, 0)->a[0] = 0;	/* join report, never read */
 	OP(OP_NL_GROUP, 1, 0)->a[0] = 1;	/* join events */
 	/* 0 enters the looper (its first read returns at once), then pends */
