@@ -35,13 +35,24 @@ static void ipckit_proc_event(struct ipckit_proc *proc, u32 kind, pid_t tid)
 	ipckit_nl_event(proc->ctx, &ev);
 }
 
+/* Another open of @proc's device by the same process is listed. */
+static bool ipckit_pid_has_other_proc_clocked(struct ipckit_proc *proc)
+{
+	struct ipckit_proc *other;
+
+	list_for_each_entry(other, &proc->ctx->procs, ctx_link)
+		if (other != proc && other->pid == proc->pid)
+			return true;
+	return false;
+}
+
 static int ipckit_open(struct inode *inode, struct file *file)
 {
 	struct miscdevice *misc = file->private_data;
 	struct ipckit_context *ctx =
 		container_of(misc, struct ipckit_context, misc);
-	struct ipckit_proc *proc, *other;
-	bool first = true;
+	struct ipckit_proc *proc;
+	bool first;
 
 	proc = kzalloc(sizeof(*proc), GFP_KERNEL);
 	if (!proc)
@@ -68,9 +79,7 @@ static int ipckit_open(struct inode *inode, struct file *file)
 	ipckit_alloc_init(&proc->alloc, ctx);
 
 	mutex_lock(&ctx->lock);
-	list_for_each_entry(other, &ctx->procs, ctx_link)
-		if (other->pid == proc->pid)
-			first = false;
+	first = !ipckit_pid_has_other_proc_clocked(proc);
 	proc->nl_serial = ++ctx->nl_serial;
 	list_add_tail(&proc->ctx_link, &ctx->procs);
 	atomic_inc(&ctx->nprocs);
@@ -134,14 +143,11 @@ static int ipckit_release(struct inode *inode, struct file *file)
 	struct ipckit_proc *proc = file->private_data;
 	struct ipckit_context *ctx = proc->ctx;
 	struct ipckit_thread *thread;
-	struct ipckit_proc *other;
-	bool last = true;
+	bool last;
 
 	mutex_lock(&ctx->lock);
 	list_del(&proc->ctx_link);
-	list_for_each_entry(other, &ctx->procs, ctx_link)
-		if (other->pid == proc->pid)
-			last = false;
+	last = !ipckit_pid_has_other_proc_clocked(proc);
 	mutex_unlock(&ctx->lock);
 	ipckit_debugfs_remove_proc(proc);
 	ipckit_context_drop_mgr(proc);
