@@ -31,6 +31,14 @@
 #                     and say whether the kernel complained
 #   make install      libipckit, headers, ipckit.pc, CMake package
 #                     (PREFIX=/usr/local, DESTDIR= for a staged install)
+#   make dkms-install the module through DKMS (root): source into
+#                     /usr/src/ipckit-<version>, dkms add/build/install for
+#                     every kernel with headers (KVER= picks; KDIR= a tree)
+#   make dkms-remove  dkms remove every ipckit version, all kernels (root)
+#   make dkms-deb     build/dkms/ipckit-dkms_<version>_all.deb, for
+#                     apt install ./build/dkms/ipckit-dkms_*.deb
+#   make dkms-check   the DKMS lane: package, install, load on 6.1 and 6.12
+#                     in QEMU, remove (root; scripts/dkms-check.sh)
 #   make clean
 #
 # Kbuild reads the file named Kbuild in this directory, not this one.
@@ -43,7 +51,8 @@ export BUILD
 
 .PHONY: all module shim selftests deps run check host-check stock-check \
 	debug-check debug-kernel bench scale checkpatch clean install fuzz \
-	fuzz-repro fuzz-host pair-check softbus-bench
+	fuzz-repro fuzz-host pair-check softbus-bench dkms-install dkms-remove \
+	dkms-deb dkms-check
 
 all: module shim selftests
 
@@ -123,6 +132,21 @@ PREFIX  ?= /usr/local
 # cmake --install reads DESTDIR from the environment.
 install: shim
 	DESTDIR="$(DESTDIR)" cmake --install $(BUILD)/host --prefix "$(PREFIX)"
+
+# DKMS (Documentation/dkms.rst). KVER and KDIR reach scripts/dkms.sh
+# from the command line; KDIR is only handed on when given.
+dkms-install:
+	KVER="$(KVER)" KDIR="$(if $(filter command line environment,$(origin KDIR)),$(KDIR))" \
+		scripts/dkms.sh install
+
+dkms-remove:
+	scripts/dkms.sh remove
+
+dkms-deb:
+	scripts/dkms.sh deb $(BUILD)/dkms
+
+dkms-check: selftests
+	scripts/dkms-check.sh
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -18,10 +18,17 @@
 #include "harness_canary.h"
 #include "internal.h"
 
+/*
+ * modinfo shows these descriptions: each says what the parameter does,
+ * its default and its limits (the limits are internal.h's; the assert
+ * keeps the text true).
+ */
+static_assert(IPCKIT_MAX_DEVICES == 16 && IPCKIT_DEVNAME_MAX == 32,
+	      "update the devices= description");
 static char *devices = "binder";
 module_param(devices, charp, 0444);
 MODULE_PARM_DESC(devices,
-		 "comma-separated misc device names, one context each (default: binder)");
+		 "comma-separated device names, each a /dev node and an independent context: 1-16 unique names of 1-31 of [A-Za-z0-9_.-] (default: binder; Android userspace: binder,hwbinder,vndbinder); fixed at load");
 
 /*
  * Without an LSM policy anyone may open the devices (0666); a host can
@@ -31,7 +38,7 @@ MODULE_PARM_DESC(devices,
 int ipckit_context_mgr_uid = -1;
 module_param_named(context_mgr_uid, ipckit_context_mgr_uid, int, 0644);
 MODULE_PARM_DESC(context_mgr_uid,
-		 "only this euid may become context manager (default -1: any)");
+		 "only this euid (0-2147483647, initial user namespace) may become context manager, on every device; -1 or any negative value: any euid (default -1); writable at runtime");
 
 LIST_HEAD(ipckit_contexts);
 DEFINE_MUTEX(ipckit_contexts_lock); /* guards ipckit_contexts */
@@ -115,3 +122,5 @@ module_exit(ipckit_exit);
 MODULE_DESCRIPTION("ipckit: Binder-compatible IPC transaction driver");
 MODULE_AUTHOR("The ipckit authors");
 MODULE_LICENSE("GPL");
+/* From git or the packaged tree's VERSION file (kernel/Kbuild). */
+MODULE_VERSION(IPCKIT_VERSION);
