@@ -8,6 +8,10 @@
 #   host           CTest: GoogleTest cases and scripts, no kernel needed
 #   stock          QEMU, Debian kernel: module rules + selftests against
 #                  both drivers
+#   dkms           the ipckit-dkms package: apt install (DKMS builds for
+#                  6.1, then 6.12), modprobe with modprobe.d's Android
+#                  device set in QEMU on each kernel, purge
+#                  (scripts/dkms-check.sh; root, else skipped)
 #   pair           two QEMU VMs on a private link: the soft bus between
 #                  two devices (scripts/vm-pair.sh check)
 #   harness-stock  the stock lane fails a module that WARNs
@@ -19,7 +23,7 @@ set -u
 
 BUILD=${BUILD:-$PWD/build}
 export BUILD
-lanes=${IPCKIT_LANES:-lint host stock pair harness-stock debug harness-debug}
+lanes=${IPCKIT_LANES:-lint host stock dkms pair harness-stock debug harness-debug}
 
 lint() {
 	mkdir -p "$BUILD/lint"
@@ -40,6 +44,8 @@ for lane in $lanes; do
 	host)          dir=host; rm -f "$BUILD/$dir/counts"; scripts/host-check.sh ;;
 	stock|debug)   dir=vm/$lane-check; rm -f "$BUILD/$dir/counts"
 	               scripts/vm-run.sh -l "$lane" check ;;
+	dkms)          dir=dkms-check; rm -f "$BUILD/$dir/counts"
+	               scripts/dkms-check.sh ;;
 	pair)          dir=vm/pair-check; rm -f "$BUILD/$dir/counts"
 	               scripts/vm-pair.sh check ;;
 	harness-*)     dir=$lane; rm -f "$BUILD/$dir/counts"

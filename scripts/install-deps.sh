@@ -15,6 +15,7 @@ PACKAGES="
 	zstd
 	dwarves
 	kmod
+	dkms
 	pkg-config
 	cmake
 	libelf-dev

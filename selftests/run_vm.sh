@@ -8,6 +8,9 @@
 # KTAP into results, runs the suites again under failslab and a chaos run
 # under failslab and fail_page_alloc (fault_pass), and ends with a
 # kmemleak scan.
+#
+# IPCKIT_JOB=dkms (scripts/dkms-check.sh) runs only dkms_job below: the
+# DKMS-installed module through modprobe and modprobe.d.
 set -o pipefail
 
 MOD=/lib/modules
@@ -309,6 +312,61 @@ kmemleak_check() {
 		ok "kmemleak: no leaks after the run"
 	fi
 }
+
+# --- IPCKIT_JOB=dkms (scripts/dkms-check.sh) -------------------------------
+# The module as DKMS installed it, loaded the way its users load it:
+# modprobe finds it in /lib/modules/<kver>/updates/dkms through depmod's
+# modules.dep and takes devices=binder,hwbinder,vndbinder from
+# /etc/modprobe.d/ipckit.conf (the packaged file, Android line
+# uncommented). The host wrote what the loaded module must be into
+# /ipckit/etc/dkms: version=, srcversion= (of the file DKMS installed).
+dkms_job() {
+	want_version=$(sed -n 's/^version=//p' /ipckit/etc/dkms)
+	want_src=$(sed -n 's/^srcversion=//p' /ipckit/etc/dkms)
+	check "dkms: modprobe ipckit loads the DKMS-installed module" \
+		modprobe ipckit
+	loaded || return
+	check "dkms: modinfo ipckit finds it under updates/dkms/" \
+		sh -c 'modinfo ipckit | grep "^filename:.*/updates/dkms/ipckit\.ko"'
+	check "dkms: the loaded module is the one DKMS installed (srcversion $want_src)" \
+		test "$(cat /sys/module/ipckit/srcversion)" = "$want_src"
+	check "dkms: modinfo shows the packaged version $want_version" \
+		test "$(modinfo -F version ipckit)" = "$want_version"
+	check "dkms: /sys/module/ipckit/version is $want_version" \
+		test "$(cat /sys/module/ipckit/version)" = "$want_version"
+	check "dkms: modinfo shows license GPL" \
+		test "$(modinfo -F license ipckit)" = GPL
+	check "dkms: modinfo shows a description" test -n "$(modinfo -F description ipckit)"
+	for p in devices context_mgr_uid; do
+		check "dkms: modinfo documents $p= with its default" \
+			sh -c "modinfo -F parm ipckit | grep '^$p:.*default'"
+	done
+	check "dkms: devices= came from /etc/modprobe.d/ipckit.conf" \
+		test "$(cat /sys/module/ipckit/parameters/devices)" = binder,hwbinder,vndbinder
+	check "dkms: /dev/binder, /dev/hwbinder and /dev/vndbinder exist" \
+		test -c /dev/binder -a -c /dev/hwbinder -a -c /dev/vndbinder
+	# Each pair: a manager on one device is not handle 0 on the other,
+	# each answers its own transactions, one process serves one and
+	# calls the other.
+	TESTS_ONLY=isolation_test
+	for pair in binder,hwbinder hwbinder,vndbinder vndbinder,binder; do
+		TAP_PREFIX="dkms ${pair%,*}+${pair#*,}"
+		run_suite ipckit "/dev/${pair%,*}" "/dev/${pair#*,}"
+	done
+	unset TESTS_ONLY TAP_PREFIX
+	for dev in binder hwbinder vndbinder; do
+		check "dkms: every object of $dev was freed" no_leak $dev
+	done
+	check "dkms: modprobe -r ipckit unloads" modprobe -r ipckit
+	check "dkms: devices and module are gone after modprobe -r" \
+		test ! -e /dev/binder -a ! -e /dev/hwbinder -a ! -e /dev/vndbinder \
+		-a ! -d /sys/module/ipckit
+}
+if [ "${IPCKIT_JOB:-check}" = dkms ]; then
+	dkms_job
+	exit 0
+fi
+# --- end of IPCKIT_JOB=dkms --------------------------------------------------
 
 if [ "$lane" = debug ]; then
 	echo clear > $KMEMLEAK	# what boot left behind is not ours
