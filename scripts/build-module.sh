@@ -10,6 +10,8 @@ dir=$1 kdir=$2 kcflags=${3:-}
 rm -rf "$dir"
 mkdir -p "$dir/src"
 cp -r Kbuild kernel uapi "$dir/src/"
+# modinfo's version: the copy has no git (kernel/Kbuild reads VERSION).
+scripts/version.sh > "$dir/src/VERSION"
 find "$dir/src" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \
 	-o -name '*.mod' -o -name '*.mod.c' \) -delete
 if ! make -C "$kdir" M="$dir/src" KCFLAGS="$kcflags" modules \

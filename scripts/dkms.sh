@@ -55,6 +55,11 @@ need_root() {
 		echo "dkms: no dkms; apt-get install dkms (scripts/install-deps.sh)" >&2
 		exit 1
 	}
+	# /usr/src/ipckit-* of the package belong to dpkg.
+	if dpkg-query -W -f='${Status}' "$name-dkms" 2>/dev/null | grep -q ' installed$'; then
+		echo "dkms: the $name-dkms package is installed; apt-get remove $name-dkms first" >&2
+		exit 1
+	fi
 }
 
 # Kernels with headers, as Debian's DKMS postinst decides it.
