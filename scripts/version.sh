@@ -39,7 +39,8 @@ else
 fi
 version=$base
 [ "$n" -eq 0 ] || version="$version+$n.g$hash"
-# Refresh the index first: a touched but unchanged file is not a change.
-git -C "$top" update-index -q --refresh > /dev/null 2>&1 || :
-git -C "$top" diff-index --quiet HEAD -- || version="$version.dirty"
+# Content, not timestamps, decides; and no index lock is taken (kbuild
+# runs this while the user may be committing).
+[ -z "$(GIT_OPTIONAL_LOCKS=0 git -C "$top" status --porcelain --untracked-files=no)" ] ||
+	version="$version.dirty"
 echo "$version"
