@@ -65,14 +65,24 @@ if dpkg-query -W ipckit-dkms > /dev/null 2>&1 ||
 fi
 
 # The Debian 6.12 tree, extracted (not installed): its headers are the
-# build tree, its image the VM's kernel.
-kernel_612() {
-	ls -d /var/cache/ipckit/kernels/6.12.*/root 2>/dev/null | sort -V | tail -n 1
-}
-root612=$(kernel_612)
-kver612=${root612%/root}
-kver612=${kver612##*/}
-kdir612=$root612/usr/src/linux-headers-$kver612
+# build tree, its image the VM's kernel. scripts/kernel.sh fetches and
+# extracts it; without it, the tree already in the cache.
+root612= kver612= kdir612= image612=
+if [ -x scripts/kernel.sh ]; then
+	if k=$(scripts/kernel.sh 6.12); then
+		root612=$(echo "$k" | sed -n 's/^ROOT=//p')
+		kver612=$(echo "$k" | sed -n 's/^KVER=//p')
+		kdir612=$(echo "$k" | sed -n 's/^KDIR=//p')
+		image612=$(echo "$k" | sed -n 's/^IMAGE=//p')
+	fi
+else
+	root612=$(ls -d /var/cache/ipckit/kernels/6.12.*/root 2>/dev/null |
+		sort -V | tail -n 1)
+	kver612=${root612%/root}
+	kver612=${kver612##*/}
+	kdir612=$root612/usr/src/linux-headers-$kver612
+	image612=$root612/boot/vmlinuz-$kver612
+fi
 
 # Cleanup: the package (its prerm runs dkms remove for every kernel),
 # and what the lane made itself: /lib/modules/<6.12> and dkms's signing
@@ -90,6 +100,12 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
+
+if [ ! -x "$BUILD/selftests/isolation_test" ]; then
+	fail "no $BUILD/selftests/isolation_test: make selftests first"
+	finish 0
+	exit 1
+fi
 
 echo "dkms-check: building the package"
 deb=$(scripts/dkms.sh deb "$out")
@@ -113,7 +129,7 @@ for d in /lib/modules/*; do
 		sh -c "dkms status -m ipckit -v '$version' -k '$k' | grep ': installed'"
 done
 
-if [ -n "$root612" ] && [ -d "$kdir612" ]; then
+if [ -n "$kver612" ] && [ -d "$kdir612" ] && [ -r "$image612" ]; then
 	echo "dkms-check: dkms build/install for $kver612 (--kernelsourcedir $kdir612)"
 	# dkms installs only into a kernel /lib/modules knows.
 	if [ ! -d "/lib/modules/$kver612" ]; then
@@ -127,7 +143,7 @@ if [ -n "$root612" ] && [ -d "$kdir612" ]; then
 		sh -c "dkms status -m ipckit -v '$version' -k '$kver612' | grep ': installed'"
 	kvers="$kvers $kver612"
 else
-	fail "no extracted Debian 6.12 kernel in /var/cache/ipckit/kernels"
+	fail "no Debian 6.12 kernel: scripts/kernel.sh 6.12 fetches and extracts it"
 fi
 
 # vm KVER KERNEL_IMAGE: boot KVER with the module DKMS installed for it.
@@ -172,7 +188,7 @@ vm() {
 }
 for k in $kvers; do
 	if [ "$k" = "$kver612" ]; then
-		vm "$k" "$root612/boot/vmlinuz-$k"
+		vm "$k" "$image612"
 	else
 		vm "$k" "/boot/vmlinuz-$k"
 	fi

@@ -32,10 +32,11 @@ sources() {
 	fi
 }
 
-# stage DIR: Kbuild, kernel/, uapi/, dkms.conf with the version in, and
-# VERSION (kernel/Kbuild reads it when there is no git).
+# stage DIR VERSION: Kbuild, kernel/, uapi/, dkms.conf with the version
+# in, and VERSION (kernel/Kbuild reads it when there is no git). The
+# caller reads the version once: everything it names must agree.
 stage() {
-	dir=$1 version=$(scripts/version.sh)
+	dir=$1 version=$2
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	sources | while read -r f; do
@@ -93,7 +94,7 @@ install() {
 	src=/usr/src/$name-$version
 	# One version at a time, as Debian's postinst keeps it.
 	remove
-	stage "$src"
+	stage "$src" "$version"
 	dkms add -m "$name" -v "$version"
 	for k in $kvers; do
 		set -- -m "$name" -v "$version" -k "$k"
@@ -111,7 +112,7 @@ deb() {
 	out=$1 version=$(scripts/version.sh)
 	pkg=$(mktemp -d)
 	trap 'rm -rf "$pkg"' EXIT
-	stage "$pkg/usr/src/$name-$version"
+	stage "$pkg/usr/src/$name-$version" "$version"
 	mkdir -p "$pkg/DEBIAN" "$pkg/etc/modprobe.d" \
 		"$pkg/usr/share/doc/$name-dkms"
 	cp packaging/ipckit.conf "$pkg/etc/modprobe.d/ipckit.conf"
@@ -133,7 +134,7 @@ deb() {
 }
 
 case "${1:-}" in
-stage)   stage "${2:?usage: dkms.sh stage DIR}" ;;
+stage)   stage "${2:?usage: dkms.sh stage DIR}" "$(scripts/version.sh)" ;;
 install) need_root install; install ;;
 remove)  need_root remove; remove ;;
 deb)     deb "${2:?usage: dkms.sh deb OUTDIR}" ;;
