@@ -110,7 +110,7 @@ fi
 echo "dkms-check: building the package"
 deb=$(scripts/dkms.sh deb "$out")
 version=$(scripts/version.sh)
-check "make dkms-deb builds ipckit-dkms_${version}_all.deb" test -f "$deb"
+check "dkms.sh deb (make dkms-deb) builds ipckit-dkms_${version}_all.deb" test -f "$deb"
 
 echo "dkms-check: apt-get install $deb"
 check "apt-get install ./${deb##*/} (postinst: dkms add, build, install)" \
