@@ -50,6 +50,7 @@ finish() {
 	[ "$f" -eq 0 ]
 }
 t0=$(date +%s)
+say() { echo "dkms-check: [$(($(date +%s) - t0))s] $*"; }
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "ok 1 - dkms: # SKIP not root (the lane installs a package)" > "$tap"
@@ -107,12 +108,12 @@ if [ ! -x "$BUILD/selftests/isolation_test" ]; then
 	exit 1
 fi
 
-echo "dkms-check: building the package"
+say "building the package"
 deb=$(scripts/dkms.sh deb "$out")
 version=$(scripts/version.sh)
 check "dkms.sh deb (make dkms-deb) builds ipckit-dkms_${version}_all.deb" test -f "$deb"
 
-echo "dkms-check: apt-get install $deb"
+say "apt-get install $deb"
 check "apt-get install ./${deb##*/} (postinst: dkms add, build, install)" \
 	env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$deb"
 check "the package ships /etc/modprobe.d/ipckit.conf as a conffile" \
@@ -130,7 +131,7 @@ for d in /lib/modules/*; do
 done
 
 if [ -n "$kver612" ] && [ -d "$kdir612" ] && [ -r "$image612" ]; then
-	echo "dkms-check: dkms build/install for $kver612 (--kernelsourcedir $kdir612)"
+	say "dkms build/install for $kver612 (--kernelsourcedir $kdir612)"
 	# dkms installs only into a kernel /lib/modules knows.
 	if [ ! -d "/lib/modules/$kver612" ]; then
 		mkdir -p "/lib/modules/$kver612"
@@ -176,7 +177,7 @@ vm() {
 	chmod +x "$root/init" "$root/ipckit/jobs/dkms.sh"
 	(cd "$root" && find . | cpio -o -H newc --quiet) > "$d/initramfs.cpio"
 	rm -rf "$root"
-	echo "dkms-check: booting $k"
+	say "booting $k"
 	timeout -k 5 300 qemu-system-x86_64 -accel "${IPCKIT_VM_ACCEL:-tcg}" \
 		-smp 2 -m 1024 -kernel "$image" -initrd "$d/initramfs.cpio" \
 		-append "console=ttyS0 quiet panic=-1 mitigations=off IPCKIT_JOB=dkms IPCKIT_LANE=dkms" \
@@ -194,7 +195,7 @@ for k in $kvers; do
 	fi
 done
 
-echo "dkms-check: apt-get purge ipckit-dkms"
+say "apt-get purge ipckit-dkms"
 check "apt-get purge ipckit-dkms (prerm: dkms remove --all)" \
 	env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q ipckit-dkms
 check "purge leaves no /usr/src/ipckit-*" \
