@@ -413,35 +413,34 @@ TEST_F(fs, stats_global_shows_real_state_in_binder_logs)
 	EXPECT_NE(0, access(path, F_OK));
 }
 
-/* In a new user namespace whose root is uid 1000 outside. */
-static int userns_child(void *arg)
+/*
+ * In a new user namespace whose root is uid 1000 outside, in a directory
+ * of its own (the VM's / is 0700: uid 1000 reaches nothing by absolute
+ * path, so everything here is relative to it).
+ */
+static int userns_child(void)
 {
-	char dir[64], path[PATH_MAX];
 	struct stat st;
-	int fd, ret;
+	int fd;
 
-	(void)arg;
 	if (private_mounts())
 		return 10;
-	/* A /tmp of its own: the initial one need not let uid 1000 write. */
-	if (mount("tmpfs", "/tmp", "tmpfs", 0, NULL))
+	if (mkdir("m", 0755))
 		return 16;
 	/* The initial namespace's CAP_SYS_ADMIN only, as upstream. */
-	ret = mount_fs(dir, sizeof(dir), "stats=global");
-	if (ret != -EPERM) {
+	if (!mount(NULL, "m", fs_type, 0, "stats=global") || errno != EPERM) {
 		fprintf(stderr, "# stats=global in a user namespace: %s\n",
-			strerror(-ret));
+			strerror(errno));
 		return 11;
 	}
-	if (mount_fs(dir, sizeof(dir), NULL))
+	if (mount(NULL, "m", fs_type, 0, NULL))
 		return 12;
-	if (add_name(dir, "nsdev"))
+	if (add_name("m", "nsdev"))
 		return 13;
-	snprintf(path, sizeof(path), "%s/nsdev", dir);
 	/* Owned by the namespace's root, not by an unmapped global root. */
-	if (stat(path, &st) || st.st_uid != 0 || st.st_gid != 0)
+	if (stat("m/nsdev", &st) || st.st_uid != 0 || st.st_gid != 0)
 		return 14;
-	fd = open(path, O_RDWR | O_CLOEXEC);
+	fd = open("m/nsdev", O_RDWR | O_CLOEXEC);
 	if (fd < 0 || version_of(fd) != BINDER_CURRENT_PROTOCOL_VERSION)
 		return 15;
 	close(fd);
@@ -464,11 +463,14 @@ static int write_map(pid_t pid, const char *file, const char *map)
 
 TEST_F(fs, user_namespace_mount_owns_its_devices_and_gets_no_stats)
 {
+	char home[] = "/tmp/binderfs_ns_XXXXXX", m[64];
 	int go[2], ready[2], status;
 	char c;
 	pid_t pid;
 
 	NEED_BINDERFS();
+	ASSERT_NE(NULL, mkdtemp(home));
+	ASSERT_EQ(0, chown(home, 1000, 1000));
 	ASSERT_EQ(0, pipe(go));
 	ASSERT_EQ(0, pipe(ready));
 	pid = fork();
@@ -476,14 +478,15 @@ TEST_F(fs, user_namespace_mount_owns_its_devices_and_gets_no_stats)
 	if (pid == 0) {
 		close(go[1]);
 		close(ready[0]);
-		if (unshare(CLONE_NEWUSER) || write(ready[1], "u", 1) != 1)
+		if (chdir(home) || unshare(CLONE_NEWUSER) ||
+		    write(ready[1], "u", 1) != 1)
 			_exit(20);
 		/* Wait for the maps, then become the namespace's root. */
 		if (read(go[0], &c, 1) != 1)
 			_exit(21);
 		if (setgid(0) || setuid(0))
 			_exit(22);
-		_exit(userns_child(NULL));
+		_exit(userns_child());
 	}
 	close(go[0]);
 	close(ready[1]);
@@ -498,6 +501,10 @@ TEST_F(fs, user_namespace_mount_owns_its_devices_and_gets_no_stats)
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		TH_LOG("child status %#x (exit %d)", status,
 		       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	/* Its mount went with its mount namespace. */
+	snprintf(m, sizeof(m), "%s/m", home);
+	rmdir(m);
+	EXPECT_EQ(0, rmdir(home));
 }
 
 TEST_F(fs, binder_freeze_finds_a_process_of_a_binderfs_device)
