@@ -197,9 +197,12 @@ TEST_F(fs, bad_names_fail_as_upstream_and_leak_no_device)
 	char path[PATH_MAX];
 	int len, fd;
 
+	struct binderfs_device first = { .name = "first" };
+
 	NEED_BINDERFS();
-	/* Two devices at most: a leaked count would make the last add fail. */
-	ASSERT_EQ(0, mount_fs(self->dir, sizeof(self->dir), "max=2"));
+	/* Three devices at most: a leaked count would make the last add fail. */
+	ASSERT_EQ(0, mount_fs(self->dir, sizeof(self->dir), "max=3"));
+	ASSERT_EQ(0, ctl_add(self->dir, &first));
 	EXPECT_EQ(-EACCES, add_name(self->dir, ""));
 	EXPECT_EQ(-EACCES, add_name(self->dir, "."));
 	EXPECT_EQ(-EACCES, add_name(self->dir, ".."));
@@ -208,6 +211,12 @@ TEST_F(fs, bad_names_fail_as_upstream_and_leak_no_device)
 	/* Not NUL-terminated: cut at BINDERFS_MAX_NAME, as upstream. */
 	memset(&dev, 'n', sizeof(dev));
 	ASSERT_EQ(0, ctl_add(self->dir, &dev));
+	/*
+	 * Minors come lowest first and nothing else holds any now: a minor
+	 * a failed add leaked would show as a gap.
+	 */
+	EXPECT_EQ(first.major, dev.major);
+	EXPECT_EQ(first.minor + 1, dev.minor);
 	len = snprintf(path, sizeof(path), "%s/", self->dir);
 	memset(path + len, 'n', BINDERFS_MAX_NAME);
 	path[len + BINDERFS_MAX_NAME] = '\0';
