@@ -417,6 +417,61 @@ static void gen_op(struct op *o)
 	gen_args(o);
 }
 
+static void insert_op(struct prog *pr, int at, const struct op *o)
+{
+	memmove(&pr->ops[at + 1], &pr->ops[at],
+		(pr->nops - at) * sizeof(pr->ops[0]));
+	pr->ops[at] = *o;
+	pr->nops++;
+}
+
+/*
+ * A binderfs op of a worker that has no mount (a program's mounts go
+ * with it) or opens a name nobody added only meets ENOENT: most of the
+ * time give it the fs_mount or fs_add it needs, just before it.
+ */
+static void fs_prepare(struct prog *pr)
+{
+	bool mounted[NPROC] = { false };
+	unsigned int added[NPROC] = { 0 };	/* bit per name */
+	struct op pre;
+	int i;
+
+	for (i = 0; i < pr->nops; i++) {
+		int kind = pr->ops[i].kind, p = pr->ops[i].p % NPROC;
+
+		if (kind == OP_FS_MOUNT) {
+			mounted[p] = true;
+			continue;
+		}
+		if (kind == OP_FS_UMOUNT) {
+			mounted[p] = false;
+			added[p] = 0;
+		}
+		if (kind < OP_FS_ADD || kind > OP_FS_UNLINK)
+			continue;
+		pre = pr->ops[i];
+		pre.ncmd = 0;
+		memset(pre.a, 0, sizeof(pre.a));
+		if (!mounted[p] && rnd(4) && pr->nops < MAX_OPS) {
+			pre.kind = OP_FS_MOUNT;
+			insert_op(pr, i++, &pre);
+			mounted[p] = true;
+		}
+		if (kind == OP_FS_OPEN && mounted[p] && rnd(4) &&
+		    !(added[p] & 1u << (pr->ops[i].a[0] % 4)) &&
+		    pr->nops < MAX_OPS) {
+			pre.kind = OP_FS_ADD;
+			pre.a[0] = pr->ops[i].a[0] % 4;
+			insert_op(pr, i++, &pre);
+		}
+		if (pr->ops[i].kind == OP_FS_ADD && pr->ops[i].a[0] % 10 < 4)
+			added[p] |= 1u << (pr->ops[i].a[0] % 4);
+		if (pr->ops[i].kind == OP_FS_OPEN)
+			added[p] |= 1u << (pr->ops[i].a[0] % 4);
+	}
+}
+
 static void gen_prog(struct prog *pr)
 {
 	int p, n;
@@ -447,6 +502,7 @@ static void gen_prog(struct prog *pr)
 	n = 4 + rnd(MAX_OPS - pr->nops - 4);
 	while (n-- > 0 && pr->nops < MAX_OPS)
 		gen_op(&pr->ops[pr->nops++]);
+	fs_prepare(pr);
 }
 
 /* ---- mutation ---------------------------------------------------------- */
