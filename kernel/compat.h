@@ -7,6 +7,7 @@
 #define _IPCKIT_COMPAT_H
 
 #include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/fdtable.h>
 #include <linux/io_uring.h>
 #include <linux/mm.h>
@@ -181,6 +182,29 @@ static inline bool ipckit_task_in_exec(const struct task_struct *tsk)
 	return false;	/* not needed: io_uring cancels at exec */
 #else
 	return tsk->in_execve;
+#endif
+}
+
+/* --- binderfs (binderfs.c) ----------------------------------------- */
+
+/* v6.3 passes inode operations a struct mnt_idmap, not a user namespace. */
+#if KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
+#define ipckit_idmap mnt_idmap
+#else
+#define ipckit_idmap user_namespace
+#endif
+
+/* v6.6 hid the inode times behind accessors (simple_inode_init_ts()). */
+static inline void ipckit_inode_init_ts(struct inode *inode)
+{
+#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
+	simple_inode_init_ts(inode);
+#else
+	struct timespec64 now = current_time(inode);
+
+	inode->i_mtime = now;
+	inode->i_atime = now;
+	inode->i_ctime = now;
 #endif
 }
 

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Contexts: one per device named in devices=. Each context is a separate
- * binder world (its own processes and, later, its own context manager).
+ * Contexts: one per device named in devices= (a misc device, made at
+ * module init) and one per binderfs device (BINDER_CTL_ADD, binderfs.c).
+ * Each context is a separate binder world (its own processes and its own
+ * context manager).
  *
- * Locking: see internal.h. Creating and destroying contexts runs only
- * from module init/exit, when no file of the context is open. The context
+ * Locking: see internal.h. A context is on ipckit_contexts from creation
+ * until its last reference goes (ipckit_context_put()): the misc device
+ * or binderfs inode holds one, each proc one, so a context whose device
+ * was unlinked lives on until its last file is closed. The context
  * manager slot is written under ipckit_context::lock and mgr_lock, read
  * under mgr_lock alone.
  */
@@ -47,16 +51,88 @@ static void ipckit_log_taken(const char *name, int err)
 	       name, err);
 }
 
+/* A context with one reference (the caller's), not listed yet. */
+static struct ipckit_context *ipckit_context_alloc(void)
+{
+	struct ipckit_context *ctx;
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
+	if (!ctx)
+		return NULL;
+	refcount_set(&ctx->refs, 1);
+	mutex_init(&ctx->lock);
+	spin_lock_init(&ctx->mgr_lock);
+	ctx->mgr_uid = INVALID_UID;
+	INIT_LIST_HEAD(&ctx->procs);
+	INIT_LIST_HEAD(&ctx->link);
+	return ctx;
+}
+
+static void ipckit_context_free(struct ipckit_context *ctx)
+{
+	WARN_ON(!list_empty(&ctx->procs));
+	mutex_destroy(&ctx->lock);
+	kfree(ctx);
+}
+
+/* Visible to BINDER_FREEZE, netlink, binder_logs/ and debugfs. */
+static void ipckit_context_publish(struct ipckit_context *ctx)
+{
+	ipckit_debugfs_add_context(ctx, ipckit_debugfs_root);
+	mutex_lock(&ipckit_contexts_lock);
+	list_add_tail(&ctx->link, &ipckit_contexts);
+	mutex_unlock(&ipckit_contexts_lock);
+}
+
 /**
- * ipckit_context_create() - register one device and its context
- * @name:         device name (already validated by ipckit_devnames_parse())
- * @debugfs_root: ipckit's debugfs directory, may be an ERR_PTR or NULL
- * @out:          receives the new context
+ * ipckit_context_put() - drop a reference; the last one frees the context
+ * @ctx: the context
+ *
+ * Sleeps; never called with ipckit_contexts_lock or @ctx->lock held.
+ */
+void ipckit_context_put(struct ipckit_context *ctx)
+{
+	if (!refcount_dec_and_mutex_lock(&ctx->refs, &ipckit_contexts_lock))
+		return;
+	list_del(&ctx->link);
+	mutex_unlock(&ipckit_contexts_lock);
+	/* debugfs waits for its readers: none sees @ctx freed. */
+	debugfs_remove_recursive(ctx->debugfs);
+	ipckit_context_free(ctx);
+}
+
+/**
+ * ipckit_context_create_fs() - a context for a new binderfs device
+ * @name: the device's name in its mount (at most BINDERFS_MAX_NAME)
+ *
+ * Device names repeat across mounts, so the context is named
+ * binderfs:<id>:<name>, <id> unique for the module's lifetime; that name
+ * is what logs, debugfs and netlink show.
+ *
+ * Return: the listed context with one reference (the inode's), or NULL.
+ */
+struct ipckit_context *ipckit_context_create_fs(const char *name)
+{
+	static atomic64_t last_id;
+	struct ipckit_context *ctx;
+
+	ctx = ipckit_context_alloc();
+	if (!ctx)
+		return NULL;
+	snprintf(ctx->name, sizeof(ctx->name), "binderfs:%lld:%s",
+		 (long long)atomic64_inc_return(&last_id), name);
+	ipckit_context_publish(ctx);
+	return ctx;
+}
+
+/**
+ * ipckit_context_create() - register one misc device and its context
+ * @name: device name (already validated by ipckit_devnames_parse())
+ * @out:  receives the new, listed context
  *
  * Return: 0 or a negative errno; on error nothing is left registered.
  */
-int ipckit_context_create(const char *name, struct dentry *debugfs_root,
-			  struct ipckit_context **out)
+int ipckit_context_create(const char *name, struct ipckit_context **out)
 {
 	struct ipckit_context *ctx;
 	int err;
@@ -66,17 +142,11 @@ int ipckit_context_create(const char *name, struct dentry *debugfs_root,
 		return -EBUSY;
 	}
 
-	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	ctx = ipckit_context_alloc();
 	if (!ctx)
 		return -ENOMEM;
 
 	strscpy(ctx->name, name, sizeof(ctx->name));
-	mutex_init(&ctx->lock);
-	spin_lock_init(&ctx->mgr_lock);
-	ctx->mgr_uid = INVALID_UID;
-	INIT_LIST_HEAD(&ctx->procs);
-	INIT_LIST_HEAD(&ctx->link);
-
 	ctx->misc.minor = MISC_DYNAMIC_MINOR;
 	ctx->misc.name = ctx->name;
 	ctx->misc.fops = &ipckit_fops;
@@ -85,30 +155,27 @@ int ipckit_context_create(const char *name, struct dentry *debugfs_root,
 	err = misc_register(&ctx->misc);
 	if (err) {
 		ipckit_log_taken(name, err);
-		mutex_destroy(&ctx->lock);
-		kfree(ctx);
+		ipckit_context_free(ctx);
 		return err;
 	}
 
-	ipckit_debugfs_add_context(ctx, debugfs_root);
+	ipckit_context_publish(ctx);
 	*out = ctx;
 	return 0;
 }
 
 /**
- * ipckit_context_destroy() - unregister a device and free its context
+ * ipckit_context_destroy() - unregister a misc device, drop its context
  * @ctx: a context from ipckit_context_create()
  *
  * Called at module exit. The module cannot be unloaded while any file of
- * the device is open (fops->owner pins it), so @ctx->procs is empty here.
+ * the device is open (fops->owner pins it), so this is the last reference.
  */
 void ipckit_context_destroy(struct ipckit_context *ctx)
 {
-	debugfs_remove_recursive(ctx->debugfs);
 	misc_deregister(&ctx->misc);
-	WARN_ON(!list_empty(&ctx->procs));
-	mutex_destroy(&ctx->lock);
-	kfree(ctx);
+	WARN_ON(refcount_read(&ctx->refs) != 1);
+	ipckit_context_put(ctx);
 }
 
 /**

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * debugfs: ipckit/pages (idle receive-area pages kept for reuse, and how
- * many the shrinker reclaimed), and per device ipckit/<device>/
+ * many the shrinker reclaimed), and per device ipckit/<device>/ (a
+ * binderfs device's directory is named after its context,
+ * binderfs:<id>:<name>, and goes when the context is freed)
  *
  *	state		the context manager, then every process as below
  *	proc/<pid>	one process: pool counters, each thread (looper flags,
@@ -121,9 +123,9 @@ int ipckit_stat_get(struct ipckit_context *ctx, unsigned long i, char *name,
 	return -1;
 }
 
-static int ipckit_stats_show(struct seq_file *m, void *unused)
+/* The "name value" lines of <device>/stats (binder_logs/stats too). */
+void ipckit_debugfs_print_stats(struct seq_file *m, struct ipckit_context *ctx)
 {
-	struct ipckit_context *ctx = m->private;
 	char name[IPCKIT_STAT_NAME_MAX];
 	unsigned long i;
 	u64 v;
@@ -133,6 +135,11 @@ static int ipckit_stats_show(struct seq_file *m, void *unused)
 	     i++)
 		if (ret)
 			seq_printf(m, "%s %llu\n", name, v);
+}
+
+static int ipckit_stats_show(struct seq_file *m, void *unused)
+{
+	ipckit_debugfs_print_stats(m, m->private);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(ipckit_stats);
@@ -198,9 +205,9 @@ static void ipckit_print_proc(struct seq_file *m, struct ipckit_proc *proc)
 	ipckit_alloc_print(&proc->alloc, m);
 }
 
-static int ipckit_state_show(struct seq_file *m, void *unused)
+/* <device>/state: the manager, then every process (binder_logs/ too). */
+void ipckit_debugfs_print_state(struct seq_file *m, struct ipckit_context *ctx)
 {
-	struct ipckit_context *ctx = m->private;
 	struct ipckit_proc *proc;
 	struct ipckit_node *mgr;
 
@@ -214,9 +221,62 @@ static int ipckit_state_show(struct seq_file *m, void *unused)
 	list_for_each_entry(proc, &ctx->procs, ctx_link)
 		ipckit_print_proc(m, proc);
 	mutex_unlock(&ctx->lock);
+}
+
+static int ipckit_state_show(struct seq_file *m, void *unused)
+{
+	ipckit_debugfs_print_state(m, m->private);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(ipckit_state);
+
+/*
+ * The transactions in flight of @ctx: each thread's stack, as state shows
+ * it, for the threads that have one (binder_logs/transactions).
+ */
+void ipckit_debugfs_print_transactions(struct seq_file *m,
+				       struct ipckit_context *ctx)
+{
+	struct ipckit_proc *proc;
+	struct rb_node *n;
+
+	mutex_lock(&ctx->lock);
+	list_for_each_entry(proc, &ctx->procs, ctx_link) {
+		spin_lock(&proc->inner_lock);
+		for (n = rb_first(&proc->threads); n; n = rb_next(n)) {
+			struct ipckit_thread *thread =
+				rb_entry(n, struct ipckit_thread, rb_node);
+
+			if (!thread->transaction_stack)
+				continue;
+			seq_printf(m, "context %s proc %d\n", ctx->name,
+				   proc->pid);
+			ipckit_print_thread_ilocked(m, thread);
+		}
+		spin_unlock(&proc->inner_lock);
+	}
+	mutex_unlock(&ctx->lock);
+}
+
+/* Every open of any ipckit device by @pid (binder_logs/proc/<pid>). */
+void ipckit_debugfs_print_pid(struct seq_file *m, pid_t pid)
+{
+	struct ipckit_context *ctx;
+	struct ipckit_proc *proc;
+
+	mutex_lock(&ipckit_contexts_lock);
+	list_for_each_entry(ctx, &ipckit_contexts, link) {
+		mutex_lock(&ctx->lock);
+		list_for_each_entry(proc, &ctx->procs, ctx_link) {
+			if (proc->pid != pid)
+				continue;
+			seq_printf(m, "context %s\n", ctx->name);
+			ipckit_print_proc(m, proc);
+		}
+		mutex_unlock(&ctx->lock);
+	}
+	mutex_unlock(&ipckit_contexts_lock);
+}
 
 static int ipckit_proc_show(struct seq_file *m, void *unused)
 {
@@ -271,6 +331,7 @@ void ipckit_debugfs_add_context(struct ipckit_context *ctx,
 {
 	if (IS_ERR_OR_NULL(root))
 		return;
+	/* At most NAME_MAX (IPCKIT_CTX_NAME_MAX - 1) characters. */
 	ctx->debugfs = debugfs_create_dir(ctx->name, root);
 	debugfs_create_file("stats", 0444, ctx->debugfs, ctx,
 			    &ipckit_stats_fops);

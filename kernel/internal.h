@@ -5,8 +5,13 @@
  * LOCKING
  * =======
  * ipckit_contexts_lock (mutex, main.c)
- *	guards ipckit_contexts, which module init builds and module exit
- *	tears down, and BINDER_FREEZE / BINDER_GET_FROZEN_INFO walk.
+ *	guards ipckit_contexts: every context that exists, the misc
+ *	devices' (added at module init) and binderfs devices' (added by
+ *	BINDER_CTL_ADD, binderfs.c), which BINDER_FREEZE /
+ *	BINDER_GET_FROZEN_INFO, netlink and binder_logs/ walk. A context
+ *	leaves the list when its last reference goes, with this lock held
+ *	(refcount_dec_and_mutex_lock()), so a listed context may be
+ *	referenced (ipckit_context_get()) while the lock is held.
  *
  * struct ipckit_context::lock (mutex)
  *	guards @procs and the context manager slot (@mgr_node, @mgr_uid);
@@ -37,6 +42,7 @@
  *
  * Nesting order, outermost first (as the reference driver):
  *	ipckit_contexts_lock -> ipckit_context::lock
+ *	binderfs root inode lock -> ipckit_contexts_lock (binderfs.c)
  *	ipckit_context::lock -> ipckit_alloc::lock -> mmap_lock
  *	ipckit_context::lock -> ipckit_context::mgr_lock
  *	ipckit_proc::outer_lock -> ipckit_node::lock -> ipckit_proc::inner_lock
@@ -48,7 +54,11 @@
  * two processes' locks are held together: work moves from one process to
  * another by taking the target's inner_lock alone.
  *
- * Lifetimes: a proc lives while its file is open or a transaction or
+ * Lifetimes: a context lives while its misc device is registered or its
+ * binderfs inode exists, and while any proc of it exists (@refs); the
+ * last ipckit_context_put() unlists and frees it. It must not be called
+ * with ipckit_contexts_lock or a context's lock held.
+ * A proc lives while its file is open or a transaction or
  * thread holds @refs; a thread while its proc lists it or a transaction
  * holds @refs. A node has no count of its own: it lives while handles,
  * strong/weak counts, temporary holders (@tmp_refs) or its owner's view
@@ -86,10 +96,17 @@
 
 #include "alloc.h"
 
+struct seq_file;
+
 #define IPCKIT_LOG_PREFIX "ipckit: "
 
 /* A misc device name: what fits in /dev and /sys/class/misc. */
 #define IPCKIT_DEVNAME_MAX	32
+/*
+ * A context's name: a misc device's name, or for a binderfs device
+ * "binderfs:<id>:<name>" cut to fit (the unique id keeps it unique).
+ */
+#define IPCKIT_CTX_NAME_MAX	256
 /* Upper bound on devices= entries; each one is a whole context. */
 #define IPCKIT_MAX_DEVICES	16
 /* Largest receive area a process may map, as the reference driver. */
@@ -139,10 +156,12 @@ enum ipckit_obj {
 #define IPCKIT_BR_COUNT	(_IOC_NR(BR_ONEWAY_SPAM_SUSPECT) + 1)
 
 /**
- * struct ipckit_context - one device (one devices= entry) and its world
- * @link:    entry in ipckit_contexts; touched by module init/exit only
- * @misc:    the registered misc device; @misc.name points at @name
- * @name:    device name as given in devices=
+ * struct ipckit_context - one device and its world
+ * @link:    entry in ipckit_contexts, guarded by ipckit_contexts_lock
+ * @refs:    lifetime: the misc device or binderfs inode, and each proc
+ * @misc:    a devices= context's registered misc device (@misc.name
+ *           points at @name); unused by binderfs contexts
+ * @name:    device name as given in devices=, or binderfs:<id>:<name>
  * @lock:    guards @procs, @mgr_node, @mgr_uid
  * @procs:   processes with the device open (struct ipckit_proc::ctx_link)
  * @mgr_node: the context manager's node (handle 0 everywhere), reference
@@ -161,8 +180,9 @@ enum ipckit_obj {
  */
 struct ipckit_context {
 	struct list_head link;
+	refcount_t refs;
 	struct miscdevice misc;
-	char name[IPCKIT_DEVNAME_MAX];
+	char name[IPCKIT_CTX_NAME_MAX];
 	struct mutex lock; /* guards @procs, @mgr_node, @mgr_uid */
 	struct list_head procs;
 	struct ipckit_node *mgr_node;
@@ -469,6 +489,7 @@ struct ipckit_fd_fixup {
  * @oneway_spam_detection: BINDER_ENABLE_ONEWAY_SPAM_DETECTION
  * @alloc:           the receive area
  * @debugfs:         proc/<pid> file, or NULL
+ * @binderfs_log:    binder_logs/proc/<pid> of its binderfs mount, or NULL
  * @nl_serial:       increasing along @ctx->procs, for netlink dumps to
  *                   resume after the last process they sent
  */
@@ -502,6 +523,7 @@ struct ipckit_proc {
 	bool oneway_spam_detection;
 	struct ipckit_alloc alloc;
 	struct dentry *debugfs;
+	struct dentry *binderfs_log;
 	u64 nl_serial;
 };
 
@@ -536,10 +558,18 @@ extern const char *const ipckit_stat_names[IPCKIT_STAT_COUNT];
 extern const char *const ipckit_obj_names[IPCKIT_OBJ_COUNT];
 extern const struct file_operations ipckit_fops;
 
+extern struct dentry *ipckit_debugfs_root;
+
 /* context.c */
-int ipckit_context_create(const char *name, struct dentry *debugfs_root,
-			  struct ipckit_context **out);
+int ipckit_context_create(const char *name, struct ipckit_context **out);
+struct ipckit_context *ipckit_context_create_fs(const char *name);
 void ipckit_context_destroy(struct ipckit_context *ctx);
+void ipckit_context_put(struct ipckit_context *ctx);
+static inline void ipckit_context_get(struct ipckit_context *ctx)
+{
+	refcount_inc(&ctx->refs);
+}
+
 int ipckit_context_set_mgr(struct ipckit_proc *proc,
 			   const struct flat_binder_object *fbo);
 struct ipckit_node *ipckit_context_get_mgr(struct ipckit_context *ctx);
@@ -699,6 +729,11 @@ struct ipckit_nl_report {
 };
 
 bool ipckit_nl_report_wanted(void);
+
+/* txnlog.c: binder_logs/transaction_log and failed_transaction_log */
+void ipckit_txn_log(struct ipckit_context *ctx, int id,
+		    const struct ipckit_nl_report *r);
+void ipckit_txn_log_show(struct seq_file *m, bool failed);
 void ipckit_nl_report(struct ipckit_context *ctx,
 		      const struct ipckit_nl_report *r);
 
@@ -732,6 +767,16 @@ int ipckit_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags);
 void ipckit_uring_thread_release(struct ipckit_thread *thread);
 void ipckit_uring_exit(void);
 
+/* binderfs.c */
+struct inode;
+void ipckit_binderfs_init(void);
+void ipckit_binderfs_exit(void);
+struct ipckit_context *ipckit_binderfs_context(struct inode *inode);
+void ipckit_binderfs_add_proc(struct ipckit_proc *proc, struct inode *inode,
+			      bool first);
+void ipckit_binderfs_remove_proc(struct ipckit_proc *proc);
+bool ipckit_binderfs_registered(void);
+
 /* debugfs.c */
 #define IPCKIT_STAT_NAME_MAX	48	/* longest counter name, with NUL */
 int ipckit_stat_get(struct ipckit_context *ctx, unsigned long i, char *name,
@@ -739,6 +784,13 @@ int ipckit_stat_get(struct ipckit_context *ctx, unsigned long i, char *name,
 struct dentry *ipckit_debugfs_init(void);
 void ipckit_debugfs_add_context(struct ipckit_context *ctx,
 				struct dentry *root);
+void ipckit_debugfs_print_state(struct seq_file *m,
+				struct ipckit_context *ctx);
+void ipckit_debugfs_print_stats(struct seq_file *m,
+				struct ipckit_context *ctx);
+void ipckit_debugfs_print_pid(struct seq_file *m, pid_t pid);
+void ipckit_debugfs_print_transactions(struct seq_file *m,
+				       struct ipckit_context *ctx);
 void ipckit_debugfs_exit(struct dentry *root);
 void ipckit_debugfs_add_proc(struct ipckit_proc *proc, bool first);
 void ipckit_debugfs_remove_proc(struct ipckit_proc *proc);

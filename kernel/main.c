@@ -3,11 +3,14 @@
  * ipckit: a Binder-compatible IPC transaction driver.
  *
  * Module entry points and parameters. Every name in devices= becomes one
- * misc device backed by an independent context (see context.c).
+ * misc device backed by an independent context (see context.c); then the
+ * binderfs-compatible filesystem is registered (binderfs.c), whose
+ * devices are contexts too.
  *
- * Locking: see internal.h. ipckit_contexts is written only here, by
- * init and exit, under ipckit_contexts_lock: a device registered early in
- * init is open to BINDER_FREEZE while later ones are still being added.
+ * Locking: see internal.h. A device registered early in init is open to
+ * BINDER_FREEZE while later ones are still being added. Exit unregisters
+ * the filesystem first: no mount exists then (each pins the module), and
+ * no binderfs device is open (its fops pin the module).
  */
 #include <linux/debugfs.h>
 #include <linux/init.h>
@@ -42,17 +45,18 @@ MODULE_PARM_DESC(context_mgr_uid,
 
 LIST_HEAD(ipckit_contexts);
 DEFINE_MUTEX(ipckit_contexts_lock); /* guards ipckit_contexts */
-static struct dentry *ipckit_debugfs_root;
+struct dentry *ipckit_debugfs_root;
+/* The devices= contexts, written by init and exit only. */
+static struct ipckit_context *ipckit_misc_ctx[IPCKIT_MAX_DEVICES];
+static unsigned int ipckit_misc_count;
 
 static void ipckit_destroy_all(void)
 {
-	struct ipckit_context *ctx, *tmp;
-
+	while (ipckit_misc_count)
+		ipckit_context_destroy(ipckit_misc_ctx[--ipckit_misc_count]);
 	mutex_lock(&ipckit_contexts_lock);
-	list_for_each_entry_safe(ctx, tmp, &ipckit_contexts, link) {
-		list_del(&ctx->link);
-		ipckit_context_destroy(ctx);
-	}
+	WARN(!list_empty(&ipckit_contexts),
+	     IPCKIT_LOG_PREFIX "a binderfs context outlived its files\n");
 	mutex_unlock(&ipckit_contexts_lock);
 	ipckit_debugfs_exit(ipckit_debugfs_root);
 	ipckit_alloc_shrinker_exit();
@@ -89,17 +93,15 @@ static int __init ipckit_init(void)
 	ipckit_debugfs_root = ipckit_debugfs_init();
 
 	for (i = 0; i < names->count; i++) {
-		err = ipckit_context_create(names->name[i],
-					    ipckit_debugfs_root, &ctx);
+		err = ipckit_context_create(names->name[i], &ctx);
 		if (err) {
 			ipckit_destroy_all();
 			goto out;
 		}
-		mutex_lock(&ipckit_contexts_lock);
-		list_add_tail(&ctx->link, &ipckit_contexts);
-		mutex_unlock(&ipckit_contexts_lock);
+		ipckit_misc_ctx[ipckit_misc_count++] = ctx;
 	}
-	/* Without netlink the devices still work; it logs why. */
+	/* Without binderfs or netlink the devices still work; they log why. */
+	ipckit_binderfs_init();
 	ipckit_netlink_init();
 	pr_info(IPCKIT_LOG_PREFIX "loaded: %s (binder protocol %d, ipckit abi %d)\n",
 		devices, BINDER_CURRENT_PROTOCOL_VERSION, IPCKIT_ABI_VERSION);
@@ -110,6 +112,7 @@ out:
 
 static void __exit ipckit_exit(void)
 {
+	ipckit_binderfs_exit();
 	ipckit_netlink_exit();
 	ipckit_uring_exit();
 	ipckit_destroy_all();

@@ -254,7 +254,7 @@ void ipckit_nl_event_flush(struct sk_buff_head *q)
 
 static const struct nla_policy ipckit_nl_policy[IPCKIT_A_MAX + 1] = {
 	[IPCKIT_A_DEVICE] = { .type = NLA_NUL_STRING,
-			      .len = IPCKIT_DEVNAME_MAX - 1 },
+			      .len = IPCKIT_CTX_NAME_MAX - 1 },
 	[IPCKIT_A_PID] = { .type = NLA_U32 },
 };
 
@@ -324,7 +324,7 @@ static int ipckit_nl_put_stats(struct sk_buff *skb, struct ipckit_context *ctx,
 static size_t ipckit_nl_stats_size(struct ipckit_context *ctx)
 {
 	char name[IPCKIT_STAT_NAME_MAX];
-	size_t size = nla_total_size(IPCKIT_DEVNAME_MAX);
+	size_t size = nla_total_size(IPCKIT_CTX_NAME_MAX);
 	unsigned long i;
 	u64 value;
 	int ret;
@@ -506,6 +506,7 @@ static int ipckit_nl_get_proc_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	bool found = false;
 	void *hdr;
+	int ret;
 	pid_t pid;
 
 	if (GENL_REQ_ATTR_CHECK(info, IPCKIT_A_DEVICE) ||
@@ -526,6 +527,9 @@ static int ipckit_nl_get_proc_doit(struct sk_buff *skb, struct genl_info *info)
 			break;
 		}
 		mutex_unlock(&ctx->lock);
+		/* A binderfs context may go once the lock is dropped. */
+		if (found)
+			ipckit_context_get(ctx);
 	}
 	mutex_unlock(&ipckit_contexts_lock);
 	if (!ctx) {
@@ -541,20 +545,26 @@ static int ipckit_nl_get_proc_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!ipckit_nl_may_read(admin, euid, p.euid)) {
 		NL_SET_ERR_MSG(info->extack,
 			       "another user's process: CAP_SYS_ADMIN needed");
-		return -EPERM;
+		ret = -EPERM;
+		goto out;
 	}
 
+	ret = -ENOMEM;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
-		return -ENOMEM;
+		goto out;
 	hdr = genlmsg_put_reply(msg, info, &ipckit_nl_family, 0,
 				IPCKIT_CMD_GET_PROC);
 	if (!hdr || ipckit_nl_put_proc(msg, ctx, &p)) {
 		nlmsg_free(msg);
-		return -EMSGSIZE;
+		ret = -EMSGSIZE;
+		goto out;
 	}
 	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	ret = genlmsg_reply(msg, info);
+out:
+	ipckit_context_put(ctx);
+	return ret;
 }
 
 /*

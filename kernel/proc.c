@@ -46,11 +46,24 @@ static bool ipckit_pid_has_other_proc_clocked(struct ipckit_proc *proc)
 	return false;
 }
 
+/*
+ * A binderfs device's context is its inode's (kept by the inode, which
+ * the open file pins); a misc device's is found from the miscdevice
+ * misc_open() left in private_data.
+ */
+static struct ipckit_context *ipckit_context_of(struct inode *inode,
+						struct file *file)
+{
+	struct ipckit_context *ctx = ipckit_binderfs_context(inode);
+
+	if (ctx)
+		return ctx;
+	return container_of(file->private_data, struct ipckit_context, misc);
+}
+
 static int ipckit_open(struct inode *inode, struct file *file)
 {
-	struct miscdevice *misc = file->private_data;
-	struct ipckit_context *ctx =
-		container_of(misc, struct ipckit_context, misc);
+	struct ipckit_context *ctx = ipckit_context_of(inode, file);
 	struct ipckit_proc *proc;
 	bool first;
 
@@ -77,6 +90,7 @@ static int ipckit_open(struct inode *inode, struct file *file)
 	proc->default_priority = task_nice(current);
 	init_waitqueue_head(&proc->freeze_wait);
 	ipckit_alloc_init(&proc->alloc, ctx);
+	ipckit_context_get(ctx);	/* the proc's, until ipckit_proc_put() */
 
 	mutex_lock(&ctx->lock);
 	first = !ipckit_pid_has_other_proc_clocked(proc);
@@ -85,6 +99,7 @@ static int ipckit_open(struct inode *inode, struct file *file)
 	atomic_inc(&ctx->nprocs);
 	ipckit_debugfs_add_proc(proc, first);
 	mutex_unlock(&ctx->lock);
+	ipckit_binderfs_add_proc(proc, inode, first);
 
 	ipckit_stat_inc(ctx, IPCKIT_STAT_OPEN);
 	ipckit_obj_created(ctx, IPCKIT_OBJ_PROC);
@@ -126,6 +141,7 @@ void ipckit_proc_put(struct ipckit_proc *proc)
 	ipckit_obj_deleted(ctx, IPCKIT_OBJ_PROC);
 	atomic_dec(&ctx->nprocs);
 	kfree(proc);
+	ipckit_context_put(ctx);
 }
 
 /*
@@ -150,6 +166,7 @@ static int ipckit_release(struct inode *inode, struct file *file)
 	last = !ipckit_pid_has_other_proc_clocked(proc);
 	mutex_unlock(&ctx->lock);
 	ipckit_debugfs_remove_proc(proc);
+	ipckit_binderfs_remove_proc(proc);
 	ipckit_context_drop_mgr(proc);
 
 	spin_lock(&proc->inner_lock);
@@ -269,7 +286,8 @@ static long ipckit_ioctl_ipckit_version(void __user *ubuf)
 		.abi_version = IPCKIT_ABI_VERSION,
 		.protocol_version = BINDER_CURRENT_PROTOCOL_VERSION,
 		.flags = IPCKIT_FEATURE_URING_CMD |
-			 (ipckit_netlink_registered() ? IPCKIT_FEATURE_NETLINK : 0),
+			 (ipckit_netlink_registered() ? IPCKIT_FEATURE_NETLINK : 0) |
+			 (ipckit_binderfs_registered() ? IPCKIT_FEATURE_BINDERFS : 0),
 	};
 
 	if (copy_to_user(ubuf, &ver, sizeof(ver)))

@@ -671,6 +671,8 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 	if (tgt.thread)
 		ipckit_thread_put(tgt.thread);
 	ipckit_proc_put(tgt.proc);
+	rep.error = BR_OK;
+	ipckit_txn_log(proc->ctx, id, &rep);
 	return;
 
 fail_queued_complete:
@@ -703,6 +705,8 @@ fail:
 
 	if (report)
 		ipckit_txn_report(proc->ctx, &rep, err);
+	rep.error = err;
+	ipckit_txn_log(proc->ctx, id, &rep);
 	ipckit_user_error(thread, "%s %d failed: %s (%d)\n",
 			  reply ? "reply" : "transaction", id,
 			  err == BR_DEAD_REPLY ? "dead target" :

@@ -37,6 +37,11 @@ if [ ! -f "$root/lib/modules/binder_linux.ko" ]; then
 	exit 1
 fi
 cp "$module" "$root/lib/modules/ipckit.ko"
+# Test fixture modules built for this kernel (vm-run.sh), when there are.
+mkdir -p "$root/lib/modules/fixtures"
+for ko in "${IPCKIT_FIXTURES:-/nonexistent}"/*.ko; do
+	[ ! -f "$ko" ] || cp "$ko" "$root/lib/modules/fixtures/"
+done
 # The NIC QEMU gives the two-device lane's VMs (scripts/vm-pair.sh), from
 # the same tree as the reference driver; a kernel without it as a module
 # has it built in or cannot run that lane.

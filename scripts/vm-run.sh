@@ -72,6 +72,18 @@ debug)
 	;;
 esac
 
+# --- test fixture modules (selftests/fixtures), for this kernel --------
+fixtures=$out/fixtures
+rm -rf "$fixtures"
+mkdir -p "$fixtures"
+cp selftests/fixtures/Kbuild selftests/fixtures/*.c "$fixtures/"
+if ! make -C "$KDIR" M="$fixtures" modules > "$fixtures/build.log" 2>&1; then
+	echo "vm-run: fixture modules did not build against $KDIR:" >&2
+	tail -n 20 "$fixtures/build.log" >&2
+	exit 1
+fi
+export IPCKIT_FIXTURES="$fixtures"
+# --- end fixtures ------------------------------------------------------
 echo "vm-run: packing initramfs ($lane lane)"
 scripts/mkinitramfs.sh "$out/initramfs.cpio" "$module" "$refmod"
 

@@ -444,6 +444,140 @@ check "and unloads again" rmmod ipckit
 check "no netlink family is left behind after unload" \
 	sh -c '! "$0" -c' "$TESTS/ipckit-nl-hold"
 
+# --- binderfs (Documentation/binderfs.rst) ------------------------------
+# ipckit's binderfs-compatible filesystem, with the module loaded alone
+# (devices=ipckit): upstream's own kselftest unchanged (6.1's, and 6.12's
+# when built), protocol selftests on binderfs devices of two mounts, the
+# leak counters of binderfs contexts, the module's lifetime with mounts
+# (lazy umount included), and the fallback name when "binder" is taken
+# (the fixture module selftests/fixtures/binderfs_squatter.ko).
+BFS=/tmp/bfs
+BFS_TYPE=/sys/module/ipckit/parameters/binderfs_type
+bfs_contexts() { ls "$DEBUGFS" 2>/dev/null | grep '^binderfs:'; }
+# Contexts go with their inode, which a lazily detached mount may free
+# from deferred work after the last close: wait for it a while.
+bfs_gone() {
+	i=0
+	while [ -n "$(bfs_contexts)" ] && [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	[ -z "$(bfs_contexts)" ]
+}
+bfs_rmmod() {
+	i=0
+	while loaded && [ $i -lt 20 ]; do
+		rmmod ipckit 2>/dev/null || sleep 0.2
+		i=$((i + 1))
+	done
+	! loaded
+}
+# bfs_tap NAME command...: a kselftest binary's TAP into the results.
+bfs_tap() {
+	name=$1; shift
+	echo "# $name"
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	"$@" > /tmp/bfs.out 2>&1
+	status=$?
+	cat /tmp/bfs.out
+	echo "# $name took" \
+		"$(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime) s"
+	# Upstream's stress and unprivileged tests need user namespaces
+	# (they fail, not skip, without): on a kernel without them (the
+	# debug lane's) their result is a SKIP that says so.
+	nouserns=0
+	[ -e /proc/self/ns/user ] || nouserns=1
+	awk -v n=$n -v p="$name" -v nouserns=$nouserns '/^(not )?ok [0-9]+ / {
+		neg = $1 == "not"
+		sub(/^(not )?ok [0-9]+ /, "")
+		if (nouserns && /binderfs_stress|binderfs_test_unprivileged/) {
+			neg = 0
+			$0 = $0 " # SKIP no user namespaces (CONFIG_USER_NS) in this kernel"
+		}
+		printf "%sok %d - %s %s\n", neg ? "not " : "", ++n, p, $0
+	}' /tmp/bfs.out >> "$IPCKIT_RESULTS"
+	n=$((n + $(grep -cE '^(not )?ok [0-9]+ ' /tmp/bfs.out)))
+	if [ $status -ne 0 ] && [ $nouserns = 0 ] &&
+		! grep -q '^not ok' /tmp/bfs.out; then
+		fail "$name exited with status $status"
+	fi
+}
+binderfs_pass() {
+	echo "# binderfs"
+	mkdir -p $BFS/a $BFS/b
+	check "ipckit loads with binderfs" insmod $MOD/ipckit.ko devices=ipckit
+	check "binderfs is registered as 'binder' (binderfs_type)" \
+		test "$(cat $BFS_TYPE)" = binder
+	bfs_tap "upstream binderfs_test (6.1)" "$TESTS/binderfs-upstream"
+	if [ -x "$TESTS/binderfs-upstream-6.12" ]; then
+		bfs_tap "upstream binderfs_test (6.12)" "$TESTS/binderfs-upstream-6.12"
+	fi
+	check "upstream's tests left no binderfs context behind" bfs_gone
+	# The protocol selftests on binderfs devices: one per mount, same name.
+	mount -t binder binder $BFS/a && mount -t binder binder $BFS/b &&
+		"$TESTS/ipckit-binderfs-add" $BFS/a/binder-control binder &&
+		"$TESTS/ipckit-binderfs-add" $BFS/b/binder-control binder
+	check "two mounts each have a device named binder" \
+		test -c $BFS/a/binder -a -c $BFS/b/binder
+	# These four always, whatever IPCKIT_TESTS narrowed the run to.
+	bfs_saved=${IPCKIT_TESTS:-}
+	IPCKIT_TESTS= TAP_PREFIX=binderfs
+	TESTS_ONLY=isolation_test,transaction_test,death_test,freeze_test
+	run_suite ipckit $BFS/a/binder $BFS/b/binder
+	IPCKIT_TESTS=$bfs_saved
+	unset TAP_PREFIX TESTS_ONLY
+	# netlink GET_PROC (doit and dump) finds a binderfs device's process.
+	sleep 600 3< $BFS/a/binder &
+	holder=$!
+	sleep 1
+	ctx=$(bfs_contexts | grep ':binder$' | head -n 1)
+	check "netlink GET_PROC finds a process of a binderfs device ($ctx)" \
+		sh -c 'ipckit proc --context "$1" "$2" | grep -w "$2" > /dev/null' - "$ctx" $holder
+	check "the GET_PROC dump lists it under its context" \
+		sh -c 'ipckit proc "$2" | grep "$1" > /dev/null' - "$ctx" $holder
+	kill $holder; wait $holder 2>/dev/null
+	for c in $(bfs_contexts); do
+		check "every object of binderfs context $c was freed" no_leak "$c"
+	done
+	check "unload refused while binderfs is mounted" sh -c '! rmmod ipckit 2>/dev/null'
+	umount $BFS/a $BFS/b
+	check "umount frees every binderfs context" bfs_gone
+	# Lazy umount with a device open: the open file keeps the context
+	# and the module; its close frees both.
+	mount -t binder binder $BFS/a &&
+		"$TESTS/ipckit-binderfs-add" $BFS/a/binder-control lazy > /dev/null
+	sleep 600 3< $BFS/a/lazy &
+	holder=$!
+	sleep 1
+	umount -l $BFS/a
+	check "lazily unmounted: the open device's context lives" \
+		test -n "$(bfs_contexts)"
+	check "unload refused while a lazily unmounted device is open" \
+		sh -c '! rmmod ipckit 2>/dev/null'
+	kill $holder; wait $holder 2>/dev/null
+	check "the last close frees the lazily unmounted device's context" bfs_gone
+	check "ipckit unloads after every binderfs mount is gone" bfs_rmmod
+	# A kernel with its own binderfs: the fallback name.
+	mark
+	check "the fixture takes the filesystem type 'binder'" \
+		insmod $MOD/fixtures/binderfs_squatter.ko
+	check "ipckit loads while 'binder' is taken" insmod $MOD/ipckit.ko devices=ipckit
+	check "the log says binderfs is registered as 'ipckitfs'" \
+		sh -c "dmesg | sed -n '/ipckit-test: mark $marks\$/,\$p' | grep \"ipckit: filesystem type 'binder' is taken.*registered as 'ipckitfs'\" > /dev/null"
+	check "binderfs_type reports ipckitfs" test "$(cat $BFS_TYPE)" = ipckitfs
+	mount -t ipckitfs ipckitfs $BFS/a
+	check "BINDER_CTL_ADD works on an ipckitfs mount" \
+		"$TESTS/ipckit-binderfs-add" $BFS/a/binder-control fallback
+	check "its device speaks binder" sh -c '"$0" -d "$1" -k ipckit > /dev/null 2>&1' \
+		"$TESTS/version_test" $BFS/a/fallback
+	umount $BFS/a
+	check "ipckit unloads after the fallback mount" bfs_rmmod
+	check "the fixture unloads" rmmod binderfs_squatter
+}
+case ",${IPCKIT_TESTS:-binderfs_test}," in
+*,binderfs_test,*) binderfs_pass ;;
+esac
+# --- end binderfs -------------------------------------------------------
+
 if [ "$lane" = debug ]; then
 	echo "# fault injection"
 	fault_pass

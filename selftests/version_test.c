@@ -54,6 +54,20 @@ TEST_F(dev, unknown_ioctls_are_einval)
  * own ioctl type byte; the reference does not know it and says -EINVAL,
  * which is how userspace tells the drivers apart.
  */
+/* /sys/module/ipckit/parameters/binderfs_type names a type. */
+static bool binderfs_registered(void)
+{
+	char type[32] = "";
+	FILE *f = fopen("/sys/module/ipckit/parameters/binderfs_type", "r");
+
+	if (!f)
+		return false;
+	if (!fgets(type, sizeof(type), f))
+		type[0] = '\0';
+	fclose(f);
+	return type[0] && type[0] != '\n';
+}
+
 TEST_F(dev, ipckit_get_version_only_on_ipckit)
 {
 	struct ipckit_version ver;
@@ -68,9 +82,15 @@ TEST_F(dev, ipckit_get_version_only_on_ipckit)
 	ASSERT_EQ(0, ioctl(self->fd, IPCKIT_GET_VERSION, &ver));
 	EXPECT_EQ(IPCKIT_ABI_VERSION, ver.abi_version);
 	EXPECT_EQ(BINDER_CURRENT_PROTOCOL_VERSION, ver.protocol_version);
-	/* io_uring always; netlink unless the family names were taken. */
-	EXPECT_EQ(0, ver.flags & ~(IPCKIT_FEATURE_URING_CMD | IPCKIT_FEATURE_NETLINK));
+	/*
+	 * io_uring always; netlink unless the family names were taken;
+	 * binderfs when a filesystem type was registered (its name is then
+	 * in the binderfs_type parameter).
+	 */
+	EXPECT_EQ(0, ver.flags & ~(IPCKIT_FEATURE_URING_CMD | IPCKIT_FEATURE_NETLINK |
+				   IPCKIT_FEATURE_BINDERFS));
 	EXPECT_NE(0, ver.flags & IPCKIT_FEATURE_URING_CMD);
+	EXPECT_EQ(binderfs_registered(), !!(ver.flags & IPCKIT_FEATURE_BINDERFS));
 	EXPECT_EQ(0, ver.reserved);
 }
 

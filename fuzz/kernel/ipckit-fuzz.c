@@ -26,6 +26,7 @@
  */
 #include <errno.h>
 #include <liburing.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -38,6 +39,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -49,6 +51,7 @@
 #include <linux/android/binder_netlink.h>
 #include <linux/genetlink.h>
 #include <linux/ipckit.h>
+#include <linux/ipckit_binderfs.h>
 #include <linux/ipckit_netlink.h>
 #include <linux/netlink.h>
 
@@ -83,7 +86,9 @@ enum op_kind {
 	OP_BAD_IOCTL, OP_CLOSE, OP_KILL,
 	/* New kinds go at the end: programs name ops, but keep the order. */
 	OP_URING_WR, OP_URING_REAP, OP_URING_CLOSE, OP_URING_THREAD,
-	OP_URING_EXEC, OP_NL_STATS, OP_NL_PROC, OP_NL_GROUP, OP_COUNT
+	OP_URING_EXEC, OP_NL_STATS, OP_NL_PROC, OP_NL_GROUP,
+	OP_FS_MOUNT, OP_FS_ADD, OP_FS_OPEN, OP_FS_UNLINK, OP_FS_UMOUNT,
+	OP_COUNT
 };
 
 static const char *const op_names[OP_COUNT] = {
@@ -92,6 +97,7 @@ static const char *const op_names[OP_COUNT] = {
 	"freeze", "frozen_info", "spam", "ext_error", "bad_ioctl", "close",
 	"kill", "uring_wr", "uring_reap", "uring_close", "uring_thread",
 	"uring_exec", "nl_stats", "nl_proc", "nl_group",
+	"fs_mount", "fs_add", "fs_open", "fs_unlink", "fs_umount",
 };
 
 static const int op_weight[OP_COUNT] = {
@@ -99,6 +105,8 @@ static const int op_weight[OP_COUNT] = {
 	/* a thread's exit or an exec with a read pending waits for ipckit's
 	 * watcher (50 ms): those two are rare */
 	40, 12, 6, 3, 2, 6, 8, 6,
+	/* binderfs: mounts are slow-ish, devices are whole contexts */
+	3, 4, 4, 2, 2,
 };
 
 /* Ops that carry a command stream (a BINDER_WRITE_READ's write half). */
@@ -370,6 +378,30 @@ static void gen_args(struct op *o)
 		o->a[0] = rnd(8);
 		o->a[1] = rnd(4) ? rnd(8) : rnd64() & 0xffffffff;
 		break;
+	case OP_FS_MOUNT:
+		/* 0 plain, 1 max=, 2 stats=global, 3 bad option, 4 max= too
+		 * big, 5 remount with max= */
+		o->a[0] = rnd(3) ? rnd(2) : rnd(6);
+		o->a[1] = rnd(5);
+		break;
+	case OP_FS_ADD:
+		/* 0-3 a name of FS_NAMES (they collide), 4 "", 5 ".", 6 "..",
+		 * 7 "a/b", 8 unterminated, 9 random bytes (a[1]) */
+		o->a[0] = rnd(3) ? rnd(4) : rnd(10);
+		o->a[1] = rnd64();
+		o->a[2] = rnd(12) == 0;			/* bad pointer */
+		break;
+	case OP_FS_OPEN:
+		o->a[0] = rnd(4);			/* name */
+		o->a[1] = rnd(12) == 0;			/* blocking reads */
+		break;
+	case OP_FS_UNLINK:
+		o->a[0] = rnd(4);
+		o->a[1] = rnd(8) == 0;			/* binder-control */
+		break;
+	case OP_FS_UMOUNT:
+		o->a[0] = rnd(3) != 0;			/* MNT_DETACH */
+		break;
 	default:
 		o->a[0] = rnd(8) ? rnd(16) : interesting();
 		break;
@@ -383,6 +415,61 @@ static void gen_op(struct op *o)
 	o->p = rnd(NPROC);
 	o->t = rnd(NTHR);
 	gen_args(o);
+}
+
+static void insert_op(struct prog *pr, int at, const struct op *o)
+{
+	memmove(&pr->ops[at + 1], &pr->ops[at],
+		(pr->nops - at) * sizeof(pr->ops[0]));
+	pr->ops[at] = *o;
+	pr->nops++;
+}
+
+/*
+ * A binderfs op of a worker that has no mount (a program's mounts go
+ * with it) or opens a name nobody added only meets ENOENT: most of the
+ * time give it the fs_mount or fs_add it needs, just before it.
+ */
+static void fs_prepare(struct prog *pr)
+{
+	bool mounted[NPROC] = { false };
+	unsigned int added[NPROC] = { 0 };	/* bit per name */
+	struct op pre;
+	int i;
+
+	for (i = 0; i < pr->nops; i++) {
+		int kind = pr->ops[i].kind, p = pr->ops[i].p % NPROC;
+
+		if (kind == OP_FS_MOUNT) {
+			mounted[p] = true;
+			continue;
+		}
+		if (kind == OP_FS_UMOUNT) {
+			mounted[p] = false;
+			added[p] = 0;
+		}
+		if (kind < OP_FS_ADD || kind > OP_FS_UNLINK)
+			continue;
+		pre = pr->ops[i];
+		pre.ncmd = 0;
+		memset(pre.a, 0, sizeof(pre.a));
+		if (!mounted[p] && rnd(4) && pr->nops < MAX_OPS) {
+			pre.kind = OP_FS_MOUNT;
+			insert_op(pr, i++, &pre);
+			mounted[p] = true;
+		}
+		if (kind == OP_FS_OPEN && mounted[p] && rnd(4) &&
+		    !(added[p] & 1u << (pr->ops[i].a[0] % 4)) &&
+		    pr->nops < MAX_OPS) {
+			pre.kind = OP_FS_ADD;
+			pre.a[0] = pr->ops[i].a[0] % 4;
+			insert_op(pr, i++, &pre);
+		}
+		if (pr->ops[i].kind == OP_FS_ADD && pr->ops[i].a[0] % 10 < 4)
+			added[p] |= 1u << (pr->ops[i].a[0] % 4);
+		if (pr->ops[i].kind == OP_FS_OPEN)
+			added[p] |= 1u << (pr->ops[i].a[0] % 4);
+	}
 }
 
 static void gen_prog(struct prog *pr)
@@ -415,6 +502,7 @@ static void gen_prog(struct prog *pr)
 	n = 4 + rnd(MAX_OPS - pr->nops - 4);
 	while (n-- > 0 && pr->nops < MAX_OPS)
 		gen_op(&pr->ops[pr->nops++]);
+	fs_prepare(pr);
 }
 
 /* ---- mutation ---------------------------------------------------------- */
@@ -740,6 +828,7 @@ struct worker {
 	pthread_mutex_t lock;
 	int cmd_fd[NTHR];
 	int res_fd;
+	bool fs_ok;		/* in a mount namespace of its own */
 };
 
 struct result {
@@ -1831,9 +1920,87 @@ static long nl_group(const struct op *o)
 	}
 }
 
+/* ---- binderfs ops (Documentation/binderfs.rst) --------------------------- */
+
+#define FS_PARAM	"/sys/module/ipckit/parameters/binderfs_type"
+static char fs_type[32];	/* ipckit's binderfs type, "" without one */
+static const char *const fs_names[] = { "b0", "b1", "binder", "hwbinder" };
+
+static void fs_dir(char *buf, size_t size)
+{
+	snprintf(buf, size, "/tmp/ipckit-fuzz-fs%d", wk.p);
+}
+
+/* mount (or remount), BINDER_CTL_ADD, open, unlink, umount; -errno. */
+static long fs_op(struct shared *shp, const struct op *o)
+{
+	static const char *const opts[] = {
+		NULL, "max=%u", "stats=global", "bogus=1", "max=4294967295",
+		"max=%u",
+	};
+	char dir[64], path[128], opt[32];
+	struct binderfs_device dev;
+	int fd, ret;
+
+	if (!fs_type[0] || !wk.fs_ok)
+		return -ENODEV;
+	fs_dir(dir, sizeof(dir));
+	switch (o->kind) {
+	case OP_FS_MOUNT:
+		snprintf(opt, sizeof(opt), opts[o->a[0] % 6] ?
+			 opts[o->a[0] % 6] : "", (unsigned int)(o->a[1] % 5));
+		mkdir(dir, 0755);
+		return mount(NULL, dir, fs_type,
+			     o->a[0] % 6 == 5 ? MS_REMOUNT : 0, opt) ? -errno : 0;
+	case OP_FS_ADD:
+		memset(&dev, 0, sizeof(dev));
+		switch (o->a[0] % 10) {
+		case 4: break;
+		case 5: strcpy(dev.name, "."); break;
+		case 6: strcpy(dev.name, ".."); break;
+		case 7: strcpy(dev.name, "a/b"); break;
+		case 8: memset(&dev, 'u', sizeof(dev)); break;
+		case 9:
+			/* eight random bytes, NUL and '/' included */
+			memcpy(dev.name, &o->a[1], sizeof(o->a[1]));
+			break;
+		default:
+			strcpy(dev.name, fs_names[o->a[0] % 4]);
+			break;
+		}
+		snprintf(path, sizeof(path), "%s/binder-control", dir);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		ret = ioctl(fd, BINDER_CTL_ADD, o->a[2] & 1 ? NULL : &dev);
+		ret = ret < 0 ? -errno : 0;
+		close(fd);
+		return ret;
+	case OP_FS_OPEN:
+		/* The worker's device becomes a binderfs one, as OP_OPEN. */
+		snprintf(path, sizeof(path), "%s/%s", dir, fs_names[o->a[0] % 4]);
+		if (wk.fd >= 0)
+			close(wk.fd);
+		wk.fd = open(path, O_RDWR | O_CLOEXEC |
+			     (o->a[1] & 1 ? 0 : O_NONBLOCK));
+		shp->blocking[wk.p] = o->a[1] & 1;
+		return wk.fd < 0 ? -errno : 0;
+	case OP_FS_UNLINK:
+		snprintf(path, sizeof(path), "%s/%s", dir, o->a[1] & 1 ?
+			 "binder-control" : fs_names[o->a[0] % 4]);
+		return unlink(path) ? -errno : 0;
+	case OP_FS_UMOUNT:
+		/* With the worker's device open, quite possibly. */
+		return umount2(dir, o->a[0] & 1 ? MNT_DETACH : 0) ? -errno : 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 static void worker_reset(void)
 {
 	int i;
+	char dir[64];
 
 	if (wk.map)
 		munmap(wk.map, wk.map_size);
@@ -1853,6 +2020,10 @@ static void worker_reset(void)
 	wk.fd = -1;
 	memset(&wk.pl, 0, sizeof(wk.pl));
 	sh->blocking[wk.p] = 0;
+	/* A program's binderfs mounts go with it (stacked ones too). */
+	fs_dir(dir, sizeof(dir));
+	while (wk.fs_ok && !umount2(dir, MNT_DETACH))
+		;
 }
 
 static long run_op(struct tls *ts, const struct op *o)
@@ -2022,6 +2193,13 @@ static long run_op(struct tls *ts, const struct op *o)
 	case OP_NL_GROUP:
 		ret = nl_group(o);
 		break;
+	case OP_FS_MOUNT:
+	case OP_FS_ADD:
+	case OP_FS_OPEN:
+	case OP_FS_UNLINK:
+	case OP_FS_UMOUNT:
+		ret = fs_op(sh, o);
+		break;
 	default:
 		break;
 	}
@@ -2109,6 +2287,9 @@ static void worker_main(int p, int *cmd_rd, int res_wr)
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	memset(&wk, 0, sizeof(wk));
+	/* binderfs mounts stay in the worker's own namespace, and die with it. */
+	wk.fs_ok = !unshare(CLONE_NEWNS) &&
+		   !mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
 	wk.p = p;
 	wk.fd = -1;
 	wk.nl_lsn = wk.nl_parked = -1;
@@ -2511,6 +2692,19 @@ static void nl_resolve(const char *family, const char *group, int *id, int *grp)
 	close(s);
 }
 
+/* ipckit's binderfs type name, for the fs_ ops (none: they fail). */
+static void fs_read_type(void)
+{
+	FILE *f = fopen(FS_PARAM, "r");
+
+	if (!f)
+		return;
+	if (!fgets(fs_type, sizeof(fs_type), f))
+		fs_type[0] = '\0';
+	fs_type[strcspn(fs_type, "\n")] = '\0';
+	fclose(f);
+}
+
 static void setup(bool blind)
 {
 	int p;
@@ -2523,6 +2717,7 @@ static void setup(bool blind)
 		exit(2);
 	}
 	use_kcov = !blind && access("/sys/kernel/debug/kcov", R_OK | W_OK) == 0;
+	fs_read_type();
 	kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
 	if (kmsg_fd >= 0)
 		lseek(kmsg_fd, 0, SEEK_END);
@@ -2789,12 +2984,66 @@ static void smoke_uring(struct prog *pr)
 #undef OP
 }
 
+/*
+ * Every binderfs op and its error cases: devices come and go under open
+ * files, a mount goes (lazily) with a device open and in use.
+ */
+static void smoke_binderfs(struct prog *pr)
+{
+	struct op *o;
+
+#define OP(kind_, p_, t_) (o = add_op(pr, kind_, p_, t_))
+	prog_start(pr);
+	OP(OP_FS_MOUNT, 0, 0);
+	OP(OP_FS_ADD, 0, 0)->a[0] = 0;		/* b0 */
+	OP(OP_FS_ADD, 0, 0)->a[0] = 0;		/* b0 again: EEXIST */
+	OP(OP_FS_ADD, 0, 0)->a[0] = 4;		/* "": EACCES */
+	OP(OP_FS_ADD, 0, 0)->a[0] = 6;		/* ".." */
+	OP(OP_FS_ADD, 0, 0)->a[0] = 7;		/* "a/b" */
+	OP(OP_FS_ADD, 0, 0)->a[0] = 8;		/* unterminated */
+	OP(OP_FS_ADD, 0, 0)->a[2] = 1;		/* bad pointer */
+	OP(OP_FS_MOUNT, 0, 0)->a[0] = 5;	/* remount, max=2 */
+	o->a[1] = 2;
+	OP(OP_FS_ADD, 0, 0)->a[0] = 1;		/* b1: ENOSPC */
+	OP(OP_FS_MOUNT, 0, 0)->a[0] = 4;	/* max too big */
+	/* 0 moves to its binderfs device and manages it */
+	OP(OP_MUNMAP, 0, 0);
+	OP(OP_FS_OPEN, 0, 0)->a[0] = 0;
+	OP(OP_MMAP, 0, 0);
+	OP(OP_CTX_MGR, 0, 0);
+	OP(OP_FS_UNLINK, 0, 0)->a[0] = 0;	/* the open fd keeps it */
+	OP(OP_FS_UNLINK, 0, 1)->a[1] = 1;	/* binder-control: EPERM */
+	OP(OP_VERSION, 0, 1);
+	OP(OP_WR, 0, 0)->a[0] = 1;		/* enter the looper, read */
+	o->ncmd = 1;
+	o->cmds[0].kind = C_ENTER_LOOPER;
+	OP(OP_FS_UMOUNT, 0, 0)->a[0] = 0;	/* busy */
+	OP(OP_FS_UMOUNT, 0, 0)->a[0] = 1;	/* lazily, with the fd open */
+	OP(OP_FREEZE, 2, 0)->a[0] = 0;		/* finds 0's binderfs proc */
+	o->a[1] = 1;
+	OP(OP_FREEZE, 2, 0)->a[0] = 0;
+	OP(OP_NL_PROC, 2, 1)->a[0] = 1;		/* a dump sees it */
+	o->a[5] = 0;
+	OP(OP_CLOSE, 0, 0);
+	/* 1: stats=global, a device open across a lazy umount, then killed */
+	OP(OP_FS_MOUNT, 1, 0)->a[0] = 2;
+	OP(OP_FS_ADD, 1, 0)->a[0] = 2;		/* binder */
+	OP(OP_FS_OPEN, 1, 0)->a[0] = 2;
+	OP(OP_MMAP, 1, 0);
+	OP(OP_FS_UMOUNT, 1, 0)->a[0] = 1;
+	OP(OP_WR, 1, 0)->a[0] = 0;		/* a call to no manager */
+	o->ncmd = 1;
+	o->cmds[0].kind = C_TXN;
+	OP(OP_KILL, 1, 0);
+#undef OP
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: ipckit-fuzz [-d DEV] [-t SECONDS] [-n OPS] [-s SEED] [-o DIR] [-i SECS] [-b]\n"
 		"       ipckit-fuzz [-d DEV] -r PROGRAM...\n"
-		"       ipckit-fuzz -g smoke|uring|random [-s SEED]\n");
+		"       ipckit-fuzz -g smoke|uring|binderfs|random [-s SEED]\n");
 	exit(2);
 }
 
@@ -2836,6 +3085,8 @@ int main(int argc, char **argv)
 			smoke(&cur);
 		else if (!strcmp(gen, "uring"))
 			smoke_uring(&cur);
+		else if (!strcmp(gen, "binderfs"))
+			smoke_binderfs(&cur);
 		else
 			gen_prog(&cur);
 		write_prog(stdout, &cur);
