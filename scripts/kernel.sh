@@ -109,6 +109,8 @@ fetch() {
 		die "cannot resolve linux-headers-$kver's -common and kbuild packages"
 	rm -rf "$dir/debs.tmp"
 	mkdir -p "$dir/debs.tmp"
+	# apt fetches as _apt where it can write; root otherwise (a warning).
+	chown _apt "$dir/debs.tmp" 2>/dev/null || :
 	say "downloading $pkgs $common $kbuild"
 	# apt-get download writes to the current directory.
 	# shellcheck disable=SC2086
