@@ -8,6 +8,8 @@
 #   host           CTest: GoogleTest cases and scripts, no kernel needed
 #   stock          QEMU, Debian kernel: module rules + selftests against
 #                  both drivers
+#   stock-6.12     the same on Debian's 6.12 (scripts/kernel.sh fetches
+#                  it without installing it; ipckit built for it)
 #   pair           two QEMU VMs on a private link: the soft bus between
 #                  two devices (scripts/vm-pair.sh check)
 #   harness-stock  the stock lane fails a module that WARNs
@@ -19,7 +21,7 @@ set -u
 
 BUILD=${BUILD:-$PWD/build}
 export BUILD
-lanes=${IPCKIT_LANES:-lint host stock pair harness-stock debug harness-debug}
+lanes=${IPCKIT_LANES:-lint host stock stock-6.12 pair harness-stock debug harness-debug}
 
 lint() {
 	mkdir -p "$BUILD/lint"
@@ -40,6 +42,8 @@ for lane in $lanes; do
 	host)          dir=host; rm -f "$BUILD/$dir/counts"; scripts/host-check.sh ;;
 	stock|debug)   dir=vm/$lane-check; rm -f "$BUILD/$dir/counts"
 	               scripts/vm-run.sh -l "$lane" check ;;
+	stock-[0-9]*)  dir=vm/${lane#stock-}-check; rm -f "$BUILD/$dir/counts"
+	               scripts/vm-run.sh -l "${lane#stock-}" check ;;
 	pair)          dir=vm/pair-check; rm -f "$BUILD/$dir/counts"
 	               scripts/vm-pair.sh check ;;
 	harness-*)     dir=$lane; rm -f "$BUILD/$dir/counts"
