@@ -8,8 +8,13 @@
 #                     VMs (kv_client on device A using kv_service on
 #                     device B through rpcd, then B powers off)
 #   make check        deps, build, every lane (scripts/check.sh), one summary
-#   make module       kernel/ipckit.ko only (KDIR= picks the kernel tree)
+#   make module       kernel/ipckit.ko only, for IPCKIT_KERNEL (6.1, the
+#                     default, 6.12, or running; scripts/kdir.sh) or KDIR=
 #   make stock-check  the VM lane on the Debian kernel alone
+#   make check-6.12   the VM lane on Debian's 6.12, fetched and extracted
+#                     (not installed) by scripts/kernel.sh; ipckit built
+#                     for it into build/6.12/module
+#   make kernel-6.12  fetch and extract 6.12 only (scripts/kernel.sh)
 #   make debug-check  the VM lane on the debug kernel alone
 #   make debug-kernel build (or reuse) the cached debug kernel
 #   make bench        ipckit vs the kernel's binder vs pipe/unix, one boot
@@ -43,14 +48,15 @@
 #
 # Kbuild reads the file named Kbuild in this directory, not this one.
 
-KDIR    ?= $(shell scripts/kdir.sh)
+# IPCKIT_KERNEL=6.12 (or in the environment) picks the kernel series.
+KDIR    ?= $(shell IPCKIT_KERNEL=$(IPCKIT_KERNEL) scripts/kdir.sh)
 BUILD   ?= $(CURDIR)/build
 JOBS    ?= $(shell nproc)
 
 export BUILD
 
 .PHONY: all module shim selftests deps run check host-check stock-check \
-	debug-check debug-kernel bench scale checkpatch clean install fuzz \
+	check-6.12 kernel-6.12 debug-check debug-kernel bench scale checkpatch clean install fuzz \
 	fuzz-repro fuzz-host pair-check softbus-bench dkms-install dkms-remove \
 	dkms-deb dkms-check
 
@@ -87,6 +93,13 @@ host-check: shim
 
 stock-check: all
 	scripts/vm-run.sh -l stock check
+
+# The module is built by the lane itself (scripts/vm-run.sh -l 6.12).
+check-6.12: shim selftests
+	scripts/vm-run.sh -l 6.12 check
+
+kernel-6.12:
+	scripts/kernel.sh 6.12
 
 debug-check: shim selftests
 	scripts/vm-run.sh -l debug check

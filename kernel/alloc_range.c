@@ -19,6 +19,7 @@
 #include <linux/slab.h>
 
 #include "alloc.h"
+#include "compat.h"
 
 static struct ipckit_buffer *
 ipckit_range_next(const struct ipckit_range_alloc *ra,
@@ -259,12 +260,13 @@ void ipckit_range_teardown(struct ipckit_range_alloc *ra)
  * a tenth of the area (a fifth of the one-way budget) is left for one-way
  * buffers, the sender of each new one is checked: more than 50 one-way
  * buffers of its own, or more than a quarter of the area, makes it a
- * suspect. Only the first suspect is reported until the budget climbs
- * back over the tenth; @oneway_spam_detected remembers that. The walk is
- * bounded by the buffers the area can hold.
+ * suspect (on v6.8+ not counting the new one, see compat.h). Only the
+ * first suspect is reported until the budget climbs back over the tenth;
+ * @oneway_spam_detected remembers that. The walk is bounded by the
+ * buffers the area can hold.
  */
 static bool ipckit_range_spam_suspect(struct ipckit_range_alloc *ra,
-				      pid_t pid)
+				      struct ipckit_buffer *new, pid_t pid)
 {
 	size_t nr_buffers = 0, total = 0;
 	struct rb_node *n;
@@ -278,6 +280,9 @@ static bool ipckit_range_spam_suspect(struct ipckit_range_alloc *ra,
 			rb_entry(n, struct ipckit_buffer, rb_node);
 
 		if (buf->pid != pid || !buf->async)
+			continue;
+		/* v6.8+: the reference's check runs before it is the sender's. */
+		if (buf == new && !IPCKIT_SPAM_COUNTS_NEW_BUFFER)
 			continue;
 		total += ipckit_range_buffer_size(ra, buf);
 		nr_buffers++;
@@ -362,7 +367,8 @@ struct ipckit_buffer *ipckit_range_reserve(struct ipckit_range_alloc *ra,
 	ra->allocated_bytes += slot;
 	if (is_async) {
 		ra->free_async_space -= slot;
-		buf->oneway_spam_suspect = ipckit_range_spam_suspect(ra, pid);
+		buf->oneway_spam_suspect = ipckit_range_spam_suspect(ra, buf,
+								     pid);
 	}
 	return buf;
 }

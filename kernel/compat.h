@@ -12,6 +12,7 @@
 #include <linux/io_uring.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/version.h>
@@ -117,6 +118,21 @@ static inline struct nlattr **ipckit_genl_dump_attrs(struct netlink_callback *cb
 }
 
 /*
+ * One-way spam detection (alloc_range.c): v6.8 ("binder: do unlocked work
+ * in binder_alloc_new_buf()") sets the new buffer's sender only after the
+ * check, so the reference counts the sender's earlier one-way buffers
+ * without the new one: "more than 50" is caught at the 52nd, and the
+ * quarter is over without it. (The reference then reads the pid its
+ * buffer struct had from an earlier allocation; a fresh area's buffers
+ * have none.) Before, the new buffer counted.
+ */
+#if KERNEL_VERSION(6, 8, 0) <= LINUX_VERSION_CODE
+#define IPCKIT_SPAM_COUNTS_NEW_BUFFER	0
+#else
+#define IPCKIT_SPAM_COUNTS_NEW_BUFFER	1
+#endif
+
+/*
  * io_uring passthrough (uring.c).
  *
  * v6.1 (Debian's, with io_uring_cmd_done()'s res2/issue_flags backported)
@@ -126,7 +142,8 @@ static inline struct nlattr **ipckit_genl_dump_attrs(struct netlink_callback *cb
  * needs to know whether the submitter is exiting or in exec and whether
  * the ring is dying, which only io_uring's own structures tell.
  * v6.7 added io_uring_cmd_mark_cancelable() and IO_URING_F_CANCEL: the
- * driver is asked to cancel, and the watcher is not needed.
+ * driver is asked to cancel at exec and when the ring goes, and the
+ * watcher is left only a lone thread's exit (ipckit_uring_task_orphans()).
  * v6.6 passes the whole SQE (cmd->sqe) instead of its payload (cmd->cmd).
  */
 #if KERNEL_VERSION(6, 7, 0) <= LINUX_VERSION_CODE
@@ -175,13 +192,23 @@ static inline bool ipckit_uring_cmd_ring_dying(struct io_uring_cmd *cmd)
 #endif
 }
 
-/* @tsk is between the start of execve() and its point of no return. */
-static inline bool ipckit_task_in_exec(const struct task_struct *tsk)
+/*
+ * @tsk submitted a command that io_uring will not end itself, so the
+ * watcher (uring.c) must. v6.1 ends none: @tsk exiting (PF_EXITING) or
+ * between the start of execve() and its point of no return. v6.7+
+ * cancels at exec and when the ring goes (a process's exit closes it),
+ * but not when one thread of a living process exits: there
+ * io_uring_cancel_generic(false) waits only for requests it tracks
+ * (files), and a command outlives its submitter until the ring goes.
+ */
+static inline bool ipckit_uring_task_orphans(struct task_struct *tsk)
 {
 #if IPCKIT_URING_HAS_CANCEL
-	return false;	/* not needed: io_uring cancels at exec */
+	return (READ_ONCE(tsk->flags) & PF_EXITING) &&
+	       !(READ_ONCE(tsk->signal->flags) & SIGNAL_GROUP_EXIT) &&
+	       !thread_group_empty(tsk);
 #else
-	return tsk->in_execve;
+	return (READ_ONCE(tsk->flags) & PF_EXITING) || tsk->in_execve;
 #endif
 }
 

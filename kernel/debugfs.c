@@ -16,6 +16,9 @@
  *	open N ... ioctl_unknown N   file-level events
  *	uring_cmd N, uring_pending N, uring_canceled N   io_uring commands
  *			submitted, whose read waited, completed by teardown
+ *	uring_canceled_watcher N, uring_canceled_io_uring N   of those, how
+ *			many the watcher (v6.1) and io_uring's cancel
+ *			callback (v6.7+) completed
  *	<obj>_created N, <obj>_deleted N   for proc, thread, node, ref,
  *			transaction, buffer (receive-area buffers) and page
  *			(receive-area pages actually allocated and freed;
@@ -40,6 +43,8 @@ const char *const ipckit_stat_names[IPCKIT_STAT_COUNT] = {
 	[IPCKIT_STAT_URING_CMD] = "uring_cmd",
 	[IPCKIT_STAT_URING_PENDING] = "uring_pending",
 	[IPCKIT_STAT_URING_CANCELED] = "uring_canceled",
+	[IPCKIT_STAT_URING_WATCHED] = "uring_canceled_watcher",
+	[IPCKIT_STAT_URING_IO_CANCEL] = "uring_canceled_io_uring",
 };
 
 const char *const ipckit_obj_names[IPCKIT_OBJ_COUNT] = {

@@ -136,6 +136,8 @@ enum ipckit_stat {
 	IPCKIT_STAT_URING_CMD,		/* IORING_OP_URING_CMD submissions */
 	IPCKIT_STAT_URING_PENDING,	/* ... whose read had to wait */
 	IPCKIT_STAT_URING_CANCELED,	/* ... completed by a teardown */
+	IPCKIT_STAT_URING_WATCHED,	/* ... of them by the watcher (v6.1) */
+	IPCKIT_STAT_URING_IO_CANCEL,	/* ... of them at io_uring's request */
 	IPCKIT_STAT_COUNT
 };
 

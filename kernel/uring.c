@@ -57,6 +57,10 @@
  * BINDER_THREAD_EXIT completes the thread's request directly; close() of
  * the device fd completes it with a lone BR_NOOP, as a blocked read.
  * Otherwise io_uring's exit, exec and ring teardown would wait forever.
+ * On v6.7+ io_uring asks (ipckit_uring_cancel()) at exec and when the
+ * ring goes, process exit included; the watcher then ends only the
+ * requests of a thread that exits while its process lives, which
+ * io_uring leaves pending until the ring goes (compat.h).
  */
 #include <linux/list.h>
 #include <linux/ratelimit.h>
@@ -164,11 +168,13 @@ static int ipckit_uring_wake(struct wait_queue_entry *wq, unsigned int mode,
 	return 1;
 }
 
-/* The submitter is going away with the command, or its ring is. */
+/*
+ * The submitter is going away with the command, or its ring is, and
+ * io_uring will not end the command itself (compat.h).
+ */
 static bool ipckit_uring_orphaned(struct ipckit_uring_req *req)
 {
-	return (req->task->flags & PF_EXITING) ||
-	       ipckit_task_in_exec(req->task) ||
+	return ipckit_uring_task_orphans(req->task) ||
 	       ipckit_uring_cmd_ring_dying(req->cmd);
 }
 
@@ -190,8 +196,11 @@ static void ipckit_uring_watch(struct work_struct *work)
 	again = !list_empty(&ipckit_uring_reqs);
 	spin_unlock(&ipckit_uring_lock);
 
-	list_for_each_entry_safe(req, tmp, &orphans, link)
+	list_for_each_entry_safe(req, tmp, &orphans, link) {
+		ipckit_stat_inc(req->thread->proc->ctx,
+				IPCKIT_STAT_URING_WATCHED);
 		ipckit_uring_finish(req, -ECANCELED, IO_URING_F_UNLOCKED);
+	}
 	if (again)
 		schedule_delayed_work(&ipckit_uring_watch_work,
 				      msecs_to_jiffies(IPCKIT_URING_WATCH_MS));
@@ -205,7 +214,7 @@ static void ipckit_uring_track(struct ipckit_uring_req *req)
 	first = list_empty(&ipckit_uring_reqs);
 	list_add_tail(&req->link, &ipckit_uring_reqs);
 	spin_unlock(&ipckit_uring_lock);
-	if (first && !IPCKIT_URING_HAS_CANCEL)
+	if (first)
 		schedule_delayed_work(&ipckit_uring_watch_work,
 				      msecs_to_jiffies(IPCKIT_URING_WATCH_MS));
 }
@@ -415,15 +424,17 @@ void ipckit_uring_thread_release(struct ipckit_thread *thread)
 		ipckit_uring_finish(req, -ECANCELED, IO_URING_F_UNLOCKED);
 }
 
-/* v6.7+: io_uring asks for a pending command back (exit, exec, close). */
+/* v6.7+: io_uring asks for a pending command back (exec, ring teardown). */
 static void ipckit_uring_cancel(struct io_uring_cmd *cmd,
 				unsigned int issue_flags)
 {
 	struct ipckit_uring_req *req = *ipckit_uring_pdu(cmd);
 
 	if (atomic_cmpxchg(&req->state, IPCKIT_URING_ARMED,
-			   IPCKIT_URING_DONE) == IPCKIT_URING_ARMED)
-		ipckit_uring_finish(req, -ECANCELED, issue_flags);
+			   IPCKIT_URING_DONE) != IPCKIT_URING_ARMED)
+		return;
+	ipckit_stat_inc(req->thread->proc->ctx, IPCKIT_STAT_URING_IO_CANCEL);
+	ipckit_uring_finish(req, -ECANCELED, issue_flags);
 }
 
 /**

@@ -8,6 +8,8 @@
 #   host           CTest: GoogleTest cases and scripts, no kernel needed
 #   stock          QEMU, Debian kernel: module rules + selftests against
 #                  both drivers
+#   stock-6.12     the same on Debian's 6.12 (scripts/kernel.sh fetches
+#                  it without installing it; ipckit built for it)
 #   dkms           the ipckit-dkms package: apt install (DKMS builds for
 #                  6.1, then 6.12), modprobe with modprobe.d's Android
 #                  device set in QEMU on each kernel, purge
@@ -23,7 +25,7 @@ set -u
 
 BUILD=${BUILD:-$PWD/build}
 export BUILD
-lanes=${IPCKIT_LANES:-lint host stock dkms pair harness-stock debug harness-debug}
+lanes=${IPCKIT_LANES:-lint host stock stock-6.12 dkms pair harness-stock debug harness-debug}
 
 lint() {
 	mkdir -p "$BUILD/lint"
@@ -44,6 +46,8 @@ for lane in $lanes; do
 	host)          dir=host; rm -f "$BUILD/$dir/counts"; scripts/host-check.sh ;;
 	stock|debug)   dir=vm/$lane-check; rm -f "$BUILD/$dir/counts"
 	               scripts/vm-run.sh -l "$lane" check ;;
+	stock-[0-9]*)  dir=vm/${lane#stock-}-check; rm -f "$BUILD/$dir/counts"
+	               scripts/vm-run.sh -l "${lane#stock-}" check ;;
 	dkms)          dir=dkms-check; rm -f "$BUILD/$dir/counts"
 	               scripts/dkms-check.sh ;;
 	pair)          dir=vm/pair-check; rm -f "$BUILD/$dir/counts"

@@ -2,10 +2,15 @@
 # Boot a kernel in QEMU with ipckit, the reference driver and the tests in
 # an initramfs; run one job; judge the result.
 #
-# usage: vm-run.sh [-l stock|debug] check|run|bench|load
+# usage: vm-run.sh [-l stock|debug|6.12] check|run|bench|load
 #
 #   stock  the Debian kernel whose release matches KDIR (scripts/kdir.sh)
 #          and its binder_linux.ko; the module is kernel/ipckit.ko
+#   6.12   (any Debian series) that kernel, fetched and extracted without
+#          installing it by scripts/kernel.sh, and its binder_linux.ko;
+#          the module is built against its headers into
+#          $BUILD/<series>/module. The userspace (selftests, shim,
+#          fuzzer) is the same build as the other lanes'.
 #   debug  the debug kernel from scripts/build-debug-kernel.sh (KASAN,
 #          lockdep, kmemleak, failslab, KUnit); the module is built
 #          against it into $BUILD/debug/module
@@ -33,7 +38,7 @@ if [ "${1:-}" = "-l" ]; then
 	lane=$2
 	shift 2
 fi
-job=${1:?usage: vm-run.sh [-l stock|debug] check|run|bench|load}
+job=${1:?usage: vm-run.sh [-l stock|debug|6.12] check|run|bench|load}
 BUILD=${BUILD:-$PWD/build}
 export BUILD
 out=${IPCKIT_VM_OUT:-$BUILD/vm/$lane-$job}
@@ -66,8 +71,19 @@ debug)
 	# Mark the kmalloc caches for failslab's cache-filter (run_vm.sh).
 	cmdline_extra="slub_debug=A,kmalloc-*"
 	;;
+[0-9]*.[0-9]*)
+	# KVER KDIR IMAGE REFMOD ...: scripts/kernel.sh's interface.
+	kernel_vars=$(scripts/kernel.sh "$lane")
+	eval "$kernel_vars"
+	kernel=$IMAGE
+	refmod=$REFMOD
+	module=${IPCKIT_MODULE:-}
+	[ -n "$module" ] ||
+		module=$(scripts/build-module.sh "$BUILD/$lane/module" "$KDIR")
+	timeout_s=${IPCKIT_VM_TIMEOUT:-600}
+	;;
 *)
-	echo "vm-run: unknown lane '$lane' (stock or debug)" >&2
+	echo "vm-run: unknown lane '$lane' (stock, debug or a series: 6.12)" >&2
 	exit 2
 	;;
 esac

@@ -338,6 +338,12 @@ int test_client_go(struct binder_child *c,
 pid_t binder_gettid(void);
 long long binder_now_ms(void);
 void binder_sleep_ms(int ms);
+/*
+ * The running kernel is MAJOR.MINOR or newer: for the few tests whose
+ * reference behaviour changed between the kernels the VM lanes boot
+ * (Documentation/kernels.rst lists them).
+ */
+bool binder_kernel_at_least(int major, int minor);
 
 /*
  * Node/ref tracking and death notification (refcount_test, death_test).

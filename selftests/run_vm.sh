@@ -77,6 +77,20 @@ no_leak() { # every open released; every object created was freed
 	done
 }
 
+# --- second-kernel lane (IPCKIT_LANE=6.12; Documentation/kernels.rst) ---
+# What need not repeat on a second kernel's lane (make check runs it after
+# the stock lane): samgr_test and ipckit_cli_test test samgr and the
+# ipckit tool, userspace that talks the same ABI on any kernel; the driver
+# paths they take are the selftests' and shim_test's, which run on both
+# drivers. refcount_test runs a tenth of its repetition there (its own
+# comment). Named in IPCKIT_TESTS, they run.
+case "$lane" in
+[0-9]*) lane_skip=samgr_test,ipckit_cli_test ;;
+*)      lane_skip= ;;
+esac
+[ -z "${IPCKIT_TESTS:-}" ] || lane_skip=
+# --- end second-kernel lane ---
+
 # run_suite KIND DEVICE OTHER_DEVICE: one selftest binary per area, TAP
 # names prefixed. OTHER_DEVICE is a second device of the same driver, for
 # the isolation tests.
@@ -93,6 +107,12 @@ run_suite() {
 		case ",${TESTS_ONLY:-$name}," in
 		*,"$name",*) ;;
 		*) continue ;;
+		esac
+		case ",$lane_skip," in
+		*,"$name",*)
+			ok "$kind $name # SKIP userspace, run on the stock lane, not repeated on $lane"
+			continue
+			;;
 		esac
 		echo "# $name on $dev ($kind${TAP_PREFIX:+, $TAP_PREFIX})"
 		t0=$(cut -d' ' -f1 /proc/uptime)

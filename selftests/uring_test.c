@@ -24,6 +24,12 @@
  *    process's exit or SIGKILL, exec, closing the ring (the thread can
  *    pend again), closing a copy of the fd (BR_NOOP alone, as a blocked
  *    read). run_vm.sh's leak check and unload catch what would be left;
+ *  - who ended those reads (ipckit's debugfs counters): on a kernel
+ *    that can ask a driver to cancel (v6.7+, Debian's 6.12) io_uring
+ *    did, at process exit, exec and ring close, and the watcher did not
+ *    (nor at SIGKILL, where the device fd's close at exit ends it); the
+ *    watcher ends only a lone thread's exit, which io_uring leaves
+ *    pending. On 6.1 the watcher ends them all;
  *  - pending reads ended every way at random while calls arrive: every
  *    read ends, every call arrives once.
  */
@@ -191,6 +197,49 @@ static bool procs_back_to(long long procs)
 	}
 	return true;
 }
+
+/*
+ * Who ended pending reads: uring_canceled_watcher and
+ * uring_canceled_io_uring of ipckit's debugfs stats (-1 on the
+ * reference, which takes no command).
+ */
+struct enders {
+	long long watcher, io_uring;
+};
+
+static struct enders enders_now(void)
+{
+	struct enders e = {
+		.watcher = ipckit_stat("uring_canceled_watcher"),
+		.io_uring = ipckit_stat("uring_canceled_io_uring"),
+	};
+	return e;
+}
+
+/*
+ * Since @before, one read ended, by io_uring's cancel when it can ask
+ * (v6.7+) and @by_io_uring says this teardown is one it asks for, else
+ * by the watcher. Kernel-dependent, see kernel/compat.h
+ * (ipckit_uring_task_orphans()) and Documentation/kernels.rst.
+ */
+#define EXPECT_ENDED_BY(before, by_io_uring) do {			\
+	struct enders __a = enders_now();				\
+	bool __io = (by_io_uring) && binder_kernel_at_least(6, 7);	\
+	if (ipckit_test_is_ipckit) {					\
+		EXPECT_EQ(__io ? 1 : 0, __a.io_uring - (before).io_uring); \
+		EXPECT_EQ(__io ? 0 : 1, __a.watcher - (before).watcher); \
+	}								\
+} while (0)
+
+/*
+ * Since @before, the watcher ended no read where io_uring can ask (v6.7+):
+ * for a teardown that something else may end first (the device fd's
+ * close at exit), and on 6.1 either may.
+ */
+#define EXPECT_NOT_WATCHED(before) do {					\
+	if (ipckit_test_is_ipckit && binder_kernel_at_least(6, 7))	\
+		EXPECT_EQ(0, enders_now().watcher - (before).watcher);	\
+} while (0)
 
 static size_t read_cmds(const struct wr *w, __u32 *cmds, size_t max)
 {
@@ -715,6 +764,7 @@ TEST(the_submitting_pthread_exiting_cancels_its_read)
 {
 	struct pthread_arg a = { };
 	struct io_uring ring;
+	struct enders before;
 	pthread_t t;
 	int res;
 
@@ -723,11 +773,14 @@ TEST(the_submitting_pthread_exiting_cancels_its_read)
 	REQUIRE_URING(a.fd);
 	ASSERT_EQ(0, io_uring_queue_init(8, &ring, 0));
 	a.ring = &ring;
+	before = enders_now();
 	ASSERT_EQ(0, pthread_create(&t, NULL, pend_and_exit, &a));
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	ASSERT_EQ(0, a.ret);
 	ASSERT_EQ(0, wait_cqe(&ring, EVENT_MS, &res, NULL));
 	EXPECT_EQ(-ECANCELED, res);
+	/* io_uring leaves a lone thread's exit to the driver, on any kernel. */
+	EXPECT_ENDED_BY(before, false);
 	io_uring_queue_exit(&ring);
 	close(a.fd);
 }
@@ -736,6 +789,7 @@ TEST(the_submitting_pthread_exiting_cancels_its_read)
 TEST(closing_the_ring_ends_a_pending_read)
 {
 	struct io_uring ring, ring2;
+	struct enders before;
 	long long deadline;
 	struct wr w, w2;
 	int fd, ret, res;
@@ -746,6 +800,7 @@ TEST(closing_the_ring_ends_a_pending_read)
 	ASSERT_EQ(0, binder_cmd(fd, BC_ENTER_LOOPER));
 	ASSERT_EQ(0, io_uring_queue_init(8, &ring, 0));
 	ASSERT_EQ(0, pend_read(&ring, fd, &w));
+	before = enders_now();
 	io_uring_queue_exit(&ring);
 	/* The thread's read slot frees up: a new read pends (no -EBUSY). */
 	ASSERT_EQ(0, io_uring_queue_init(8, &ring2, 0));
@@ -762,6 +817,7 @@ TEST(closing_the_ring_ends_a_pending_read)
 		ASSERT_GT(deadline, binder_now_ms());
 		usleep(10000);
 	}
+	EXPECT_ENDED_BY(before, true);
 	ASSERT_EQ(0, binder_thread_exit(fd));
 	ASSERT_EQ(0, wait_cqe(&ring2, EVENT_MS, &res, NULL));
 	EXPECT_EQ(-ECANCELED, res);
@@ -855,38 +911,48 @@ static int run_pending_child(int how, bool kill_it)
  */
 TEST(a_process_exiting_with_a_pending_read_goes)
 {
+	struct enders before;
 	long long procs;
 
 	REQUIRE_URING_DEV();
 	procs = ipckit_stat("procs");
+	before = enders_now();
 	EXPECT_CHILD_OK(run_pending_child(END_RETURN, false));
 	EXPECT_TRUE(procs_back_to(procs));
+	EXPECT_ENDED_BY(before, true);
 }
 
 TEST(a_process_killed_with_a_pending_read_goes)
 {
+	struct enders before;
 	long long procs;
 	int status;
 
 	REQUIRE_URING_DEV();
 	procs = ipckit_stat("procs");
+	before = enders_now();
 	status = run_pending_child(END_PAUSE, true);
 	ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("status %#x", status);
 	EXPECT_EQ(SIGKILL, WTERMSIG(status));
 	EXPECT_TRUE(procs_back_to(procs));
+	/* Its device fd (open, unlike the exit case's) closes first at exit. */
+	EXPECT_NOT_WATCHED(before);
 }
 
 TEST(a_process_execing_with_a_pending_read_goes)
 {
+	struct enders before;
 	long long procs;
 	int status;
 
 	REQUIRE_URING_DEV();
 	procs = ipckit_stat("procs");
+	before = enders_now();
 	status = run_pending_child(END_EXEC, false);
 	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
 	EXPECT_EQ(7, WEXITSTATUS(status));
 	EXPECT_TRUE(procs_back_to(procs));
+	EXPECT_ENDED_BY(before, true);
 }
 
 IPCKIT_TEST_MAIN
