@@ -68,9 +68,14 @@ TEST_F(dev, ipckit_get_version_only_on_ipckit)
 	ASSERT_EQ(0, ioctl(self->fd, IPCKIT_GET_VERSION, &ver));
 	EXPECT_EQ(IPCKIT_ABI_VERSION, ver.abi_version);
 	EXPECT_EQ(BINDER_CURRENT_PROTOCOL_VERSION, ver.protocol_version);
-	/* io_uring always; netlink unless the family names were taken. */
-	EXPECT_EQ(0, ver.flags & ~(IPCKIT_FEATURE_URING_CMD | IPCKIT_FEATURE_NETLINK));
+	/*
+	 * io_uring and freeze notifications always; netlink unless the
+	 * family names were taken.
+	 */
+	EXPECT_EQ(0, ver.flags & ~(IPCKIT_FEATURE_URING_CMD | IPCKIT_FEATURE_NETLINK |
+				   IPCKIT_FEATURE_FREEZE_NOTIFICATION));
 	EXPECT_NE(0, ver.flags & IPCKIT_FEATURE_URING_CMD);
+	EXPECT_NE(0, ver.flags & IPCKIT_FEATURE_FREEZE_NOTIFICATION);
 	EXPECT_EQ(0, ver.reserved);
 }
 
