@@ -263,7 +263,7 @@ static void ipckit_alloc_drop_page_locked(struct ipckit_alloc *alloc,
 		struct vm_area_struct *vma = ipckit_alloc_vma(alloc, mm, addr);
 
 		if (vma)
-			zap_page_range(vma, addr, PAGE_SIZE);
+			ipckit_zap_page(vma, addr);
 	}
 	__free_page(p->page);
 	p->page = NULL;
@@ -913,20 +913,19 @@ static unsigned long ipckit_alloc_shrink_scan(struct shrinker *shrink,
 	return freed ? freed : SHRINK_STOP;
 }
 
-static struct shrinker ipckit_alloc_shrinker = {
-	.count_objects = ipckit_alloc_shrink_count,
-	.scan_objects = ipckit_alloc_shrink_scan,
-	.seeks = DEFAULT_SEEKS,
-};
+static struct shrinker *ipckit_alloc_shrinker;
 
 int ipckit_alloc_shrinker_init(void)
 {
-	return ipckit_register_shrinker(&ipckit_alloc_shrinker, "ipckit-pages");
+	ipckit_alloc_shrinker = ipckit_shrinker_register("ipckit-pages",
+							 ipckit_alloc_shrink_count,
+							 ipckit_alloc_shrink_scan);
+	return ipckit_alloc_shrinker ? 0 : -ENOMEM;
 }
 
 void ipckit_alloc_shrinker_exit(void)
 {
-	unregister_shrinker(&ipckit_alloc_shrinker);
+	ipckit_shrinker_unregister(ipckit_alloc_shrinker);
 }
 
 /* debugfs ipckit/pages: idle pages kept, pages the shrinker reclaimed. */

@@ -12,6 +12,7 @@
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/shrinker.h>
+#include <linux/slab.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
 
@@ -26,14 +27,64 @@ static inline void ipckit_vm_flags_mod(struct vm_area_struct *vma,
 #endif
 }
 
-/* v6.0 gave shrinkers a name; v6.7 replaced registration altogether. */
-static inline int ipckit_register_shrinker(struct shrinker *shrinker,
-					   const char *name)
+/*
+ * Shrinkers: v6.0 gave them a name; v6.7 made them allocated objects
+ * (shrinker_alloc() + shrinker_register(), shrinker_free()) instead of
+ * structs the caller embeds. Both cases allocate here, so callers keep
+ * one pointer and one pair of calls.
+ */
+static inline struct shrinker *
+ipckit_shrinker_register(const char *name,
+			 unsigned long (*count)(struct shrinker *,
+						struct shrink_control *),
+			 unsigned long (*scan)(struct shrinker *,
+					       struct shrink_control *))
 {
-#if KERNEL_VERSION(6, 0, 0) <= LINUX_VERSION_CODE
-	return register_shrinker(shrinker, "%s", name);
+	struct shrinker *s;
+#if KERNEL_VERSION(6, 7, 0) <= LINUX_VERSION_CODE
+	s = shrinker_alloc(0, "%s", name);
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = DEFAULT_SEEKS;
+	shrinker_register(s);
 #else
-	return register_shrinker(shrinker);
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = DEFAULT_SEEKS;
+	if (register_shrinker(s, "%s", name)) {
+		kfree(s);
+		return NULL;
+	}
+#endif
+	return s;
+}
+
+static inline void ipckit_shrinker_unregister(struct shrinker *s)
+{
+#if KERNEL_VERSION(6, 7, 0) <= LINUX_VERSION_CODE
+	shrinker_free(s);
+#else
+	unregister_shrinker(s);
+	kfree(s);
+#endif
+}
+
+/*
+ * v6.3 dropped zap_page_range() for zap_page_range_single(); Debian
+ * exports each kernel's one for binder.
+ */
+static inline void ipckit_zap_page(struct vm_area_struct *vma,
+				   unsigned long addr)
+{
+#if KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
+	zap_page_range_single(vma, addr, PAGE_SIZE, NULL);
+#else
+	zap_page_range(vma, addr, PAGE_SIZE);
 #endif
 }
 

@@ -13,6 +13,7 @@ PACKAGES="
 	cpio
 	xz-utils
 	zstd
+	dwarves
 	kmod
 	pkg-config
 	cmake
