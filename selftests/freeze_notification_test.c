@@ -42,6 +42,7 @@
  *    exits in any state leaves nothing behind (run_vm.sh checks ipckit's
  *    freeze_created == freeze_deleted at the end).
  */
+#include <stddef.h>
 #include <sys/utsname.h>
 
 #include "ipckit_test.h"
@@ -54,6 +55,21 @@
 
 #define COOKIE(i)	(0xf4ee2e00000000ULL + (i))
 #define DEATH_COOKIE	0xdead0000beefULL
+
+/* binder_freeze.h spells upstream's _IOR/_IOW as the _IOC they are. */
+_Static_assert(BR_TRANSACTION_PENDING_FROZEN == _IO('r', 20), "");
+_Static_assert(BR_FROZEN_BINDER ==
+	       _IOR('r', 21, struct binder_frozen_state_info), "");
+_Static_assert(BR_CLEAR_FREEZE_NOTIFICATION_DONE ==
+	       _IOR('r', 22, binder_uintptr_t), "");
+_Static_assert(BC_REQUEST_FREEZE_NOTIFICATION ==
+	       _IOW('c', 19, struct binder_handle_cookie), "");
+_Static_assert(BC_CLEAR_FREEZE_NOTIFICATION ==
+	       _IOW('c', 20, struct binder_handle_cookie), "");
+_Static_assert(BC_FREEZE_NOTIFICATION_DONE == _IOW('c', 21, binder_uintptr_t), "");
+_Static_assert(sizeof(struct binder_frozen_state_info) == 16 &&
+	       offsetof(struct binder_frozen_state_info, is_frozen) == 8 &&
+	       offsetof(struct binder_frozen_state_info, reserved) == 12, "");
 
 /* What one read brought: commands but BR_NOOP, with their payloads. */
 struct note {
