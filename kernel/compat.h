@@ -235,4 +235,13 @@ static inline void ipckit_inode_init_ts(struct inode *inode)
 #endif
 }
 
+/*
+ * v6.3 answers a one-way call queued to a frozen process with
+ * BR_TRANSACTION_PENDING_FROZEN instead of BR_TRANSACTION_COMPLETE
+ * ("binder: return pending info for frozen async txns"); ipckit speaks
+ * the protocol of the kernel it is built for.
+ */
+#define IPCKIT_SENDS_PENDING_FROZEN \
+	(KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE)
+
 #endif /* _IPCKIT_COMPAT_H */

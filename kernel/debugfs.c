@@ -22,7 +22,8 @@
  *	<obj>_created N, <obj>_deleted N   for proc, thread, node, ref,
  *			transaction, buffer (receive-area buffers) and page
  *			(receive-area pages actually allocated and freed;
- *			idle pages kept for reuse count as alive)
+ *			idle pages kept for reuse count as alive) and
+ *			freeze (freeze notifications)
  *	BC_<NAME> N, BR_<NAME> N         commands seen and returned (non-zero)
  *
  * Locking: see internal.h. Counters are atomics read without locks; the
@@ -55,6 +56,7 @@ const char *const ipckit_obj_names[IPCKIT_OBJ_COUNT] = {
 	[IPCKIT_OBJ_TRANSACTION] = "transaction",
 	[IPCKIT_OBJ_BUFFER] = "buffer",
 	[IPCKIT_OBJ_PAGE] = "page",
+	[IPCKIT_OBJ_FREEZE] = "freeze",
 };
 
 static const char *const ipckit_bc_names[IPCKIT_BC_COUNT] = {
@@ -64,6 +66,8 @@ static const char *const ipckit_bc_names[IPCKIT_BC_COUNT] = {
 	"BC_REGISTER_LOOPER", "BC_ENTER_LOOPER", "BC_EXIT_LOOPER",
 	"BC_REQUEST_DEATH_NOTIFICATION", "BC_CLEAR_DEATH_NOTIFICATION",
 	"BC_DEAD_BINDER_DONE", "BC_TRANSACTION_SG", "BC_REPLY_SG",
+	"BC_REQUEST_FREEZE_NOTIFICATION", "BC_CLEAR_FREEZE_NOTIFICATION",
+	"BC_FREEZE_NOTIFICATION_DONE",
 };
 
 static const char *const ipckit_br_names[IPCKIT_BR_COUNT] = {
@@ -73,6 +77,8 @@ static const char *const ipckit_br_names[IPCKIT_BR_COUNT] = {
 	"BR_ATTEMPT_ACQUIRE", "BR_NOOP", "BR_SPAWN_LOOPER", "BR_FINISHED",
 	"BR_DEAD_BINDER", "BR_CLEAR_DEATH_NOTIFICATION_DONE",
 	"BR_FAILED_REPLY", "BR_FROZEN_REPLY", "BR_ONEWAY_SPAM_SUSPECT",
+	"BR_TRANSACTION_PENDING_FROZEN", "BR_FROZEN_BINDER",
+	"BR_CLEAR_FREEZE_NOTIFICATION_DONE",
 };
 
 /**

@@ -9,6 +9,8 @@
  * queued to the process or being handled by it, no reply unread. Both
  * ioctls name the process by pid and act on every open of every ipckit
  * device by that process, as the reference does across its devices.
+ * Each freeze or thaw that succeeds is told to the process's watchers
+ * (freeze_notify.c).
  *
  * Locking: see internal.h. The processes of a pid are collected under
  * ipckit_contexts_lock and each context's lock, with a reference each;
@@ -255,6 +257,9 @@ int ipckit_freeze(const struct binder_freeze_info *info)
 						 &is_frozen);
 			ipckit_freeze_event(procs[i], info, was_frozen,
 					    is_frozen, &last);
+			/* Watchers hear of every freeze that took, as upstream. */
+			if (!ret)
+				ipckit_freeze_note_changed(procs[i], is_frozen);
 		}
 		ipckit_proc_put(procs[i]);
 	}

@@ -20,7 +20,7 @@
  *
  * struct ipckit_proc::outer_lock (spinlock)
  *	guards the process's handles: both ref trees, every ref's strong
- *	and weak counts and its death notification pointer.
+ *	and weak counts and its death and freeze notification pointers.
  *
  * struct ipckit_node::lock (spinlock)
  *	guards the node's owner pointer (cleared when the owner dies), its
@@ -49,8 +49,9 @@
  *	ipckit_context::mgr_lock -> ipckit_node::lock
  *	ipckit_proc::inner_lock -> ipckit_transaction::lock
  * A node's lock may be held with the inner_lock of its owner and, when
- * its owner dies, of each process holding a ref on it, one at a time
- * (ipckit_node_inner_lock() takes node->lock, then the owner's). No other
+ * its owner dies or freezes or thaws, of each process holding a ref on
+ * it, one at a time (ipckit_node_inner_lock() takes node->lock, then the
+ * owner's). No other
  * two processes' locks are held together: work moves from one process to
  * another by taking the target's inner_lock alone.
  *
@@ -93,6 +94,7 @@
 #include <linux/wait.h>
 
 #include <linux/ipckit.h>
+#include <linux/android/binder_freeze.h>
 
 #include "alloc.h"
 
@@ -150,12 +152,13 @@ enum ipckit_obj {
 	IPCKIT_OBJ_TRANSACTION,
 	IPCKIT_OBJ_BUFFER,	/* receive-area buffers (alloc.c) */
 	IPCKIT_OBJ_PAGE,	/* receive-area pages allocated (alloc.c) */
+	IPCKIT_OBJ_FREEZE,	/* freeze notifications (freeze_notify.c) */
 	IPCKIT_OBJ_COUNT
 };
 
 /* One counter per BC_ and BR_ command number (_IOC_NR). */
-#define IPCKIT_BC_COUNT	(_IOC_NR(BC_REPLY_SG) + 1)
-#define IPCKIT_BR_COUNT	(_IOC_NR(BR_ONEWAY_SPAM_SUSPECT) + 1)
+#define IPCKIT_BC_COUNT	(_IOC_NR(BC_FREEZE_NOTIFICATION_DONE) + 1)
+#define IPCKIT_BR_COUNT	(_IOC_NR(BR_CLEAR_FREEZE_NOTIFICATION_DONE) + 1)
 
 /**
  * struct ipckit_context - one device and its world
@@ -216,11 +219,14 @@ enum ipckit_work_type {
 	IPCKIT_WORK_TRANSACTION = 1,	/* a transaction or reply to deliver */
 	IPCKIT_WORK_TRANSACTION_COMPLETE, /* BR_TRANSACTION_COMPLETE */
 	IPCKIT_WORK_ONEWAY_SPAM_SUSPECT, /* ... or BR_ONEWAY_SPAM_SUSPECT */
+	IPCKIT_WORK_TRANSACTION_PENDING, /* ... or BR_TRANSACTION_PENDING_FROZEN */
 	IPCKIT_WORK_RETURN_ERROR,	/* a BR_ error code for the thread */
 	IPCKIT_WORK_DEAD_BINDER,	/* BR_DEAD_BINDER */
 	IPCKIT_WORK_DEAD_BINDER_AND_CLEAR, /* ... then clear when done */
 	IPCKIT_WORK_CLEAR_DEATH_NOTIFICATION, /* BR_CLEAR_DEATH_NOTIFICATION_DONE */
 	IPCKIT_WORK_NODE,		/* BR_INCREFS/ACQUIRE/RELEASE/DECREFS */
+	IPCKIT_WORK_FROZEN_BINDER,	/* BR_FROZEN_BINDER */
+	IPCKIT_WORK_CLEAR_FREEZE_NOTIFICATION, /* BR_CLEAR_FREEZE_NOTIFICATION_DONE */
 };
 
 /**
@@ -314,6 +320,8 @@ struct ipckit_node {
  * @weak:         weak ones (BC_INCREFS, buffers carrying a weak handle)
  * @death:        the death notification requested on it, or NULL
  *                (changed with node->lock held as well)
+ * @freeze:       the freeze notification requested on it, or NULL
+ *                (likewise)
  *
  * All fields but @node_entry are guarded by proc->outer_lock.
  */
@@ -328,6 +336,7 @@ struct ipckit_ref {
 	int strong;
 	int weak;
 	struct ipckit_death *death;
+	struct ipckit_freeze_note *freeze;
 };
 
 /**
@@ -344,6 +353,29 @@ struct ipckit_ref {
 struct ipckit_death {
 	struct ipckit_work work;
 	binder_uintptr_t cookie;
+};
+
+/**
+ * struct ipckit_freeze_note - a freeze notification a process asked for
+ * @work:      queue entry: on the proc's todo while a BR_ is due, on
+ *             proc->delivered_freeze after BR_FROZEN_BINDER until
+ *             BC_FREEZE_NOTIFICATION_DONE; its type says which BR_ is due
+ * @cookie:    the process's cookie, returned with the BR_
+ * @is_frozen: the owner's state to report (the latest seen)
+ * @sent:      delivered, BC_FREEZE_NOTIFICATION_DONE not yet received
+ * @resend:    the state changed, or the notification was cleared, while
+ *             @sent: queue it again at BC_FREEZE_NOTIFICATION_DONE
+ *
+ * All but @cookie are guarded by the holder's inner_lock. Owned by its
+ * ref until BC_CLEAR_FREEZE_NOTIFICATION, by its work item (type
+ * CLEAR_FREEZE_NOTIFICATION) after.
+ */
+struct ipckit_freeze_note {
+	struct ipckit_work work;
+	binder_uintptr_t cookie;
+	bool is_frozen;
+	bool sent;
+	bool resend;
 };
 
 /**
@@ -477,6 +509,8 @@ struct ipckit_fd_fixup {
  * @default_priority: nice value at open; a thread waiting for process
  *                   work returns to it
  * @delivered_death: BR_DEAD_BINDER sent, BC_DEAD_BINDER_DONE pending
+ * @delivered_freeze: BR_FROZEN_BINDER sent, BC_FREEZE_NOTIFICATION_DONE
+ *                   pending
  * @max_threads:     BINDER_SET_MAX_THREADS
  * @requested_threads: BR_SPAWN_LOOPER sent, BC_REGISTER_LOOPER pending
  * @requested_threads_started: threads registered after a spawn request
@@ -513,6 +547,7 @@ struct ipckit_proc {
 	struct rb_root refs_by_node;
 	long default_priority;
 	struct list_head delivered_death;
+	struct list_head delivered_freeze;
 	u32 max_threads;
 	u32 requested_threads;
 	u32 requested_threads_started;
@@ -711,6 +746,20 @@ void ipckit_outstanding_inc_ilocked(struct ipckit_proc *proc,
 				    struct ipckit_transaction *t);
 bool ipckit_outstanding_dec_ilocked(struct ipckit_proc *proc,
 				    struct ipckit_transaction *t);
+
+/* freeze_notify.c */
+int ipckit_freeze_note_request(struct ipckit_thread *thread, u32 handle,
+			       binder_uintptr_t cookie);
+int ipckit_freeze_note_clear(struct ipckit_thread *thread, u32 handle,
+			     binder_uintptr_t cookie);
+int ipckit_freeze_note_done(struct ipckit_thread *thread,
+			    binder_uintptr_t cookie);
+void ipckit_freeze_note_changed(struct ipckit_proc *proc, bool is_frozen);
+void ipckit_freeze_note_unlink_olocked(struct ipckit_ref *ref);
+void ipckit_freeze_note_free(struct ipckit_context *ctx,
+			     struct ipckit_freeze_note *note);
+void ipckit_freeze_note_release_work(struct ipckit_proc *proc,
+				     struct ipckit_work *w);
 
 /* netlink.c: the "binder" report family and ipckit's own family */
 void ipckit_netlink_init(void);

@@ -87,6 +87,7 @@ static int ipckit_open(struct inode *inode, struct file *file)
 	proc->refs_by_desc = RB_ROOT;
 	proc->refs_by_node = RB_ROOT;
 	INIT_LIST_HEAD(&proc->delivered_death);
+	INIT_LIST_HEAD(&proc->delivered_freeze);
 	proc->default_priority = task_nice(current);
 	init_waitqueue_head(&proc->freeze_wait);
 	ipckit_alloc_init(&proc->alloc, ctx);
@@ -196,6 +197,7 @@ static int ipckit_release(struct inode *inode, struct file *file)
 	/* Cleared notifications a dead node's owner queued meanwhile. */
 	ipckit_release_work_list(proc, &proc->todo);
 	ipckit_release_work_list(proc, &proc->delivered_death);
+	ipckit_release_work_list(proc, &proc->delivered_freeze);
 
 	ipckit_stat_inc(ctx, IPCKIT_STAT_RELEASE);
 	/* Release may run in any task (the last fput): no acting thread. */
@@ -286,6 +288,7 @@ static long ipckit_ioctl_ipckit_version(void __user *ubuf)
 		.abi_version = IPCKIT_ABI_VERSION,
 		.protocol_version = BINDER_CURRENT_PROTOCOL_VERSION,
 		.flags = IPCKIT_FEATURE_URING_CMD |
+			 IPCKIT_FEATURE_FREEZE_NOTIFICATION |
 			 (ipckit_netlink_registered() ? IPCKIT_FEATURE_NETLINK : 0) |
 			 (ipckit_binderfs_registered() ? IPCKIT_FEATURE_BINDERFS : 0),
 	};

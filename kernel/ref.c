@@ -4,7 +4,7 @@
  * numbers are per process; 0 always names the context manager's node.
  *
  * Locking: see internal.h. A process's refs, their counts and their
- * death notifications are guarded by its outer_lock; a ref's place in
+ * death and freeze notifications are guarded by its outer_lock; a ref's place in
  * its node's @refs by the node's lock, taken inside; the node's counts by
  * ipckit_node_inner_lock(), also inside. So a handle's count and the
  * node's count it stands for change together, never seen apart.
@@ -214,6 +214,7 @@ static bool ipckit_ref_cleanup_olocked(struct ipckit_ref *ref)
 		list_del_init(&ref->death->work.entry);
 		spin_unlock(&proc->inner_lock);
 	}
+	ipckit_freeze_note_unlink_olocked(ref);
 	return free_node;
 }
 
@@ -223,6 +224,8 @@ static void ipckit_ref_free(struct ipckit_ref *ref, bool free_node)
 		ipckit_node_free(ref->node);
 	ipckit_obj_deleted(ref->proc->ctx, IPCKIT_OBJ_REF);
 	kfree(ref->death);
+	if (ref->freeze)
+		ipckit_freeze_note_free(ref->proc->ctx, ref->freeze);
 	kfree(ref);
 }
 

@@ -479,10 +479,13 @@ retry:
 		switch (w->type) {
 		case IPCKIT_WORK_TRANSACTION_COMPLETE:
 		case IPCKIT_WORK_ONEWAY_SPAM_SUSPECT:
+		case IPCKIT_WORK_TRANSACTION_PENDING:
 			cmd = BR_TRANSACTION_COMPLETE;
 			if (w->type == IPCKIT_WORK_ONEWAY_SPAM_SUSPECT &&
 			    proc->oneway_spam_detection)
 				cmd = BR_ONEWAY_SPAM_SUSPECT;
+			else if (w->type == IPCKIT_WORK_TRANSACTION_PENDING)
+				cmd = BR_TRANSACTION_PENDING_FROZEN;
 			spin_unlock(&proc->inner_lock);
 			kfree(w);
 			if (put_user(cmd, (u32 __user *)ptr))
@@ -549,6 +552,47 @@ retry:
 				return -EFAULT;
 			ptr += sizeof(binder_uintptr_t);
 			ipckit_stat_br(proc->ctx, cmd);
+			break;
+		}
+		case IPCKIT_WORK_FROZEN_BINDER: {
+			struct ipckit_freeze_note *note =
+				container_of(w, struct ipckit_freeze_note, work);
+			struct binder_frozen_state_info info = {
+				.cookie = note->cookie,
+				.is_frozen = note->is_frozen,
+			};
+
+			/* Kept until BC_FREEZE_NOTIFICATION_DONE. */
+			note->sent = true;
+			list_add_tail(&w->entry, &proc->delivered_freeze);
+			spin_unlock(&proc->inner_lock);
+			if (put_user(BR_FROZEN_BINDER, (u32 __user *)ptr))
+				return -EFAULT;
+			ptr += sizeof(u32);
+			if (copy_to_user(ptr, &info, sizeof(info)))
+				return -EFAULT;
+			ptr += sizeof(info);
+			ipckit_stat_br(proc->ctx, BR_FROZEN_BINDER);
+			/* Handling a state change may start calls: stop here. */
+			delivered = true;
+			break;
+		}
+		case IPCKIT_WORK_CLEAR_FREEZE_NOTIFICATION: {
+			struct ipckit_freeze_note *note =
+				container_of(w, struct ipckit_freeze_note, work);
+			binder_uintptr_t cookie = note->cookie;
+
+			spin_unlock(&proc->inner_lock);
+			/* Cleared: nothing points at it. */
+			ipckit_freeze_note_free(proc->ctx, note);
+			if (put_user(BR_CLEAR_FREEZE_NOTIFICATION_DONE,
+				     (u32 __user *)ptr))
+				return -EFAULT;
+			ptr += sizeof(u32);
+			if (put_user(cookie, (binder_uintptr_t __user *)ptr))
+				return -EFAULT;
+			ptr += sizeof(binder_uintptr_t);
+			ipckit_stat_br(proc->ctx, BR_CLEAR_FREEZE_NOTIFICATION_DONE);
 			break;
 		}
 		case IPCKIT_WORK_TRANSACTION:
@@ -795,6 +839,34 @@ static int ipckit_thread_write(struct ipckit_thread *thread,
 			ipckit_death_done(thread, cookie);
 			break;
 		}
+		/* Accepted whatever kernel ipckit is built for (freeze_notify.c). */
+		case BC_REQUEST_FREEZE_NOTIFICATION:
+		case BC_CLEAR_FREEZE_NOTIFICATION: {
+			struct binder_handle_cookie hc;
+			int ret;
+
+			if (copy_from_user(&hc, ptr, sizeof(hc)))
+				return -EFAULT;
+			ptr += sizeof(hc);
+			ret = cmd == BC_REQUEST_FREEZE_NOTIFICATION ?
+			      ipckit_freeze_note_request(thread, hc.handle, hc.cookie) :
+			      ipckit_freeze_note_clear(thread, hc.handle, hc.cookie);
+			if (ret)
+				return ret;
+			break;
+		}
+		case BC_FREEZE_NOTIFICATION_DONE: {
+			binder_uintptr_t cookie;
+			int ret;
+
+			if (get_user(cookie, (binder_uintptr_t __user *)ptr))
+				return -EFAULT;
+			ptr += sizeof(cookie);
+			ret = ipckit_freeze_note_done(thread, cookie);
+			if (ret)
+				return ret;
+			break;
+		}
 		case BC_INCREFS:
 		case BC_ACQUIRE:
 		case BC_RELEASE:
@@ -930,6 +1002,7 @@ void ipckit_release_work_list(struct ipckit_proc *proc,
 			break;
 		case IPCKIT_WORK_TRANSACTION_COMPLETE:
 		case IPCKIT_WORK_ONEWAY_SPAM_SUSPECT:
+		case IPCKIT_WORK_TRANSACTION_PENDING:
 			kfree(w);
 			break;
 		case IPCKIT_WORK_RETURN_ERROR:
@@ -939,6 +1012,10 @@ void ipckit_release_work_list(struct ipckit_proc *proc,
 		case IPCKIT_WORK_DEAD_BINDER_AND_CLEAR:
 		case IPCKIT_WORK_CLEAR_DEATH_NOTIFICATION:
 			ipckit_death_release_work(proc, w);
+			break;
+		case IPCKIT_WORK_FROZEN_BINDER:
+		case IPCKIT_WORK_CLEAR_FREEZE_NOTIFICATION:
+			ipckit_freeze_note_release_work(proc, w);
 			break;
 		}
 	}

@@ -15,7 +15,11 @@
 
 #include <linux/ipckit_netlink.h>
 
+#include "compat.h"
 #include "internal.h"
+
+/* The netlink header spells it alone, for listeners without binder.h. */
+static_assert(IPCKIT_BR_TRANSACTION_PENDING_FROZEN == BR_TRANSACTION_PENDING_FROZEN);
 
 static atomic_t ipckit_last_id;
 
@@ -660,9 +664,15 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 					  BR_ONEWAY_SPAM_SUSPECT);
 		if (err != BR_OK)
 			goto fail_queued_complete;
+		if (pending_frozen && IPCKIT_SENDS_PENDING_FROZEN) {
+			/* Our own queued item: still there, as below. */
+			spin_lock(&proc->inner_lock);
+			queued_complete->type = IPCKIT_WORK_TRANSACTION_PENDING;
+			spin_unlock(&proc->inner_lock);
+		}
 		if (pending_frozen)
 			ipckit_txn_report(proc->ctx, &rep,
-					  IPCKIT_BR_TRANSACTION_PENDING_FROZEN);
+					  BR_TRANSACTION_PENDING_FROZEN);
 	}
 	if (secctx)
 		security_release_secctx(secctx, secctx_sz);

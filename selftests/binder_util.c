@@ -437,12 +437,26 @@ const char *binder_br_name(__u32 cmd)
 	BR_NAME(BR_FAILED_REPLY);
 	BR_NAME(BR_FROZEN_REPLY);
 	BR_NAME(BR_ONEWAY_SPAM_SUSPECT);
+	BR_NAME(BR_TRANSACTION_PENDING_FROZEN);
+	BR_NAME(BR_FROZEN_BINDER);
+	BR_NAME(BR_CLEAR_FREEZE_NOTIFICATION_DONE);
 #undef BR_NAME
 	case 0:
 		return "(none)";
 	default:
 		return "(unknown)";
 	}
+}
+
+__u32 binder_frozen_oneway_br(__u32 before)
+{
+	struct utsname u;
+	int major, minor;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return before;
+	return major > 6 || (major == 6 && minor >= 3) ?
+	       BR_TRANSACTION_PENDING_FROZEN : before;
 }
 
 /* --- transactions ----------------------------------------------------- */
@@ -504,6 +518,7 @@ static int handle_cmd(struct binder_dev *dev, __u32 cmd, const void *payload,
 		return ack_dead_binder(dev, payload);
 	case BR_TRANSACTION_COMPLETE:
 	case BR_ONEWAY_SPAM_SUSPECT:
+	case BR_TRANSACTION_PENDING_FROZEN:
 		if (tc_owed) {
 			tc_owed--;		/* for one of our replies */
 		} else if (res && ws->oneway) {

@@ -26,6 +26,7 @@
 #include <sys/types.h>
 
 #include <linux/ipckit.h>
+#include <linux/android/binder_freeze.h>
 
 /* The mapping size user libraries choose: 1 MiB minus two pages. */
 #define BINDER_MAP_SIZE		((1 << 20) - 2 * 4096)
@@ -128,6 +129,16 @@ bool br_next(struct binder_reader *r, __u32 *cmd, const void **payload);
 /* Commands of buf in order, up to max; returns how many were stored. */
 size_t br_list(const void *buf, size_t size, __u32 *cmds, size_t max);
 const char *binder_br_name(__u32 cmd);
+
+/*
+ * What the sender of a one-way call queued to a frozen process reads:
+ * BR_TRANSACTION_PENDING_FROZEN on a kernel of 6.3 or later (uname), whose
+ * binder sends it and for which ipckit, built for the running kernel,
+ * does the same (kernel/compat.h, IPCKIT_SENDS_PENDING_FROZEN); else
+ * @before, what 6.1 sends (BR_TRANSACTION_COMPLETE, or
+ * BR_ONEWAY_SPAM_SUSPECT for a call suspected of spam: 6.3's code wins).
+ */
+__u32 binder_frozen_oneway_br(__u32 before);
 
 /* "BR_NOOP BR_TRANSACTION_COMPLETE ...", for test logs (per thread). */
 const char *binder_cmds_str(const __u32 *cmds, size_t n);

@@ -16,8 +16,9 @@
  *    live caller as TO_PID and TO_TID),
  *    a sync call to a frozen process (BR_FROZEN_REPLY, TO_PID), a one-way
  *    call queued to a frozen process (upstream's
- *    BR_TRANSACTION_PENDING_FROZEN; the sender itself reads
- *    BR_TRANSACTION_COMPLETE, the 6.1 protocol), and the one-way call that
+ *    BR_TRANSACTION_PENDING_FROZEN; the sender itself reads that too on
+ *    6.3 and later, BR_TRANSACTION_COMPLETE on 6.1: binder_frozen_oneway_br()),
+ *    and the one-way call that
  *    makes its sender a spam suspect (BR_ONEWAY_SPAM_SUSPECT, exactly one
  *    in a flood, whether or not the sender enabled detection).
  *  - "ipckit" events: PROC_OPEN and PROC_EXIT (first open, last close),
@@ -589,12 +590,11 @@ TEST_F(nl, frozen_target_reports_and_freeze_events)
 	EXPECT_REPORT(r, client, getpid(), 0, CODE_CALL, 0, false);
 
 	opts.flags = TF_ONE_WAY;
-	opts.expect = BR_TRANSACTION_COMPLETE;
+	opts.expect = binder_frozen_oneway_br(BR_TRANSACTION_COMPLETE);
 	ASSERT_EQ(0, test_client_start(&self->c, &opts));
 	client = self->c.pid;
 	EXPECT_CHILD_OK(binder_child_finish(&self->c, EVENT_MS));
-	r = wait_report(&self->reports, IPCKIT_BR_TRANSACTION_PENDING_FROZEN,
-			client);
+	r = wait_report(&self->reports, BR_TRANSACTION_PENDING_FROZEN, client);
 	ASSERT_NE(NULL, r);
 	EXPECT_REPORT(r, client, getpid(), TF_ONE_WAY, CODE_CALL, 0, false);
 

@@ -67,7 +67,7 @@ no_leak() { # every open released; every object created was freed
 		holders "$1"
 		return 1
 	fi
-	for obj in proc thread node ref transaction buffer page; do
+	for obj in proc thread node ref transaction buffer page freeze; do
 		created=$(stat_of "$1" ${obj}_created)
 		deleted=$(stat_of "$1" ${obj}_deleted)
 		if [ "$created" != "$deleted" ]; then

@@ -83,13 +83,15 @@ TEST_F(dev, ipckit_get_version_only_on_ipckit)
 	EXPECT_EQ(IPCKIT_ABI_VERSION, ver.abi_version);
 	EXPECT_EQ(BINDER_CURRENT_PROTOCOL_VERSION, ver.protocol_version);
 	/*
-	 * io_uring always; netlink unless the family names were taken;
-	 * binderfs when a filesystem type was registered (its name is then
-	 * in the binderfs_type parameter).
+	 * io_uring and freeze notifications always; netlink unless the
+	 * family names were taken; binderfs when a filesystem type was
+	 * registered (its name is then in the binderfs_type parameter).
 	 */
 	EXPECT_EQ(0, ver.flags & ~(IPCKIT_FEATURE_URING_CMD | IPCKIT_FEATURE_NETLINK |
+				   IPCKIT_FEATURE_FREEZE_NOTIFICATION |
 				   IPCKIT_FEATURE_BINDERFS));
 	EXPECT_NE(0, ver.flags & IPCKIT_FEATURE_URING_CMD);
+	EXPECT_NE(0, ver.flags & IPCKIT_FEATURE_FREEZE_NOTIFICATION);
 	EXPECT_EQ(binderfs_registered(), !!(ver.flags & IPCKIT_FEATURE_BINDERFS));
 	EXPECT_EQ(0, ver.reserved);
 }

@@ -22,7 +22,8 @@
  *
  * usage: ipckit-fuzz [-d DEV] [-t SECONDS] [-n OPS] [-s SEED] [-o DIR] [-b]
  *        ipckit-fuzz [-d DEV] -r PROGRAM...   replay, report kernel trouble
- *        ipckit-fuzz -g smoke|random [-s SEED] write a program to stdout
+ *        ipckit-fuzz -g smoke|uring|freeze|random [-s SEED]   write a
+ *                                             program to stdout
  */
 #include <errno.h>
 #include <liburing.h>
@@ -51,6 +52,7 @@
 #include <linux/android/binder_netlink.h>
 #include <linux/genetlink.h>
 #include <linux/ipckit.h>
+#include <linux/android/binder_freeze.h>
 #include <linux/ipckit_binderfs.h>
 #include <linux/ipckit_netlink.h>
 #include <linux/netlink.h>
@@ -120,7 +122,9 @@ enum cmd_kind {
 	C_TXN, C_REPLY, C_TXN_SG, C_REPLY_SG, C_FREE, C_INCREFS, C_ACQUIRE,
 	C_RELEASE, C_DECREFS, C_INCREFS_DONE, C_ACQUIRE_DONE, C_REQ_DEATH,
 	C_CLEAR_DEATH, C_DEAD_DONE, C_ENTER_LOOPER, C_REGISTER_LOOPER,
-	C_EXIT_LOOPER, C_ACQUIRE_RESULT, C_ATTEMPT_ACQUIRE, C_BAD, C_COUNT
+	C_EXIT_LOOPER, C_ACQUIRE_RESULT, C_ATTEMPT_ACQUIRE, C_BAD,
+	/* New kinds go at the end, as ops. Freeze notifications (6.12): */
+	C_REQ_FREEZE, C_CLEAR_FREEZE, C_FREEZE_DONE, C_COUNT
 };
 
 static const char *const cmd_names[C_COUNT] = {
@@ -128,10 +132,12 @@ static const char *const cmd_names[C_COUNT] = {
 	"release", "decrefs", "increfs_done", "acquire_done", "req_death",
 	"clear_death", "dead_done", "enter_looper", "register_looper",
 	"exit_looper", "acquire_result", "attempt_acquire", "bad",
+	"req_freeze", "clear_freeze", "freeze_done",
 };
 
 static const int cmd_weight[C_COUNT] = {
 	24, 10, 8, 5, 10, 4, 4, 4, 4, 3, 3, 4, 3, 3, 2, 2, 1, 1, 1, 1,
+	3, 2, 2,
 };
 
 enum obj_kind {
@@ -790,6 +796,8 @@ struct pools {
 	int nreqs;
 	uint64_t dead[POOL];
 	int ndead;
+	uint64_t frozen[POOL];	/* cookies of BR_FROZEN_BINDERs read */
+	int nfrozen;
 	int fds[POOL];
 	int nfds;
 };
@@ -966,6 +974,13 @@ static void learn(const uint8_t *buf, size_t len)
 
 			memcpy(&cookie, buf + pos, sizeof(cookie));
 			pool_push(wk.pl.dead, &wk.pl.ndead, cookie);
+			break;
+		}
+		case BR_FROZEN_BINDER: {
+			struct binder_frozen_state_info info;
+
+			memcpy(&info, buf + pos, sizeof(info));
+			pool_push(wk.pl.frozen, &wk.pl.nfrozen, info.cookie);
 			break;
 		}
 		default:
@@ -1203,6 +1218,32 @@ static size_t put_cmd(struct tls *ts, size_t w, const struct cmd *c)
 				       0xdead0000);
 
 		code = BC_DEAD_BINDER_DONE;
+		memcpy(b, &code, 4);
+		memcpy(b + 4, &ck, 8);
+		n = 12;
+		break;
+	}
+	case C_REQ_FREEZE:
+	case C_CLEAR_FREEZE: {
+		/* A small a[1] is a cookie a request may have used. */
+		struct binder_handle_cookie hc = {
+			.handle = pool_get(wk.pl.handles, wk.pl.nhandles,
+					   c->a[0], 0),
+			.cookie = 0xf4ee0000 + c->a[1],
+		};
+
+		code = c->kind == C_REQ_FREEZE ? BC_REQUEST_FREEZE_NOTIFICATION :
+			BC_CLEAR_FREEZE_NOTIFICATION;
+		memcpy(b, &code, 4);
+		memcpy(b + 4, &hc, sizeof(hc));
+		n = 4 + sizeof(hc);
+		break;
+	}
+	case C_FREEZE_DONE: {
+		uint64_t ck = pool_get(wk.pl.frozen, wk.pl.nfrozen, c->a[0],
+				       0xf4ee0000);
+
+		code = BC_FREEZE_NOTIFICATION_DONE;
 		memcpy(b, &code, 4);
 		memcpy(b + 4, &ck, 8);
 		n = 12;
@@ -2907,6 +2948,73 @@ static void smoke(struct prog *pr)
 #undef OP
 }
 
+/*
+ * Freeze notifications: 1 and 2 watch the manager's node (handle 0)
+ * through freezes and thaws, with DONEs, duplicates, wrong cookies and
+ * handles, a clear, the handle's release, and the owner's death with a
+ * notification outstanding.
+ */
+static void smoke_freeze(struct prog *pr)
+{
+	struct op *o;
+	int p;
+
+#define OP(kind_, p_, t_) (o = add_op(pr, kind_, p_, t_))
+#define CMD(i_, kind_, a0_, a1_) do {					\
+	o->cmds[i_].kind = (kind_);					\
+	o->cmds[i_].a[0] = (a0_);					\
+	o->cmds[i_].a[1] = (a1_);					\
+} while (0)
+	prog_start(pr);
+	for (p = 1; p < NPROC; p++) {
+		/* Read 256 bytes: the first BR_FROZEN_BINDER. */
+		OP(OP_WR, p, 0)->a[0] = 1;
+		o->ncmd = 3;
+		CMD(0, C_ENTER_LOOPER, 0, 0);
+		CMD(1, C_INCREFS, 0, 0);
+		CMD(2, C_REQ_FREEZE, 0, p);
+	}
+	OP(OP_FREEZE, 1, 0)->a[1] = 1;
+	OP(OP_WR, 1, 0)->a[0] = 1;
+	o->ncmd = 1;
+	CMD(0, C_FREEZE_DONE, 0, 0);
+	/* Refused: each stops its write, so one a write. */
+	OP(OP_WR, 1, 0)->ncmd = 1;
+	CMD(0, C_REQ_FREEZE, 0, 9);
+	OP(OP_WR, 1, 0)->ncmd = 1;
+	CMD(0, C_CLEAR_FREEZE, 0, 7);
+	OP(OP_WR, 1, 0)->ncmd = 1;
+	CMD(0, C_CLEAR_FREEZE, RAW | 0x7fffffff, 1);
+	OP(OP_FREEZE, 2, 0);
+	OP(OP_FREEZE, 2, 0)->a[1] = 1;
+	OP(OP_FREEZE, 1, 0);
+	OP(OP_WR, 1, 0)->a[0] = 1;
+	o->ncmd = 2;
+	CMD(0, C_FREEZE_DONE, 0, 0);
+	CMD(1, C_CLEAR_FREEZE, 0, 1);
+	OP(OP_WR, 1, 0)->a[0] = 1;
+	o->ncmd = 2;
+	CMD(0, C_FREEZE_DONE, 0, 0);
+	CMD(1, C_DECREFS, 0, 0);
+	OP(OP_WR, 1, 0)->ncmd = 1;
+	CMD(0, C_FREEZE_DONE, RAW | 0x1234, 0);
+	OP(OP_WR, 2, 0)->a[0] = 1;
+	o->ncmd = 1;
+	CMD(0, C_REQ_FREEZE, 0, 2);
+	OP(OP_FREEZE, 1, 0)->a[1] = 1;
+	OP(OP_KILL, 0, 0);
+	OP(OP_WR, 2, 0)->a[0] = 1;
+	o->ncmd = 3;
+	CMD(0, C_FREEZE_DONE, 0, 0);
+	CMD(1, C_CLEAR_FREEZE, 0, 2);
+	CMD(2, C_FREEZE_DONE, 1, 0);
+	OP(OP_WR, 2, 0)->a[0] = 1;
+	OP(OP_CLOSE, 2, 0);
+	OP(OP_CLOSE, 1, 0);
+#undef CMD
+#undef OP
+}
+
 /* Every io_uring and netlink op, with its teardown cases. */
 static void smoke_uring(struct prog *pr)
 {
@@ -3043,7 +3151,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: ipckit-fuzz [-d DEV] [-t SECONDS] [-n OPS] [-s SEED] [-o DIR] [-i SECS] [-b]\n"
 		"       ipckit-fuzz [-d DEV] -r PROGRAM...\n"
-		"       ipckit-fuzz -g smoke|uring|binderfs|random [-s SEED]\n");
+		"       ipckit-fuzz -g smoke|uring|freeze|binderfs|random [-s SEED]\n");
 	exit(2);
 }
 
@@ -3085,6 +3193,8 @@ int main(int argc, char **argv)
 			smoke(&cur);
 		else if (!strcmp(gen, "uring"))
 			smoke_uring(&cur);
+		else if (!strcmp(gen, "freeze"))
+			smoke_freeze(&cur);
 		else if (!strcmp(gen, "binderfs"))
 			smoke_binderfs(&cur);
 		else

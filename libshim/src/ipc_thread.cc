@@ -17,6 +17,7 @@
 #include <utility>
 
 #include <linux/ipckit.h>
+#include <linux/android/binder_freeze.h>
 
 #include "ipc_process.h"
 #include "ipckit/ipc_errors.h"
@@ -284,6 +285,9 @@ int IPCThread::WaitForResponse(MessageParcel* reply, bool oneway)
         switch (cmd) {
         case BR_TRANSACTION_COMPLETE:
         case BR_ONEWAY_SPAM_SUSPECT:
+        // Queued to a frozen process (binder since 6.3, and ipckit built
+        // for such a kernel): taken all the same, delivered at the thaw.
+        case BR_TRANSACTION_PENDING_FROZEN:
             if (oneway) {
                 Flush();
                 return ERR_NONE;
@@ -390,6 +394,19 @@ int IPCThread::ExecuteCommand(uint32_t cmd)
     case BR_CLEAR_DEATH_NOTIFICATION_DONE:
         proc.RemoveDeathCookie(Pop<binder_uintptr_t>());
         break;
+    // libipckit asks for no freeze notifications; one that comes anyway
+    // is acknowledged, so the driver does not keep it waiting.
+    case BR_FROZEN_BINDER: {
+        auto info = Pop<binder_frozen_state_info>();
+        Append(out_, static_cast<uint32_t>(BC_FREEZE_NOTIFICATION_DONE));
+        Append(out_, info.cookie);
+        if (!inLoop_)
+            Flush();
+        break;
+    }
+    case BR_CLEAR_FREEZE_NOTIFICATION_DONE:
+        (void)Pop<binder_uintptr_t>();
+        break;
     case BR_REPLY: {  // nobody waits for it any more: give it back
         auto tr = Pop<binder_transaction_data>();
         FreeBuffer(tr.data.ptr.buffer);
@@ -397,6 +414,7 @@ int IPCThread::ExecuteCommand(uint32_t cmd)
     }
     case BR_TRANSACTION_COMPLETE:
     case BR_ONEWAY_SPAM_SUSPECT:
+    case BR_TRANSACTION_PENDING_FROZEN:
     case BR_DEAD_REPLY:
     case BR_FAILED_REPLY:
     case BR_FROZEN_REPLY:

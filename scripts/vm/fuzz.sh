@@ -22,7 +22,7 @@ no_leak() {
 	while [ "$(stat_of "$1" procs)" != 0 ] && [ $i -lt 20 ]; do
 		sleep 0.5; i=$((i + 1))
 	done
-	for obj in proc thread node ref transaction; do
+	for obj in proc thread node ref transaction freeze; do
 		c=$(stat_of "$1" ${obj}_created) d=$(stat_of "$1" ${obj}_deleted)
 		if [ "$c" != "$d" ]; then
 			echo "# $1: $obj created $c, deleted $d" | tee -a "$IPCKIT_RESULTS"
@@ -52,6 +52,6 @@ else
 		test $status -eq 0
 fi
 echo 7 > /proc/sys/kernel/printk
-check "fuzz: every process, thread, node, ref and transaction was freed" no_leak ipckit
+check "fuzz: every process, thread, node, ref, transaction and freeze notification was freed" no_leak ipckit
 check "fuzz: ipckit unloads" rmmod ipckit
 exit 0

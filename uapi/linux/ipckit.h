@@ -687,12 +687,14 @@ struct ipckit_version {
 /* &struct ipckit_version.flags (ABI version 2). */
 #define IPCKIT_FEATURE_URING_CMD	(1U << 0)	/* IPCKIT_URING_CMD_WRITE_READ */
 #define IPCKIT_FEATURE_NETLINK		(1U << 1)	/* family "ipckit" (netlink.rst) */
+/* BC_REQUEST_FREEZE_NOTIFICATION and the rest of <linux/android/binder_freeze.h> */
+#define IPCKIT_FEATURE_FREEZE_NOTIFICATION	(1U << 2)
 /*
  * A binderfs-compatible filesystem is registered (binderfs.rst); its type
  * name ("binder", or "ipckitfs" when the kernel has its own binderfs) is
  * in /sys/module/ipckit/parameters/binderfs_type.
  */
-#define IPCKIT_FEATURE_BINDERFS		(1U << 2)
+#define IPCKIT_FEATURE_BINDERFS		(1U << 3)
 
 /**
  * struct ipckit_uring_write_read - payload of IPCKIT_URING_CMD_WRITE_READ

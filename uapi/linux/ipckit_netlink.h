@@ -103,9 +103,11 @@ enum {
 
 /*
  * The ERROR of a "binder" report on a one-way call queued to a frozen
- * process: upstream's BR_TRANSACTION_PENDING_FROZEN, _IO('r', 20). ipckit
- * speaks the 6.1 protocol, so the sender itself reads
- * BR_TRANSACTION_COMPLETE; only the report carries this code.
+ * process: upstream's BR_TRANSACTION_PENDING_FROZEN, _IO('r', 20), the
+ * same value as in <linux/android/binder_freeze.h> (this header stands
+ * alone, for listeners that include neither binder header). The sender
+ * itself reads that code too when ipckit is built for a kernel whose
+ * binder sends it (6.3 and later), BR_TRANSACTION_COMPLETE before.
  */
 #define IPCKIT_BR_TRANSACTION_PENDING_FROZEN	0x7214U
 

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,6 +31,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <linux/ipckit.h>
 
 #include "../../src/rpc_protocol.h"
 #include "ipckit/ipc_kit.h"
@@ -1059,6 +1062,45 @@ public:
     int died = 0;
 };
 
+// One-way calls to a frozen process are taken: the driver answers
+// BR_TRANSACTION_PENDING_FROZEN from Linux 6.3 on (ipckit built for such a
+// kernel too) instead of BR_TRANSACTION_COMPLETE, and both SendRequest
+// and an OnewayBatch report success.
+bool OnewayToAFrozenProcess(std::string& why)
+{
+    pid_t victim = -1;
+    sptr<IRemoteObject> obj;
+    if (!SpawnVictim(victim, obj, why))
+        return false;
+    const char* dev = std::getenv("IPCKIT_DEVICE");
+    int fd = open(dev ? dev : "/dev/binder", O_RDWR | O_CLOEXEC);
+    binder_freeze_info info{};
+    info.pid = static_cast<uint32_t>(victim);
+    info.enable = 1;
+    bool frozen = fd >= 0 && ioctl(fd, BINDER_FREEZE, &info) == 0;
+    int sent = -1;
+    std::vector<Status> res;
+    if (frozen) {
+        MessageParcel d, r;
+        MessageOption o(MessageOption::TF_ASYNC);
+        sent = obj->SendRequest(7, d, r, o);
+        OnewayBatch batch;
+        batch.Add(obj, 7);
+        batch.Add(obj, 7);
+        res = batch.Submit();
+        info.enable = 0;
+        ioctl(fd, BINDER_FREEZE, &info);
+    }
+    if (fd >= 0)
+        close(fd);
+    kill(victim, SIGKILL);
+    waitpid(victim, nullptr, 0);
+    CHECK(frozen);
+    CHECK(sent == ERR_NONE);
+    CHECK(res.size() == 2 && res[0].ok() && res[1].ok());
+    return true;
+}
+
 bool DeathRecipientOnKill(std::string& why)
 {
     pid_t victim = -1;
@@ -1489,7 +1531,7 @@ int main(int argc, char** argv)
         setenv("IPCKIT_DEVICE", device, 1);
     alarm(200);
 
-    constexpr int kCases = 23;
+    constexpr int kCases = 24;
     std::printf("TAP version 13\n1..%d\n", kCases);
     std::fflush(stdout);
     pid_t service = Spawn("service");
@@ -1525,6 +1567,7 @@ int main(int argc, char** argv)
         {"loopers_use_the_kind_asked_for", LoopersUseTheKindAskedFor},
         {"uring_looper_in_an_epoll_loop_serves_sync_calls", UringLooperInAnEpollLoop},
         {"death_recipients_fire_once_on_sigkill", DeathRecipientOnKill},
+        {"oneway_calls_to_a_frozen_process_are_taken", OnewayToAFrozenProcess},
         {"fd_passes_and_reads_back", FdPassing},
         {"ashmem_passes_read_only", AshmemPassing},
         {"raw_data_of_16_MiB_round_trips", RawData16MiB},
