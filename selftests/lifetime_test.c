@@ -324,15 +324,27 @@ static int d_finish(struct d_state *d, const struct d_req *req,
 {
 	long long deadline = binder_now_ms() + BINDER_WAIT_MS;
 	__u32 rbuf[1024] __attribute__((aligned(8)));
+	__u32 seen = 0, now_seen;
 	struct binder_reader r;
 	const void *payload;
 	size_t consumed;
 	__u32 cmd;
 	int ret;
 
-	while (atomic_load(&d->received) < req->expect &&
-	       binder_now_ms() < deadline)
+	/*
+	 * The reader may still be working through a backlog of thousands
+	 * of one-way calls (a loaded TCG guest); give up only when it has
+	 * made no progress for BINDER_WAIT_MS, not at a fixed time.
+	 */
+	while ((now_seen = atomic_load(&d->received)) < req->expect) {
+		if (now_seen != seen) {
+			seen = now_seen;
+			deadline = binder_now_ms() + BINDER_WAIT_MS;
+		} else if (binder_now_ms() >= deadline) {
+			break;
+		}
 		binder_sleep_ms(5);
+	}
 	atomic_store(&d->stop, 1);
 	pthread_join(d->reader, NULL);
 	rep->received = atomic_load(&d->received);
