@@ -1114,6 +1114,25 @@ static size_t build_objs(struct tls *ts, const struct cmd *c, size_t *noffs,
 	return pos;
 }
 
+/* A BC_ code and its struct binder_handle_cookie (death, freeze). */
+static size_t put_handle_cookie(uint8_t *b, uint32_t code, uint32_t handle,
+				uint64_t cookie)
+{
+	struct binder_handle_cookie hc = { .handle = handle, .cookie = cookie };
+
+	memcpy(b, &code, 4);
+	memcpy(b + 4, &hc, sizeof(hc));
+	return 4 + sizeof(hc);
+}
+
+/* A BC_ code and the cookie of a notification it acknowledges. */
+static size_t put_cookie(uint8_t *b, uint32_t code, uint64_t cookie)
+{
+	memcpy(b, &code, 4);
+	memcpy(b + 4, &cookie, 8);
+	return 12;
+}
+
 static size_t put_cmd(struct tls *ts, size_t w, const struct cmd *c)
 {
 	uint8_t *b = ts->wbuf + w;
@@ -1199,56 +1218,34 @@ static size_t put_cmd(struct tls *ts, size_t w, const struct cmd *c)
 		break;
 	}
 	case C_REQ_DEATH:
-	case C_CLEAR_DEATH: {
-		struct binder_handle_cookie hc = {
-			.handle = pool_get(wk.pl.handles, wk.pl.nhandles,
-					   c->a[0], 0),
-			.cookie = 0xdead0000 + c->a[1],
-		};
-
-		code = c->kind == C_REQ_DEATH ? BC_REQUEST_DEATH_NOTIFICATION :
-			BC_CLEAR_DEATH_NOTIFICATION;
-		memcpy(b, &code, 4);
-		memcpy(b + 4, &hc, sizeof(hc));
-		n = 4 + sizeof(hc);
+	case C_CLEAR_DEATH:
+		n = put_handle_cookie(b, c->kind == C_REQ_DEATH ?
+				      BC_REQUEST_DEATH_NOTIFICATION :
+				      BC_CLEAR_DEATH_NOTIFICATION,
+				      pool_get(wk.pl.handles, wk.pl.nhandles,
+					       c->a[0], 0),
+				      0xdead0000 + c->a[1]);
 		break;
-	}
-	case C_DEAD_DONE: {
-		uint64_t ck = pool_get(wk.pl.dead, wk.pl.ndead, c->a[0],
-				       0xdead0000);
-
-		code = BC_DEAD_BINDER_DONE;
-		memcpy(b, &code, 4);
-		memcpy(b + 4, &ck, 8);
-		n = 12;
+	case C_DEAD_DONE:
+		n = put_cookie(b, BC_DEAD_BINDER_DONE,
+			       pool_get(wk.pl.dead, wk.pl.ndead, c->a[0],
+					0xdead0000));
 		break;
-	}
 	case C_REQ_FREEZE:
-	case C_CLEAR_FREEZE: {
+	case C_CLEAR_FREEZE:
 		/* A small a[1] is a cookie a request may have used. */
-		struct binder_handle_cookie hc = {
-			.handle = pool_get(wk.pl.handles, wk.pl.nhandles,
-					   c->a[0], 0),
-			.cookie = 0xf4ee0000 + c->a[1],
-		};
-
-		code = c->kind == C_REQ_FREEZE ? BC_REQUEST_FREEZE_NOTIFICATION :
-			BC_CLEAR_FREEZE_NOTIFICATION;
-		memcpy(b, &code, 4);
-		memcpy(b + 4, &hc, sizeof(hc));
-		n = 4 + sizeof(hc);
+		n = put_handle_cookie(b, c->kind == C_REQ_FREEZE ?
+				      BC_REQUEST_FREEZE_NOTIFICATION :
+				      BC_CLEAR_FREEZE_NOTIFICATION,
+				      pool_get(wk.pl.handles, wk.pl.nhandles,
+					       c->a[0], 0),
+				      0xf4ee0000 + c->a[1]);
 		break;
-	}
-	case C_FREEZE_DONE: {
-		uint64_t ck = pool_get(wk.pl.frozen, wk.pl.nfrozen, c->a[0],
-				       0xf4ee0000);
-
-		code = BC_FREEZE_NOTIFICATION_DONE;
-		memcpy(b, &code, 4);
-		memcpy(b + 4, &ck, 8);
-		n = 12;
+	case C_FREEZE_DONE:
+		n = put_cookie(b, BC_FREEZE_NOTIFICATION_DONE,
+			       pool_get(wk.pl.frozen, wk.pl.nfrozen, c->a[0],
+					0xf4ee0000));
 		break;
-	}
 	case C_ENTER_LOOPER:
 	case C_REGISTER_LOOPER:
 	case C_EXIT_LOOPER:
