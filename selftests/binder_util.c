@@ -1524,3 +1524,18 @@ int binder_write_handles(int fd, const __u32 *cmd, const __u32 *handle,
 		bc_handle(&c, cmd[i], handle[i]);
 	return binder_write(fd, c.buf, c.len, consumed);
 }
+
+int binder_read_text(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}

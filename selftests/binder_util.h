@@ -471,6 +471,8 @@ bool binder_fd_is_open(int fd);
  * One write of n handle commands (bc_handle(): BC_INCREFS, BC_ACQUIRE,
  * ...): 0 or -errno, *consumed as the driver took it.
  */
+/* The start of a small text file (sysfs, procfs), NUL-terminated; -errno. */
+int binder_read_text(const char *path, char *buf, size_t size);
 int binder_write_handles(int fd, const __u32 *cmd, const __u32 *handle,
 			 size_t n, size_t *consumed);
 

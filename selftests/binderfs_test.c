@@ -130,21 +130,6 @@ static size_t contexts_named(const char *name)
 	return n;
 }
 
-static int read_file(const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
-}
-
 FIXTURE(fs) {
 	char dir[64];
 };
@@ -359,7 +344,7 @@ TEST_F(fs, features_are_all_there_and_read_1)
 	for (i = 0; i < ARRAY_SIZE(features); i++) {
 		snprintf(path, sizeof(path), "%s/features/%s", self->dir,
 			 features[i]);
-		ASSERT_EQ(0, read_file(path, buf, sizeof(buf)))
+		ASSERT_EQ(0, binder_read_text(path, buf, sizeof(buf)))
 			TH_LOG("%s", features[i]);
 		EXPECT_STREQ("1\n", buf);
 	}
@@ -386,7 +371,7 @@ TEST_F(fs, stats_global_shows_real_state_in_binder_logs)
 	for (i = 0; i < ARRAY_SIZE(logs); i++) {
 		snprintf(path, sizeof(path), "%s/binder_logs/%s", self->dir,
 			 logs[i]);
-		EXPECT_EQ(0, read_file(path, buf, sizeof(buf)))
+		EXPECT_EQ(0, binder_read_text(path, buf, sizeof(buf)))
 			TH_LOG("%s", logs[i]);
 	}
 	ASSERT_EQ(0, add_name(self->dir, "logged"));
@@ -402,18 +387,18 @@ TEST_F(fs, stats_global_shows_real_state_in_binder_logs)
 	binder_close_dev(&nomgr);
 	snprintf(path, sizeof(path), "%s/binder_logs/failed_transaction_log",
 		 self->dir);
-	ASSERT_EQ(0, read_file(path, buf, sizeof(buf)));
+	ASSERT_EQ(0, binder_read_text(path, buf, sizeof(buf)));
 	snprintf(want, sizeof(want), "call from %d:", getpid());
 	EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("%s", buf);
 	EXPECT_NE(NULL, strstr(buf, ":nomgr code")) TH_LOG("%s", buf);
 	snprintf(path, sizeof(path), "%s/binder_logs/proc/%d", self->dir,
 		 getpid());
-	ASSERT_EQ(0, read_file(path, buf, sizeof(buf)));
+	ASSERT_EQ(0, binder_read_text(path, buf, sizeof(buf)));
 	EXPECT_NE(NULL, strstr(buf, ":logged\n")) TH_LOG("%s", buf);
 	snprintf(want, sizeof(want), "proc %d", getpid());
 	EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("%s", buf);
 	snprintf(path, sizeof(path), "%s/binder_logs/state", self->dir);
-	ASSERT_EQ(0, read_file(path, buf, sizeof(buf)));
+	ASSERT_EQ(0, binder_read_text(path, buf, sizeof(buf)));
 	snprintf(want, sizeof(want), ":logged: manager pid %d", getpid());
 	EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("%s", buf);
 	binder_close_dev(&d);

@@ -122,21 +122,6 @@ static int write_str(const char *path, const char *str)
 	return n == (ssize_t)strlen(str) ? 0 : -errno;
 }
 
-static int read_str(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	return 0;
-}
-
 /* Until fn(arg) is true, for at most EVENT_MS. */
 static bool wait_until(bool (*fn)(const void *), const void *arg)
 {
@@ -162,7 +147,7 @@ static bool proc_is(const void *arg)
 	char path[64], buf[512], *p;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", ps->pid);
-	if (read_str(path, buf, sizeof(buf)))
+	if (binder_read_text(path, buf, sizeof(buf)))
 		return false;
 	p = strrchr(buf, ')');
 	if (!p || p[1] != ' ' || p[2] != ps->state)
@@ -170,7 +155,7 @@ static bool proc_is(const void *arg)
 	if (!ps->in_ioctl)
 		return true;
 	snprintf(path, sizeof(path), "/proc/%d/syscall", ps->pid);
-	if (read_str(path, buf, sizeof(buf)))
+	if (binder_read_text(path, buf, sizeof(buf)))
 		return false;
 	return atoi(buf) == IOCTL_NR && buf[0] != 'r';
 }
@@ -185,7 +170,7 @@ static bool file_has(const void *arg)
 	const struct file_has *fh = arg;
 	char buf[512];
 
-	return !read_str(fh->path, buf, sizeof(buf)) && strstr(buf, fh->text);
+	return !binder_read_text(fh->path, buf, sizeof(buf)) && strstr(buf, fh->text);
 }
 
 /* --- fixture ------------------------------------------------------------ */
