@@ -72,7 +72,8 @@ shim:
 
 selftests:
 	$(MAKE) -C selftests OUT=$(BUILD)/selftests \
-		KSFT_DIR=$$(scripts/linux-source.sh)/tools/testing/selftests
+		KSFT_DIR=$$(scripts/linux-source.sh)/tools/testing/selftests \
+		$(if $(KSFT_612_DIR),KSFT_612_DIR=$(KSFT_612_DIR))
 	$(MAKE) -C fuzz/kernel OUT=$(BUILD)/fuzz
 
 deps:
@@ -84,8 +85,9 @@ run: deps
 	scripts/vm-run.sh -l stock run
 	scripts/vm-pair.sh run
 
+# 6.12's own binderfs kselftest is built beside 6.1's (scripts/kernel.sh).
 check: deps
-	$(MAKE) all
+	$(MAKE) all KSFT_612_DIR=$$(scripts/kernel.sh 6.12 ksft)
 	scripts/check.sh
 
 host-check: shim

@@ -16,6 +16,11 @@
 #             image   the kernel to boot      <root>/boot/vmlinuz-<kver>
 #             refmod  its binder driver       <root>/lib/modules/<kver>/kernel/drivers/android/binder_linux.ko
 #             moddir  its module tree         <root>/lib/modules/<kver>
+#             ksft    the series' own kselftest harness and binderfs
+#                     test (from linux-source-SERIES, downloaded and
+#                     cut down once to $cache/kernels/<kver>/ksft/):
+#                     a KSFT dir for selftests/Makefile's second
+#                     version of upstream's binderfs_test
 #           Without FIELD: every one as KVER=... KDIR=... lines (upper
 #           case) for eval.
 #
@@ -33,7 +38,7 @@
 # and no completed extraction of it is cached (offline reuse).
 set -eu
 
-series=${1:?usage: kernel.sh SERIES [kver|root|kdir|image|refmod|moddir]}
+series=${1:?usage: kernel.sh SERIES [kver|root|kdir|image|refmod|moddir|ksft]}
 field=${2:-}
 cache=${IPCKIT_CACHE:-/var/cache/ipckit}
 arch=amd64
@@ -151,6 +156,41 @@ if [ ! -f "$dir/.extracted" ]; then
 	exec 9>&-
 fi
 
+# The series' kselftest harness and binderfs test, for selftests/Makefile
+# (KSFT_612_DIR). Only these files are kept: the whole tarball is 1.4 GB.
+ksft() {
+	out=$dir/ksft
+	if [ ! -f "$out/.extracted" ]; then
+		exec 8> "$cache/kernels/.$kver.ksft.lock"
+		flock 8
+		if [ ! -f "$out/.extracted" ]; then
+			tmp=$dir/ksft.tmp
+			src=linux-source-$series
+			sel=$src/tools/testing/selftests
+			rm -rf "$tmp"
+			mkdir -p "$tmp"
+			chown _apt "$tmp" 2>/dev/null || :
+			say "downloading $src for its kselftests"
+			(cd "$tmp" && apt-get download -q "$src" >&2) ||
+				die "apt-get download $src failed"
+			say "extracting its kselftest harness and binderfs test"
+			dpkg-deb --fsys-tarfile "$tmp"/"$src"_*.deb |
+				tar -xO "./usr/src/$src.tar.xz" |
+				tar -xJ -C "$tmp" --strip-components=1 \
+					"$sel/kselftest_harness.h" \
+					"$sel/kselftest.h" \
+					"$sel/filesystems/binderfs" ||
+				die "$src has no binderfs kselftest"
+			rm -f "$tmp"/"$src"_*.deb
+			rm -rf "$out"
+			mv "$tmp" "$out"
+			touch "$out/.extracted"
+		fi
+		exec 8>&-
+	fi
+	echo "$out/tools/testing/selftests"
+}
+
 case "$field" in
 "")
 	echo "KVER=$kver"
@@ -166,5 +206,6 @@ kdir)   echo "$kdir" ;;
 image)  echo "$image" ;;
 refmod) echo "$refmod" ;;
 moddir) echo "$moddir" ;;
-*)      die "unknown field '$field' (kver root kdir image refmod moddir)" ;;
+ksft)   ksft ;;
+*)      die "unknown field '$field' (kver root kdir image refmod moddir ksft)" ;;
 esac
