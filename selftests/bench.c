@@ -42,6 +42,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -94,9 +95,12 @@
 #define ONEWAY_MAX		2000
 /*
  * binder_serve() bounds each read by idle_ms and the whole call by four
- * times that; see bench_server_main() for how a server outlives it.
+ * times that; see bench_server_main() for how a server outlives it. A
+ * device's server idles while the rows of the other transports run,
+ * which unpinned (-c free) has taken over 15 s: two minutes, as a bound
+ * on a hang only.
  */
-#define SERVE_IDLE_MS		15000
+#define SERVE_IDLE_MS		120000
 
 enum bench_code {
 	BENCH_PING = 1,		/* reply empty */
@@ -120,7 +124,8 @@ struct transport {
 	struct io_uring ring;	/* ... the client's ring */
 };
 
-enum { M_NULL, M_4K, M_64K, M_ONEWAY, M_RAW_NULL, M_RAW_OW, M_UR_NULL,
+enum { M_NULL, M_4K, M_64K, M_ONEWAY, M_RAW_NULL, M_RAW_OW, M_RAW_OW4,
+       M_UR_NULL,
        M_UR_OW1, M_UR_OW16, M_UR_OW64,
        /* Recorded by the one-way rows above: the client's side alone. */
        M_RAW_OW_SUB, M_UR_OW1_SUB, M_UR_OW16_SUB, M_UR_OW64_SUB, NR_M };
@@ -138,6 +143,7 @@ static const struct {
 	[M_RAW_NULL]	= { "raw ioctl round trip (us)", 0 },
 	[M_RAW_OW]	= { "raw ioctl one-way (tx/s)", ONEWAY_SIZE, 0,
 			    M_RAW_OW_SUB },
+	[M_RAW_OW4]	= { "raw one-way x4 (tx/s)",	ONEWAY_SIZE },
 	[M_UR_NULL]	= { "uring round trip (us)",	0, 1 },
 	[M_UR_OW1]	= { "uring one-way x1 (tx/s)",	ONEWAY_SIZE, 1,
 			    M_UR_OW1_SUB },
@@ -164,13 +170,14 @@ static bool is_shadow(int m)
 
 static bool is_rate(int m)
 {
-	return m == M_ONEWAY || m == M_RAW_OW || m >= M_UR_OW1;
+	return m == M_ONEWAY || m == M_RAW_OW || m == M_RAW_OW4 ||
+	       m >= M_UR_OW1;
 }
 
 /* Table order: each client-side row under its one-way row. */
 static const int row_order[NR_M] = {
 	M_NULL, M_4K, M_64K, M_ONEWAY, M_RAW_NULL, M_RAW_OW, M_RAW_OW_SUB,
-	M_UR_NULL, M_UR_OW1, M_UR_OW1_SUB, M_UR_OW16, M_UR_OW16_SUB,
+	M_RAW_OW4, M_UR_NULL, M_UR_OW1, M_UR_OW1_SUB, M_UR_OW16, M_UR_OW16_SUB,
 	M_UR_OW64, M_UR_OW64_SUB,
 };
 
@@ -224,8 +231,38 @@ static int pin_to(int cpu)
 struct bench_server {
 	unsigned long handled;
 	int oneway;		/* one-way calls of the current batch */
+	unsigned int lasts;	/* senders of the batch that sent their last */
 	unsigned int problems;
 };
+
+/*
+ * A one-way call's first bytes: how many senders the batch has, so that
+ * the server knows which BENCH_ONEWAY_LAST ends it.
+ */
+struct oneway_hdr {
+	__u32 senders;
+};
+
+/* A one-way call's ONEWAY_SIZE bytes: the header, then a pattern. */
+static void oneway_payload(unsigned char *buf, unsigned int seed,
+			   unsigned int senders)
+{
+	struct oneway_hdr h = { .senders = senders };
+
+	binder_fill(buf, ONEWAY_SIZE, seed);
+	memcpy(buf, &h, sizeof(h));
+}
+
+/* How many BENCH_ONEWAY_LAST calls end this call's batch (at least 1). */
+static unsigned int oneway_senders(const struct binder_transaction_data *tr)
+{
+	struct oneway_hdr h;
+
+	if (tr->data_size < sizeof(h))
+		return 1;
+	memcpy(&h, (const void *)(uintptr_t)tr->data.ptr.buffer, sizeof(h));
+	return h.senders ? h.senders : 1;
+}
 
 static int bench_handle(struct binder_dev *dev,
 			const struct binder_transaction_data *tr, void *arg)
@@ -245,14 +282,17 @@ static int bench_handle(struct binder_dev *dev,
 		s->oneway++;
 		/* One-way: this only frees the buffer. */
 		ret = binder_reply(dev, tr, 0, NULL, 0);
-		if (tr->code == BENCH_ONEWAY_LAST) {
+		if (tr->code == BENCH_ONEWAY_LAST &&
+		    ++s->lasts >= oneway_senders(tr)) {
 			/*
-			 * One-way calls to a node are delivered in order, so
-			 * this ends the batch. The ready pipe is the client's
+			 * One-way calls to a node are delivered in the order
+			 * they were queued, so the last sender's last call
+			 * ends the batch. The ready pipe is the client's
 			 * bounded wait for it (binder_child_wait_ready()).
 			 */
 			binder_child_ready(s->oneway);
 			s->oneway = 0;
+			s->lasts = 0;
 		}
 		return ret;
 	case BENCH_QUIT:
@@ -365,7 +405,7 @@ static int binder_oneway(struct transport *t, unsigned int n, double *rate)
 	unsigned int i;
 	int ret;
 
-	binder_fill(buf, sizeof(buf), n);
+	oneway_payload(buf, n, 1);
 	start = now_ns();
 	for (i = 0; i < n; i++) {
 		ret = binder_call(&t->dev, 0,
@@ -454,50 +494,157 @@ static int raw_rtt(struct transport *t, const void *buf, size_t size)
 	return raw_wr(t, &bwr);
 }
 
+/*
+ * One raw one-way call (@code) with @buf's ONEWAY_SIZE bytes, and the read
+ * of its BR_TRANSACTION_COMPLETE; @i names it in an error.
+ */
+static int raw_oneway_call(struct transport *t, __u32 code,
+			   const unsigned char *buf, unsigned int i)
+{
+	struct binder_transaction_data tr = binder_txn(0, code, TF_ONE_WAY,
+						       buf, ONEWAY_SIZE);
+	__u32 rbuf[64] __attribute__((aligned(8)));
+	struct binder_write_read bwr = { };
+	struct binder_cmds c;
+	__u32 cmds[16];
+	size_t k, nc;
+	bool tc = false;
+	int ret;
+
+	bc_init(&c);
+	bc_transaction(&c, BC_TRANSACTION, &tr);
+	bwr.write_buffer = (uintptr_t)c.buf;
+	bwr.write_size = c.len;
+	bwr.read_buffer = (uintptr_t)rbuf;
+	bwr.read_size = sizeof(rbuf);
+	ret = raw_wr(t, &bwr);
+	if (ret)
+		return ret;
+	nc = br_list(rbuf, bwr.read_consumed, cmds, 16);
+	for (k = 0; k < nc; k++)
+		tc |= cmds[k] == BR_TRANSACTION_COMPLETE ||
+		      cmds[k] == BR_ONEWAY_SPAM_SUSPECT;
+	if (!tc) {
+		fprintf(stderr, "%s: raw one-way call %u: no BR_TRANSACTION_COMPLETE\n",
+			t->label, i);
+		return -EPROTO;
+	}
+	return 0;
+}
+
 static int raw_oneway(struct transport *t, unsigned int n, double *rate,
 		      double *sub)
 {
-	__u32 rbuf[64] __attribute__((aligned(8)));
 	unsigned char buf[ONEWAY_SIZE];
-	struct binder_write_read bwr;
-	struct binder_cmds c;
 	long long start;
 	unsigned int i;
 	int ret;
 
-	binder_fill(buf, sizeof(buf), n);
+	oneway_payload(buf, n, 1);
 	start = now_ns();
 	for (i = 0; i < n; i++) {
-		struct binder_transaction_data tr =
-			binder_txn(0, i == n - 1 ? BENCH_ONEWAY_LAST :
-					  BENCH_ONEWAY,
-				   TF_ONE_WAY, buf, sizeof(buf));
-		__u32 cmds[16];
-		size_t k, nc;
-		bool tc = false;
-
-		bc_init(&c);
-		bc_transaction(&c, BC_TRANSACTION, &tr);
-		memset(&bwr, 0, sizeof(bwr));
-		bwr.write_buffer = (uintptr_t)c.buf;
-		bwr.write_size = c.len;
-		bwr.read_buffer = (uintptr_t)rbuf;
-		bwr.read_size = sizeof(rbuf);
-		ret = raw_wr(t, &bwr);
+		ret = raw_oneway_call(t, i == n - 1 ? BENCH_ONEWAY_LAST :
+						    BENCH_ONEWAY, buf, i);
 		if (ret)
 			return ret;
-		nc = br_list(rbuf, bwr.read_consumed, cmds, 16);
-		for (k = 0; k < nc; k++)
-			tc |= cmds[k] == BR_TRANSACTION_COMPLETE ||
-			      cmds[k] == BR_ONEWAY_SPAM_SUSPECT;
-		if (!tc) {
-			fprintf(stderr, "%s: raw one-way call %u: no BR_TRANSACTION_COMPLETE\n",
-				t->label, i);
-			return -EPROTO;
-		}
 	}
 	*sub = n / ((now_ns() - start) / 1e9);
 	return oneway_finish(t, n, start, "raw ", rate);
+}
+
+/*
+ * --- one-way from SENDERS threads at once -------------------------------
+ *
+ * SENDERS threads of the client, each a binder thread of its own on the
+ * client's fd, send n / SENDERS raw one-way calls each to the same node,
+ * placed as the client is (-c). The node takes one-way calls one at a
+ * time in the order they were queued, so this measures how the driver
+ * queues concurrent senders on one node, not parallel delivery.
+ */
+#define SENDERS		4
+
+/* The senders' start line: each says it is ready, then waits for go. */
+struct start_line {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	unsigned int ready;
+	int go;			/* 0: wait, 1: go, -1: give up */
+};
+
+struct sender {
+	struct transport *t;
+	unsigned int n;
+	struct start_line *line;
+	int ret;
+};
+
+static void *sender_main(void *arg)
+{
+	struct sender *s = arg;
+	struct start_line *l = s->line;
+	struct binder_write_read bwr = { };
+	unsigned char buf[ONEWAY_SIZE];
+	unsigned int i;
+	int ret, go;
+
+	oneway_payload(buf, s->n, SENDERS);
+	ret = pin_to(cfg.client_cpu);
+	/* An empty BINDER_WRITE_READ: the binder thread exists before go. */
+	if (!ret)
+		ret = raw_wr(s->t, &bwr);
+	pthread_mutex_lock(&l->lock);
+	l->ready++;
+	pthread_cond_broadcast(&l->cond);
+	while (!l->go)
+		pthread_cond_wait(&l->cond, &l->lock);
+	go = l->go;
+	pthread_mutex_unlock(&l->lock);
+	for (i = 0; !ret && go > 0 && i < s->n; i++)
+		ret = raw_oneway_call(s->t, i == s->n - 1 ? BENCH_ONEWAY_LAST :
+							 BENCH_ONEWAY, buf, i);
+	/* Not a looper: BINDER_THREAD_EXIT frees its binder thread. */
+	ioctl(s->t->dev.fd, BINDER_THREAD_EXIT, 0);
+	s->ret = ret;
+	return NULL;
+}
+
+static int multi_oneway(struct transport *t, unsigned int n, double *rate)
+{
+	struct start_line line = {
+		.lock = PTHREAD_MUTEX_INITIALIZER,
+		.cond = PTHREAD_COND_INITIALIZER,
+	};
+	struct sender s[SENDERS];
+	pthread_t th[SENDERS];
+	unsigned int k, started = 0;
+	long long start = 0;
+	int ret = 0;
+
+	n -= n % SENDERS;
+	for (k = 0; k < SENDERS; k++) {
+		s[k] = (struct sender){ .t = t, .n = n / SENDERS,
+					.line = &line };
+		if (pthread_create(&th[k], NULL, sender_main, &s[k]))
+			break;
+		started++;
+	}
+	pthread_mutex_lock(&line.lock);
+	while (started == SENDERS && line.ready < SENDERS)
+		pthread_cond_wait(&line.cond, &line.lock);
+	line.go = started == SENDERS ? 1 : -1;
+	start = now_ns();
+	pthread_cond_broadcast(&line.cond);
+	pthread_mutex_unlock(&line.lock);
+	if (started < SENDERS)
+		ret = -EAGAIN;
+	for (k = 0; k < started; k++) {
+		pthread_join(th[k], NULL);
+		if (!ret)
+			ret = s[k].ret;
+	}
+	if (ret)
+		return ret;
+	return oneway_finish(t, n, start, "multi-sender ", rate);
 }
 
 /* --- the same calls through io_uring (IPCKIT_URING_CMD_WRITE_READ) ------ */
@@ -658,7 +805,7 @@ static int ur_oneway(struct transport *t, unsigned int n, unsigned int batch,
 	long long start;
 	int ret;
 
-	binder_fill(buf, sizeof(buf), n);
+	oneway_payload(buf, n, 1);
 	start = now_ns();
 	while (i < n) {
 		b = n - i < batch ? n - i : batch;
@@ -941,6 +1088,8 @@ static int run_one(int ti, int m, unsigned int iter, bool keep,
 			ret = binder_oneway(t, iter, &rate);
 		else if (m == M_RAW_OW)
 			ret = raw_oneway(t, iter, &rate, &sub);
+		else if (m == M_RAW_OW4)
+			ret = multi_oneway(t, iter, &rate);
 		else
 			ret = ur_oneway(t, iter, meas[m].batch, &rate, &sub);
 		if (!ret && keep)
@@ -1196,14 +1345,68 @@ static int set_placement(const char *p)
 	return 0;
 }
 
+/*
+ * -s DEV: one kind of call on one device, for a profiler to watch (make
+ * profile): round trips (raw ioctls, empty or 64 KiB) or one-way calls,
+ * ITER x ROUNDS of them after a warm-up, and their median.
+ */
+static int profile_one(const char *path, const char *kind)
+{
+	struct transport *t = &tp[T_A];
+	int m, ret;
+	unsigned int r;
+	struct summary st;
+	unsigned char *msg;
+
+	if (!strcmp(kind, "rtt"))
+		m = M_RAW_NULL;
+	else if (!strcmp(kind, "64k"))
+		m = M_64K;
+	else if (!strcmp(kind, "oneway"))
+		m = M_RAW_OW;
+	else {
+		fprintf(stderr, "ipckit-bench: -k wants rtt, 64k or oneway\n");
+		return 2;
+	}
+	t->path = path;
+	t->binder = true;
+	snprintf(t->label, sizeof(t->label), "%s", path);
+	msg = calloc(1, sizeof(__u32) + MAX_PAYLOAD);
+	samples[T_A][m] = calloc((size_t)cfg.iter * cfg.rounds, sizeof(double));
+	samples[T_A][M_RAW_OW_SUB] = calloc(cfg.rounds, sizeof(double));
+	if (!msg || !samples[T_A][m] || !samples[T_A][M_RAW_OW_SUB])
+		return 1;
+	ret = pin_to(cfg.client_cpu);
+	if (!ret)
+		ret = binder_setup(t);
+	if (!ret)
+		ret = binder_open_dev(&t->dev, path, 0);
+	if (!ret)
+		ret = run_one(T_A, m, WARMUP_ITER, false, msg);
+	for (r = 0; !ret && r < cfg.rounds; r++)
+		ret = run_one(T_A, m, is_rate(m) ? cfg.oneway_n : cfg.iter,
+			      true, msg);
+	if (!ret) {
+		st = stat_of(samples[T_A][m], nsamples[T_A][m], is_rate(m));
+		printf("ipckit-bench: %s, %s: median %.1f, %s %.1f\n", path,
+		       meas[m].name, st.med, is_rate(m) ? "p10" : "p90",
+		       st.p90);
+	}
+	binder_stop(t);
+	free(msg);
+	return ret ? 1 : 0;
+}
+
 static void usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s -a DEVICE_A -b DEVICE_B [-n ITER] [-r ROUNDS] [-c same|split|free]\n"
+		"       %s -s DEVICE [-k rtt|64k|oneway] [-n ITER] [-r ROUNDS] [-c ...]\n"
 		"  -n  calls per measurement and round (default %u; one-way: at most %u)\n"
 		"  -r  rounds, each running every measurement on A and B (default %u)\n"
-		"  -c  CPU placement of client and servers (default %s)\n",
-		prog, DEFAULT_ITER, ONEWAY_MAX, DEFAULT_ROUNDS,
+		"  -c  CPU placement of client and servers (default %s)\n"
+		"  -s  one kind of call (-k, default rtt) on one device, for a profiler\n",
+		prog, prog, DEFAULT_ITER, ONEWAY_MAX, DEFAULT_ROUNDS,
 		DEFAULT_PLACEMENT);
 }
 
@@ -1250,6 +1453,7 @@ static void teardown(void)
 
 int main(int argc, char **argv)
 {
+	const char *profile_dev = NULL, *profile_kind = "rtt";
 	unsigned char *msg;
 	long long start;
 	int opt, ti, m, ret, dut, base;
@@ -1259,7 +1463,7 @@ int main(int argc, char **argv)
 	cfg.rounds = DEFAULT_ROUNDS;
 	if (set_placement(DEFAULT_PLACEMENT))
 		return 2;
-	while ((opt = getopt(argc, argv, "a:b:n:r:c:h")) != -1) {
+	while ((opt = getopt(argc, argv, "a:b:n:r:c:s:k:h")) != -1) {
 		switch (opt) {
 		case 'a':
 			tp[T_A].path = optarg;
@@ -1279,13 +1483,23 @@ int main(int argc, char **argv)
 			if (set_placement(optarg))
 				return 2;
 			break;
+		case 's':
+			profile_dev = optarg;
+			break;
+		case 'k':
+			profile_kind = optarg;
+			break;
 		default:
 			goto bad_usage;
 		}
 	}
-	if (!tp[T_A].path || !tp[T_B].path || optind != argc)
+	if (optind != argc)
 		goto bad_usage;
 	cfg.oneway_n = cfg.iter < ONEWAY_MAX ? cfg.iter : ONEWAY_MAX;
+	if (profile_dev)
+		return profile_one(profile_dev, profile_kind);
+	if (!tp[T_A].path || !tp[T_B].path)
+		goto bad_usage;
 
 	signal(SIGPIPE, SIG_IGN);	/* a dead floor server is -EPIPE */
 	set_labels();
