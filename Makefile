@@ -19,6 +19,8 @@
 #   make debug-kernel build (or reuse) the cached debug kernel
 #   make bench        ipckit vs the kernel's binder vs pipe/unix, one boot
 #   make scale        100 000 handles in one process, both drivers, one boot
+#   make profile      where a call's time goes: perf in the guest, both
+#                     drivers, one boot (Documentation/performance.rst)
 #   make pair-check   two VMs on a private link: the soft bus's and
 #                     cross-device RPC's two-device tests
 #                     (scripts/vm-pair.sh check)
@@ -56,7 +58,7 @@ JOBS    ?= $(shell nproc)
 export BUILD
 
 .PHONY: all module shim selftests deps run check host-check stock-check \
-	check-6.12 kernel-6.12 debug-check debug-kernel bench scale checkpatch clean install fuzz \
+	check-6.12 kernel-6.12 debug-check debug-kernel bench scale profile checkpatch clean install fuzz \
 	fuzz-repro fuzz-host pair-check softbus-bench dkms-install dkms-remove \
 	dkms-deb dkms-check
 
@@ -111,6 +113,11 @@ debug-kernel:
 
 bench: all
 	scripts/vm-run.sh -l stock bench
+
+# perf (the host's linux-perf, packed into the image) samples round trips
+# and one-way calls on each driver in turn; prints the profiles.
+profile: all
+	IPCKIT_VM_PERF=1 scripts/vm-run.sh -l stock profile
 
 # 100 000 handles in one process, on both drivers in one boot (long: the
 # reference allocates handle numbers in O(n)); not part of make check.

@@ -26,6 +26,7 @@ PACKAGES="
 	linux-headers-amd64
 	linux-libc-dev
 	linux-source-6.1
+	linux-perf
 	qemu-system-x86
 	busybox-static
 	libnl-3-dev

@@ -52,6 +52,7 @@ cp selftests/run_vm.sh "$root/ipckit/jobs/check.sh"
 cp scripts/vm/demo.sh "$root/ipckit/jobs/run.sh"
 cp scripts/vm/bench.sh "$root/ipckit/jobs/bench.sh"
 cp scripts/vm/scale.sh "$root/ipckit/jobs/scale.sh"
+cp scripts/vm/profile.sh "$root/ipckit/jobs/profile.sh"
 cp scripts/vm/load.sh "$root/ipckit/jobs/load.sh"
 cp scripts/vm/fuzz.sh "$root/ipckit/jobs/fuzz.sh"
 cp scripts/vm/fuzz.sh "$root/ipckit/jobs/fuzz-repro.sh"
@@ -91,6 +92,19 @@ if [ -n "${IPCKIT_PAIR_KEY:-}" ]; then
 	(umask 077 && echo "$IPCKIT_PAIR_KEY" > "$root/ipckit/etc/pair.key")
 fi
 chmod +x "$root"/ipckit/jobs/*.sh
+# make profile: the host's perf (linux-perf, same series as the guest's
+# kernel) and the shared libraries it loads, only when asked (~20 MB).
+if [ -n "${IPCKIT_VM_PERF:-}" ]; then
+	perf=$(command -v perf) || {
+		echo "mkinitramfs: IPCKIT_VM_PERF set but no perf (apt-get install linux-perf)" >&2
+		exit 1
+	}
+	cp "$perf" "$root/ipckit/bin/perf"
+	for lib in $(ldd "$perf" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+fi
 # Debug info is most of a static binary's size (softbusd: 28 MB of which
 # 7 MB code) and the guest never reads it: a smaller image boots faster.
 for f in "$root"/ipckit/bin/* "$root"/ipckit/tests/*; do
