@@ -14,8 +14,8 @@
 // connection, while the two kinds of call run on the same CPU with the same
 // scheduling and caches, and one pipe to the coordinator orders them.
 #include <algorithm>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -59,6 +59,7 @@ private:
     int Call(uint32_t code, MessageParcel& data, Sum* sum);
     int SendRegion(const sptr<Ashmem>& region, Sum& sum);
     int SendKept(Sum& sum);
+    bool WriteChunk(MessageParcel& data, std::size_t offset, std::size_t length);
     int SendChunk(std::size_t offset, std::size_t length, Sum& sum);
     int SendChunks(Sum& sum);
     // The region of kAshmemReused or kAshmemKept, made (and for the
@@ -166,14 +167,19 @@ int Worker::SendKept(Sum& sum)
     return Call(kSumKept, data, &sum);
 }
 
-// `length` bytes of the pattern from `offset`, in one call.
+// The parcel of the call for `length` bytes of the pattern from `offset`.
+bool Worker::WriteChunk(MessageParcel& data, std::size_t offset, std::size_t length)
+{
+    // A parcel grows to 200 KiB (Parcel::kDefaultMaxCapacity) unless told.
+    return data.SetMaxCapacity(kChunkHeader + length) && data.WriteUint64(offset) &&
+           data.WriteUint64(length) &&
+           data.WriteBuffer(reinterpret_cast<const uint8_t*>(pattern_.data()) + offset, length);
+}
+
 int Worker::SendChunk(std::size_t offset, std::size_t length, Sum& sum)
 {
     MessageParcel data;
-    // A parcel grows to 200 KiB (Parcel::kDefaultMaxCapacity) unless told.
-    if (!data.SetMaxCapacity(kChunkHeader + length) || !data.WriteUint64(offset) ||
-        !data.WriteUint64(length) ||
-        !data.WriteBuffer(reinterpret_cast<const uint8_t*>(pattern_.data()) + offset, length))
+    if (!WriteChunk(data, offset, length))
         return ERR_INVALID_DATA;
     return Call(kSumChunk, data, &sum);
 }
@@ -289,6 +295,18 @@ Answer Worker::Run(const Request& req, std::vector<double>& samples, std::vector
             auto t0 = Clock::now();
             std::memcpy(scratch_.data(), pattern_.data(), kTransferBytes);
             samples.push_back(MicrosSince(t0));
+        }
+        break;
+    case Op::kParcels:
+        for (uint32_t i = 0; ok && i < req.count; i++) {
+            auto t0 = Clock::now();
+            for (std::size_t off = 0; ok && off < kTransferBytes; off += kChunkBytes) {
+                MessageParcel data;
+                if (!WriteChunk(data, off, std::min(kChunkBytes, kTransferBytes - off)))
+                    ok = Fail("writing a chunk's parcel", ERR_INVALID_DATA);
+            }
+            if (ok)
+                samples.push_back(MicrosSince(t0));
         }
         break;
     case Op::kChecksum:

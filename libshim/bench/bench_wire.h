@@ -73,6 +73,7 @@ enum class Op : uint32_t {
     kProbe1MB,      // one call with 1 MB of data: its result in `code`
     // No IPC, one sample each: what every transfer pays anyway.
     kMemcpy,        // `count` copies of the 16 MiB within the client (us)
+    kParcels,       // `count` times the kChunks' parcels, written, not sent (us)
     kChecksum,      // `count` checksums of the 16 MiB (us)
     kCount,
 };

@@ -41,7 +41,8 @@ struct Row {
     bool server = false;  // the server's part of the row above
 };
 
-const std::string kCalls = std::to_string(kChunkCalls) + " calls";
+const std::string kCallCount = std::to_string(kChunkCalls);
+const std::string kCalls = kCallCount + " calls";
 
 std::vector<Row> Rows()
 {
@@ -57,6 +58,7 @@ std::vector<Row> Rows()
         {Op::kChunks, "16 MiB as " + kCalls + " (ms)", 1e3},
         {Op::kChunks, "  server's part (ms)", 1e3, true},
         {Op::kMemcpy, "16 MiB memcpy, no IPC (ms)", 1e3},
+        {Op::kParcels, kCallCount + " parcels written, no IPC (ms)", 1e3},
         {Op::kChecksum, "16 MiB checksum, no IPC (ms)", 1e3},
     };
 }
@@ -108,30 +110,31 @@ void PrintReport(const std::vector<DeviceResults>& devs, const RunInfo& info)
     for (const auto& d : devs) {
         if (!d.probed)
             continue;
-        std::printf("ipckit-shim-bench: %s: 1 MB (%zu B) in one SendRequest: %s", d.label.c_str(),
-                    kOneMB, d.probeCode == ipckit::ERR_NONE ? "fits" : "refused, ");
+        std::printf("ipckit-shim-bench: %s: 1 MB in one SendRequest (%zu B of data): %s",
+                    d.label.c_str(), kChunkHeader + kOneMB,
+                    d.probeCode == ipckit::ERR_NONE ? "fits" : "refused, ");
         if (d.probeCode != ipckit::ERR_NONE)
             std::printf("%s (%d)", ipckit::ErrorString(d.probeCode), d.probeCode);
-        std::printf("; libipckit maps %zu B of receive area\n", ipckit::kDefaultMapSize);
+        std::printf("; the receive area libipckit maps is %zu B\n", ipckit::kDefaultMapSize);
     }
     std::printf("ipckit-shim-bench: 16 MiB as %zu calls of at most %zu B (the receive area "
                 "less a page)\n",
                 kChunkCalls, kChunkBytes);
     std::printf("ipckit-shim-bench: measured in %.1f s\n", info.seconds);
 
-    std::printf("\n%-30s", "");
+    std::printf("\n%-32s", "");
     for (const auto& d : devs)
         std::printf(" %-19s", d.label.c_str());
     if (dut >= 0)
         std::printf(" %9s", (devs[dut].label.substr(0, 8) + "/").c_str());
-    std::printf("\n%-30s", "measurement");
+    std::printf("\n%-32s", "measurement");
     for (std::size_t i = 0; i < devs.size(); i++)
         std::printf(" %9s %9s", "median", "p90");
     if (dut >= 0)
         std::printf(" %9.9s", devs[base].label.c_str());
     std::printf("\n");
     for (const auto& row : rows) {
-        std::printf("%-30s", row.name.c_str());
+        std::printf("%-32s", row.name.c_str());
         for (const auto& d : devs) {
             Summary s = SummaryOf(d, row.op, row.server);
             PrintNum(s, s.med, row.unit);
@@ -176,8 +179,15 @@ void PrintReport(const std::vector<DeviceResults>& devs, const RunInfo& info)
         }
         std::printf("\n");
     }
-    std::printf("row 8 above 1: SendRequest is slower than the raw ioctls; row 9 above 1:\n"
-                "ashmem is that many times faster than the calls.\n");
+    std::printf(
+        "row 8 above 1: SendRequest is slower than the raw ioctls; row 9 above 1:\n"
+        "ashmem is that many times faster than the calls.\n"
+        "16 MiB rows, from the client's first write of the data to the last reply:\n"
+        "  new ashmem each: create, map, fill; send; the server maps, reads, unmaps;\n"
+        "    reply; the region released. one ashmem, sent: the same with a region made\n"
+        "    once. kept: one region both sides mapped once; fill, a call, the server\n"
+        "    reads. calls: the bytes in the calls' parcels, read in place.\n"
+        "  server's part: the server's time in its handler (summed over the calls).\n");
 
     uint32_t transfers = 0, mismatches = 0;
     for (const auto& d : devs) {
@@ -192,7 +202,7 @@ void PrintReport(const std::vector<DeviceResults>& devs, const RunInfo& info)
                     static_cast<unsigned long long>(devs[0].checksum));
 
     // Drift within the run: one median per round, then max/min.
-    std::printf("\nper-round medians\n%-38s", "");
+    std::printf("\nper-round medians\n%-40s", "");
     for (unsigned r = 0; r < info.rounds; r++)
         std::printf(" %6s%-2u", "r", r + 1);
     std::printf(" %7s\n", "max/min");
@@ -204,7 +214,7 @@ void PrintReport(const std::vector<DeviceResults>& devs, const RunInfo& info)
             if (v.empty() || info.rounds == 0 || v.size() % info.rounds)
                 continue;
             std::size_t per = v.size() / info.rounds;
-            std::printf("%-30s %-7.7s", row.name.c_str(), d.label.c_str());
+            std::printf("%-32s %-7.7s", row.name.c_str(), d.label.c_str());
             double lo = 0, hi = 0;
             for (unsigned r = 0; r < info.rounds; r++) {
                 Summary s = Summarize(std::vector<double>(v.begin() + r * per,
