@@ -19,8 +19,7 @@ struct DeviceResults {
     std::string path;
     std::string label;  // the path's basename
     bool ipckit = false;
-    // Per Op, in microseconds, in round order (rows 8: `calls` a round,
-    // rows 9: one a round).
+    // Per Op, in microseconds, in round order (the same number a round).
     std::vector<double> samples[static_cast<std::size_t>(Op::kCount)];
     // Transfers: the server's part of each sample (its time on the calls).
     std::vector<double> server[static_cast<std::size_t>(Op::kCount)];

@@ -18,7 +18,7 @@
 //    (fill, send, the server maps, reads, unmaps, reply), through one
 //    region both sides keep mapped (fill, a call, the server reads, reply),
 //    and as calls of at most a receive area each (bench_wire.h says why
-//    not 1 MB); one transfer of each a round; and, for scale, without
+//    not 1 MB); two transfers of each a round; and, for scale, without
 //    IPC: a memcpy of the 16 MiB, the calls' parcels written, a checksum.
 //
 // This process is the coordinator: it never opens libipckit's connection
@@ -58,10 +58,13 @@ namespace shimbench {
 namespace {
 
 // Sized for the 2-vCPU TCG guest: a round trip takes about 0.25 ms there,
-// a 16 MiB transfer 15 to 100 ms, so 12 rounds measure in about 20 s (two
-// devices), and a row 8 median still rests on 12 000 calls.
+// a 16 MiB transfer 15 to 100 ms, so 12 rounds measure in about 25 s (two
+// devices, a quiet host), a row 8 median rests on 12 000 calls and a row 9
+// one on 24 transfers.
 constexpr unsigned kDefaultCalls = 1000;
 constexpr unsigned kDefaultRounds = 12;
+// 16 MiB transfers (and their floors) per kind, device and round.
+constexpr unsigned kTransfersPerRound = 2;
 constexpr unsigned kWarmupCalls = 20;
 constexpr int kReadyTimeoutMs = 10000;
 // One answer: at most a round's calls, or one 16 MiB transfer.
@@ -180,7 +183,8 @@ bool RunRound(std::vector<Device>& devs, const Config& cfg, unsigned round, bool
         std::reverse(order.begin(), order.end());
     for (auto [op, i] : order) {
         bool calls = op == Op::kRaw || op == Op::kSendRequest;
-        unsigned count = calls ? (keep ? cfg.calls : kWarmupCalls) : 1;
+        unsigned count = calls ? (keep ? cfg.calls : kWarmupCalls)
+                               : (keep ? kTransfersPerRound : 1);
         if (!Ask(devs[i], op, count, keep))
             return false;
     }
@@ -233,9 +237,10 @@ int Coordinate(const Config& cfg)
     for (const auto& d : devs)
         std::printf(" %s = %s (%s)%s", d.res.label.c_str(), d.res.path.c_str(),
                     d.res.ipckit ? "ipckit" : "reference", &d == &devs.back() ? "" : ",");
-    std::printf("\nipckit-shim-bench: %u rounds x %u calls, one 16 MiB transfer of each kind a "
+    std::printf("\nipckit-shim-bench: %u rounds x %u calls, %u 16 MiB transfers of each kind a "
                 "round; placement %s, %ld CPUs online\n",
-                cfg.rounds, cfg.calls, cfg.pinned ? "same (every process on CPU 0)" : "free",
+                cfg.rounds, cfg.calls, kTransfersPerRound,
+                cfg.pinned ? "same (every process on CPU 0)" : "free",
                 sysconf(_SC_NPROCESSORS_ONLN));
     std::fflush(stdout);
 
