@@ -237,8 +237,8 @@ int Coordinate(const Config& cfg)
     for (const auto& d : devs)
         std::printf(" %s = %s (%s)%s", d.res.label.c_str(), d.res.path.c_str(),
                     d.res.ipckit ? "ipckit" : "reference", &d == &devs.back() ? "" : ",");
-    std::printf("\nipckit-shim-bench: %u rounds x %u calls, %u 16 MiB transfers of each kind a "
-                "round; placement %s, %ld CPUs online\n",
+    std::printf("\nipckit-shim-bench: %u rounds x %u calls, %u transfers of 16 MiB of each kind "
+                "a round; placement %s, %ld CPUs online\n",
                 cfg.rounds, cfg.calls, kTransfersPerRound,
                 cfg.pinned ? "same (every process on CPU 0)" : "free",
                 sysconf(_SC_NPROCESSORS_ONLN));
