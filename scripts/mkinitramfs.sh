@@ -65,6 +65,8 @@ cp fuzz/kernel/regressions/*.prog "$root/ipckit/fuzz/regressions/" 2>/dev/null |
 cp "$BUILD"/selftests/* "$root/ipckit/tests/"
 # libipckit's end-to-end test runs with the selftests, on both drivers.
 cp "$BUILD"/host/shim_test "$root/ipckit/tests/"
+# libipckit's benchmark, run by the bench job on both drivers.
+cp "$BUILD"/host/bench/ipckit-shim-bench "$root/ipckit/bin/"
 # The system on libipckit: samgr, the ipckit tool, the demo service and
 # client (on PATH), their tests (run like selftests, on both drivers) and
 # the demo's samgr.conf.

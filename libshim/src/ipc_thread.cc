@@ -71,6 +71,12 @@ bool AdoptReceived(MessageParcel& parcel, const binder_transaction_data& tr)
     std::size_t n = tr.offsets_size / sizeof(binder_size_t);
     std::size_t size = tr.data_size;
     uint64_t bufAddr = tr.data.ptr.buffer;
+    // Without objects (most calls and replies) there are no fds to close,
+    // and a release that holds only the address fits inside std::function:
+    // no heap allocation per received buffer.
+    if (n == 0)
+        return parcel.SetDataReference(buf, size, offs, 0,
+                                       [bufAddr] { IPCThread::Current().FreeBuffer(bufAddr); });
     return parcel.SetDataReference(buf, size, offs, n, [buf, size, offs, n, bufAddr] {
         CloseReceivedFds(buf, size, offs, n);
         IPCThread::Current().FreeBuffer(bufAddr);

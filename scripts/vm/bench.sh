@@ -39,6 +39,20 @@ for placement in same free; do
 	[ $st -eq 0 ] || status=$st
 done
 result "bench ran" $status
+
+# --- libipckit (ipckit-shim-bench) ---
+# libipckit's SendRequest against the same call in raw ioctls, and 16 MiB
+# through ashmem against the same bytes in calls (P13 rows 8 and 9), on both
+# drivers in one run, interleaved; reported like the table above, not judged.
+t0=$(cut -d' ' -f1 /proc/uptime)
+/ipckit/bin/ipckit-shim-bench -a /dev/ipckit -b /dev/binder 2>&1 |
+	tee /tmp/shim-bench.out
+shim_status=$?
+echo "ipckit-shim-bench took $(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' \
+	/proc/uptime) s, exit status $shim_status" | tee -a /tmp/shim-bench.out
+sed 's/^/# /' /tmp/shim-bench.out >> "$IPCKIT_RESULTS"
+result "bench: ipckit-shim-bench (libipckit) ran" $shim_status
+# --- end libipckit ---
 # binder_linux has no module_exit; ipckit goes, so that a leak or a
 # refusal to unload shows in the kernel log the host scans.
 rmmod ipckit
