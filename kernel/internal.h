@@ -644,6 +644,11 @@ void ipckit_enqueue_deferred_thread_work_ilocked(struct ipckit_thread *thread,
 						 struct ipckit_work *work);
 void ipckit_queue_error(struct ipckit_thread *thread,
 			struct ipckit_error *err, u32 cmd);
+struct ipckit_thread *ipckit_proc_queue_call_ilocked(struct ipckit_proc *proc,
+						     struct ipckit_thread *thread,
+						     struct ipckit_work *work);
+void ipckit_proc_wake_call(struct ipckit_proc *proc,
+			   struct ipckit_thread *thread, bool sync);
 void ipckit_proc_queue_work_ilocked(struct ipckit_proc *proc,
 				    struct ipckit_thread *thread,
 				    struct ipckit_work *work);

@@ -46,6 +46,9 @@ void ipckit_set_nice(long nice)
 {
 	long min_nice;
 
+	/* Most calls change nothing: spare can_nice()'s capability check. */
+	if (task_nice(current) == nice)
+		return;
 	if (can_nice(current, nice)) {
 		set_user_nice(current, nice);
 		return;
@@ -227,14 +230,76 @@ void ipckit_proc_wakeup_ilocked(struct ipckit_proc *proc, bool sync)
 }
 
 /**
- * ipckit_proc_queue_work_ilocked() - hand work to a process
+ * ipckit_proc_queue_call_ilocked() - hand a transaction to a process
  * @proc:   the receiving process
- * @thread: a specific thread (nested call-backs, replies) or NULL
- * @work:   the item
+ * @thread: a specific thread (nested call-backs) or NULL
+ * @work:   the transaction's work item
  *
  * Without a thread the work stays on @proc->todo, where any thread free
- * for process work finds it, and one is woken: work is never moved to
- * one thread's own queue, where it would be lost if that thread exited.
+ * for process work finds it: work is never moved to one thread's own
+ * queue, where it would be lost if that thread exited. The thread to
+ * wake is chosen here, under the lock (the idle one that waited last is
+ * taken off @waiting_threads, as the reference does), and woken by
+ * ipckit_proc_wake_call() after the caller unlocked: woken on another
+ * CPU, it takes @inner_lock at once, and would otherwise spin until the
+ * waker let go (the reference wakes under the lock and pays that).
+ *
+ * Return: the thread to wake, with a reference, or NULL to wake the
+ * threads that poll while free for process work.
+ */
+struct ipckit_thread *ipckit_proc_queue_call_ilocked(struct ipckit_proc *proc,
+						     struct ipckit_thread *thread,
+						     struct ipckit_work *work)
+{
+	if (thread) {
+		ipckit_enqueue_thread_work_ilocked(thread, work);
+	} else {
+		list_add_tail(&work->entry, &proc->todo);
+		thread = list_first_entry_or_null(&proc->waiting_threads,
+						  struct ipckit_thread,
+						  waiting_link);
+		if (!thread)
+			return NULL;
+		list_del_init(&thread->waiting_link);
+	}
+	refcount_inc(&thread->refs);
+	return thread;
+}
+
+/**
+ * ipckit_proc_wake_call() - wake whom ipckit_proc_queue_call_ilocked() chose
+ * @proc:   the receiving process (the caller holds a reference)
+ * @thread: its return value; its reference is dropped
+ * @sync:   the sender will sleep until the reply (a synchronous call)
+ *
+ * Called without locks. A synchronous call wakes with WF_SYNC, as the
+ * reference and a pipe do: the waker is about to sleep, so the scheduler
+ * may run the receiver where the sender ran. A thread that took the
+ * work meanwhile (a signal woke it) gets a spurious wakeup, which its
+ * wait loop absorbs.
+ */
+void ipckit_proc_wake_call(struct ipckit_proc *proc,
+			   struct ipckit_thread *thread, bool sync)
+{
+	wait_queue_head_t *wq = thread ? &thread->wait : &proc->poll_wait;
+
+	if (sync)
+		wake_up_interruptible_sync(wq);
+	else
+		wake_up_interruptible(wq);
+	if (thread)
+		ipckit_thread_put(thread);
+}
+
+/**
+ * ipckit_proc_queue_work_ilocked() - hand other work to a process
+ * @proc:   the receiving process
+ * @thread: a specific thread or NULL
+ * @work:   the item (node, death, freeze and error work)
+ *
+ * As ipckit_proc_queue_call_ilocked(), but woken at once, under the
+ * lock, with a plain wakeup: nobody waits for this work to be done, and
+ * it is rare next to transactions.
  */
 void ipckit_proc_queue_work_ilocked(struct ipckit_proc *proc,
 				    struct ipckit_thread *thread,
@@ -939,11 +1004,17 @@ int ipckit_thread_bwr_read(struct ipckit_thread *thread,
 		return 0;
 	ret = ipckit_thread_read(thread, bwr->read_buffer, bwr->read_size,
 				 &bwr->read_consumed, non_block);
-	/* Work left in the pool: make sure an idle thread sees it. */
-	spin_lock(&proc->inner_lock);
-	if (!list_empty(&proc->todo))
-		ipckit_proc_wakeup_ilocked(proc, false);
-	spin_unlock(&proc->inner_lock);
+	/*
+	 * Work left in the pool: make sure an idle thread sees it. Looked
+	 * at without the lock first, to spare every read a lock round trip:
+	 * work queued after this look woke a thread of its own.
+	 */
+	if (!list_empty_careful(&proc->todo)) {
+		spin_lock(&proc->inner_lock);
+		if (!list_empty(&proc->todo))
+			ipckit_proc_wakeup_ilocked(proc, false);
+		spin_unlock(&proc->inner_lock);
+	}
 	return ret;
 }
 

@@ -278,6 +278,7 @@ static u32 ipckit_proc_transaction(struct ipckit_transaction *t,
 {
 	struct ipckit_node *node = t->buffer->target_node;
 	struct ipckit_transaction *outdated = NULL;
+	struct ipckit_thread *wake = NULL;
 	bool oneway = t->flags & TF_ONE_WAY;
 	bool pending_async = false;
 
@@ -304,11 +305,14 @@ static u32 ipckit_proc_transaction(struct ipckit_transaction *t,
 			outdated = ipckit_find_outdated_ilocked(t, node);
 		list_add_tail(&t->work.entry, &node->async_todo);
 	} else {
-		ipckit_proc_queue_work_ilocked(proc, thread, &t->work);
+		wake = ipckit_proc_queue_call_ilocked(proc, thread, &t->work);
 	}
 	ipckit_outstanding_inc_ilocked(proc, t);
 	*pending_frozen = proc->is_frozen;
 	spin_unlock(&proc->inner_lock);
+	/* @t may be gone from here on; @proc is pinned by our caller. */
+	if (!pending_async)
+		ipckit_proc_wake_call(proc, wake, !oneway);
 	if (outdated)
 		ipckit_transaction_free(outdated);
 	return BR_OK;
