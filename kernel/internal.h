@@ -261,7 +261,6 @@ struct ipckit_error {
  * @cookie:      the owner's cookie
  * @min_priority: FLAT_BINDER_FLAG_PRIORITY_MASK: the nice value a
  *               synchronous call to it runs at, at least
- * @is_mgr:      the context manager's node
  * @accept_fds:  FLAT_BINDER_FLAG_ACCEPTS_FDS
  * @txn_security_ctx: FLAT_BINDER_FLAG_TXN_SECURITY_CTX
  * @has_async:   a one-way transaction is being handled; more wait in
@@ -271,6 +270,7 @@ struct ipckit_error {
  * The counts and flags below follow the reference's node-owner protocol
  * and are guarded by ipckit_node_inner_lock(); a ref's weak count is its
  * place on @refs:
+ * @is_mgr:               the context manager's node
  * @internal_strong_refs: handles with strong references (one each)
  * @local_strong_refs:    strong references of buffers in flight and of
  *                        the owner's pending BR_ACQUIRE
@@ -284,27 +284,35 @@ struct ipckit_error {
 struct ipckit_node {
 	struct ipckit_context *ctx;
 	spinlock_t lock; /* guards @proc, @refs */
+	int tmp_refs;
 	struct ipckit_proc *proc;
 	struct rb_node rb_node;
 	struct hlist_head refs;
-	int tmp_refs;
 	binder_uintptr_t ptr;
 	binder_uintptr_t cookie;
-	u8 min_priority;
-	bool is_mgr;
-	bool accept_fds;
-	bool txn_security_ctx;
-	bool has_async;
 	struct list_head async_todo;
 	int internal_strong_refs;
 	int local_strong_refs;
 	int local_weak_refs;
-	bool has_strong_ref;
-	bool has_weak_ref;
-	bool pending_strong_ref;
-	bool pending_weak_ref;
+	/* Set before the node is published, then only read. */
+	u8 min_priority;
+	u8 accept_fds:1;
+	u8 txn_security_ctx:1;
+	bool has_async;
+	/* One byte, written only under ipckit_node_inner_lock(). */
+	u8 is_mgr:1;
+	u8 has_strong_ref:1;
+	u8 has_weak_ref:1;
+	u8 pending_strong_ref:1;
+	u8 pending_weak_ref:1;
 	struct ipckit_work work;
 };
+
+/*
+ * 10 000 nodes cost slab memory in numbers (ipckit-scale-bench): keep a
+ * node in kmalloc-128, as the reference's binder_node is on x86-64.
+ */
+static_assert(sizeof(struct ipckit_node) <= 128);
 
 /**
  * struct ipckit_ref - a process's handle for another process's node

@@ -559,7 +559,7 @@ void ipckit_node_done(struct ipckit_thread *thread, u32 cmd,
 	bool strong = cmd == BC_ACQUIRE_DONE;
 	const char *name = strong ? "BC_ACQUIRE_DONE" : "BC_INCREFS_DONE";
 	struct ipckit_node *node = ipckit_node_lookup(proc, ptr);
-	bool *pending;
+	bool pending;
 
 	if (!node || node->cookie != cookie) {
 		ipckit_user_error(thread, "%s for unknown node %016llx cookie %016llx\n",
@@ -569,14 +569,17 @@ void ipckit_node_done(struct ipckit_thread *thread, u32 cmd,
 		return;
 	}
 	ipckit_node_inner_lock(node);
-	pending = strong ? &node->pending_strong_ref : &node->pending_weak_ref;
-	if (!*pending) {
+	pending = strong ? node->pending_strong_ref : node->pending_weak_ref;
+	if (!pending) {
 		ipckit_node_inner_unlock(node);
 		ipckit_user_error(thread, "%s without a pending request\n", name);
 		ipckit_node_put(node);
 		return;
 	}
-	*pending = false;
+	if (strong)
+		node->pending_strong_ref = false;
+	else
+		node->pending_weak_ref = false;
 	/* Our temporary reference keeps it: this cannot free it. */
 	WARN_ON(ipckit_node_dec_nilocked(node, strong, false));
 	ipckit_node_inner_unlock(node);
