@@ -17,7 +17,10 @@
 #   make kernel-6.12  fetch and extract 6.12 only (scripts/kernel.sh)
 #   make debug-check  the VM lane on the debug kernel alone
 #   make debug-kernel build (or reuse) the cached debug kernel
-#   make bench        ipckit vs the kernel's binder vs pipe/unix, one boot
+#   make bench        ipckit vs the kernel's binder vs pipe/unix, one boot;
+#                     then round trip vs live refs (10 ... 100 000, CSV),
+#                     teardown and slab bytes per object (~20 min: the
+#                     reference's build-up; IPCKIT_BENCH_REFS=10000 is fast)
 #   make scale        100 000 handles in one process, both drivers, one boot
 #   make pair-check   two VMs on a private link: the soft bus's and
 #                     cross-device RPC's two-device tests
@@ -109,8 +112,10 @@ debug-check: shim selftests
 debug-kernel:
 	scripts/build-debug-kernel.sh
 
+# ipckit-bench, then ipckit-scale-bench: long, the reference builds up
+# IPCKIT_BENCH_REFS (100 000) refs at O(n) per handle (~15 min under TCG).
 bench: all
-	scripts/vm-run.sh -l stock bench
+	IPCKIT_VM_TIMEOUT=$${IPCKIT_VM_TIMEOUT:-3600} scripts/vm-run.sh -l stock bench
 
 # 100 000 handles in one process, on both drivers in one boot (long: the
 # reference allocates handle numbers in O(n)); not part of make check.
