@@ -9,16 +9,20 @@
  *
  * refs      Round trip vs live refs. Per device, a context manager S hands
  *           out distinct nodes of its own (BINDER_TYPE_BINDER objects in
- *           the replies to sync calls, as handles_test does) and one holder
+ *           the replies to sync calls, as handles_test does) and a holder
  *           process H takes a strong reference on each (BC_ACQUIRE) and
  *           frees the reply. At each level L of 10, 100, ... 100 000 (up to
- *           MAX) both holders grow to L refs, then each times empty sync
- *           calls to S through two of its handles: the last one made and
- *           the one made halfway (L/2), ROUNDS rounds of CALLS calls each,
- *           the devices interleaved (A,B then B,A). A call is binder_call()
- *           and the reply buffer's BC_FREE_BUFFER, as ipckit-bench's
- *           "round trip, empty" row. Printed: a table, a CSV block (the
- *           last handle) and the ratio at MAX to at 10 per device.
+ *           MAX) both devices' holders grow to L refs, then time empty sync
+ *           calls to S through two of their handles: the last one made and
+ *           the one made halfway (L/2). A second holder per device keeps
+ *           10 refs and is timed in the same rounds, so "L refs / 10 refs"
+ *           compares calls made minutes apart on a TCG vCPU whose speed
+ *           drifts with the host's load. ROUNDS rounds of CALLS calls per
+ *           handle; each round runs A's holders, then B's, reversed every
+ *           other round. A call is binder_call() and the reply buffer's
+ *           BC_FREE_BUFFER, as ipckit-bench's "round trip, empty" row.
+ *           Printed: a table, a CSV block (the last handle) and the ratio
+ *           at MAX to at 10 per device.
  * teardown  H, holding MAX refs, is SIGKILLed; printed: the time until its
  *           exit is seen (pidfd) and until the driver's own counters say
  *           its refs, threads and process are gone. The reference releases
@@ -26,21 +30,25 @@
  *           so the exit alone does not compare: the counters are debugfs
  *           binder/stats' global "active" lines (print_binder_stats()) and
  *           ipckit/<device>/stats' *_created - *_deleted and procs.
- * memory    Slab bytes per node, per ref and per idle thread, from
- *           /proc/meminfo's Slab: (pages held by slab caches) read after
- *           vm.stat_refresh folds the per-CPU counters. S makes OBJECTS
- *           nodes and T takes a ref on each (delta 1: node + ref), then a
- *           third process U asks S for the same nodes (delta 2: refs
- *           only): per ref = delta 2 / OBJECTS, per node = delta 1 /
- *           OBJECTS - per ref. Per thread: THREADS pthreads of one process,
- *           created before the first reading, each make one BINDER_VERSION
- *           ioctl (both drivers make the caller a thread of the process on
- *           any ioctl) and wait; delta / THREADS. Each figure is the median
- *           of 3 repetitions, devices interleaved. It includes the kmalloc
- *           bucket rounding (a 72-byte object takes 96) and the slab pages'
- *           own slack, i.e. what the objects cost the machine, not their
- *           sizeof; the slab caches that grew by about one object each are
- *           listed under the table to show where it went.
+ * memory    Slab bytes per node, per ref and per idle thread, read two
+ *           ways: "pages", /proc/meminfo's Slab: (pages held by slab
+ *           caches) after vm.stat_refresh folds the per-CPU counters, and
+ *           "objects", the sum over /proc/slabinfo of active objects times
+ *           object size. S makes OBJECTS nodes and T takes a ref on each
+ *           (delta 1: node + ref), then a third process U asks S for the
+ *           same nodes (delta 2: refs only): per ref = delta 2 / OBJECTS,
+ *           per node = delta 1 / OBJECTS - per ref. Per thread: THREADS
+ *           pthreads of one process, created before the first reading,
+ *           each make one BINDER_VERSION ioctl (both drivers make the
+ *           caller a thread of the process on any ioctl) and wait; delta /
+ *           THREADS. Reply buffers are freed and transactions done before
+ *           each reading. Each figure is the median of 3 repetitions,
+ *           devices interleaved. Both include the kmalloc bucket rounding
+ *           (a 136-byte object takes 192), i.e. what the objects cost the
+ *           machine, not their sizeof; pages also count whole slabs, less
+ *           the free objects that partial slabs already had. The caches
+ *           that grew by about one object per object are listed above the
+ *           table to show where it went.
  *
  * Like ipckit-bench it reports and never judges: the exit status only says
  * whether every measurement ran. IPCKIT_GET_VERSION tells which device is
@@ -79,10 +87,14 @@
 #include "binder_util.h"
 
 #define DEFAULT_MAX_REFS	100000
-#define DEFAULT_ROUNDS		8
-#define DEFAULT_CALLS		250
+/*
+ * 20 x 100 calls per handle and holder: short rounds, so that the
+ * interleaving cancels the TCG vCPU's drift; 2000 samples per median.
+ */
+#define DEFAULT_ROUNDS		20
+#define DEFAULT_CALLS		100
 #define DEFAULT_MEM_OBJECTS	10000
-#define DEFAULT_MEM_THREADS	256
+#define DEFAULT_MEM_THREADS	1024
 #define MEM_REPS		3
 #define WARMUP_CALLS		25	/* untimed, per handle and level */
 #define FIRST_LEVEL		10
@@ -110,14 +122,15 @@
 
 enum { NR_DEV = 2 };
 enum { H_LAST, H_MID, NR_H };	/* which handle a level's calls go to */
-static const char *const h_name[NR_H] = { "last", "middle" };
+static const char *const h_name[NR_H] = { "last", "mid" };
 
 struct device {
 	const char *path;
 	char label[32];		/* "ipckit", "reference", or the basename */
 	bool ipckit;
 	char stats[256];	/* its driver's debugfs counters */
-	struct binder_child server, holder;
+	/* parts 1 and 2: the context manager and the holders of refs */
+	struct binder_child server, holder, small;
 };
 
 static struct device dev[NR_DEV];
@@ -152,6 +165,14 @@ static int pin_to(int cpu)
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static void sleep_us(long us)
@@ -313,6 +334,27 @@ static int drain(const struct device *d, const struct counts *base)
 	long long us;
 
 	return wait_counts(d, base, true, now_us(), DRAIN_MS, &us, NULL);
+}
+
+/*
+ * Wait (up to 10 s) for the counters to hold still for 200 ms: the
+ * reference releases the process that is_ipckit() opened and closed from
+ * its workqueue, and a baseline read before that would count it.
+ */
+static int quiesce(const struct device *d)
+{
+	struct counts a, b;
+	int i, ret;
+
+	ret = read_counts(d, &a);
+	for (i = 0; !ret && i < 50; i++) {
+		binder_sleep_ms(200);
+		ret = read_counts(d, &b);
+		if (!ret && !memcmp(&a, &b, sizeof(a)))
+			return 0;
+		a = b;
+	}
+	return ret ?: -ETIMEDOUT;
 }
 
 /* --- S: the context manager handing out nodes (after handles_test) ------ */
@@ -584,7 +626,7 @@ static int h_ping(struct h_state *h, const struct h_req *req)
 	if (req->at >= 0 && (__u64)req->at + req->count > shm_len)
 		return -EINVAL;
 	for (i = 0; i < req->count; i++) {
-		t = now_us();
+		t = now_ns();
 		ret = binder_call(&h->dev, handle, CODE_PING, 0, NULL, 0, &res);
 		if (ret)
 			return ret;
@@ -594,7 +636,7 @@ static int h_ping(struct h_state *h, const struct h_req *req)
 		if (ret)
 			return ret;
 		if (req->at >= 0)
-			shm[req->at + i] = now_us() - t;
+			shm[req->at + i] = (now_ns() - t) / 1e3;
 	}
 	return 0;
 }
@@ -730,10 +772,18 @@ static double ratio(double a, double b)
 
 #define MAX_LEVELS	8
 
+/*
+ * Each device has two holders: "grown" climbs the levels, "small" keeps
+ * FIRST_LEVEL refs. Both are timed in the same rounds, so a level's ratio
+ * to the small holder does not depend on how fast the (shared, TCG) vCPU
+ * was when the first level ran minutes before.
+ */
+enum { GROWN, SMALL, NR_HOLDERS };
+
 struct level {
 	__u32 refs;
 	long long build_us[NR_DEV];
-	double med[NR_DEV][NR_H], p90[NR_DEV][NR_H];
+	double med[NR_DEV][NR_HOLDERS][NR_H], p90[NR_DEV][NR_HOLDERS][NR_H];
 };
 
 static struct level levels[MAX_LEVELS];
@@ -750,22 +800,36 @@ static void set_levels(void)
 	levels[nlevels++].refs = cfg.max_refs;
 }
 
-/* The node whose handle the calls of h go through at a level of l refs. */
+static struct binder_child *holder_of(unsigned int di, unsigned int hi)
+{
+	return hi == GROWN ? &dev[di].holder : &dev[di].small;
+}
+
+/* The node whose handle the calls of h go through with l refs held. */
 static int h_node(int h, __u32 l)
 {
 	return h == H_LAST ? (int)l - 1 : (int)l / 2 - 1;
 }
 
-/* Where the samples of device di, handle h, round r go in shm. */
-static size_t shm_at(unsigned int di, unsigned int h, unsigned int r)
+/* Where the samples of device di, holder hi, handle h, round r go. */
+static size_t shm_at(unsigned int di, unsigned int hi, unsigned int h,
+		     unsigned int r)
 {
-	return ((size_t)(di * NR_H + h) * cfg.rounds + r) * cfg.calls;
+	return ((((size_t)di * NR_HOLDERS + hi) * NR_H + h) * cfg.rounds + r) *
+	       cfg.calls;
 }
 
+/*
+ * Grow the devices' holders to lv->refs, then ROUNDS rounds of CALLS
+ * calls through each holder's two handles, in the order device A's
+ * grown and small holders, then B's, reversed every other round.
+ */
 static int measure_level(struct level *lv)
 {
+	const unsigned int nseries = NR_DEV * NR_HOLDERS;
 	size_t n = (size_t)cfg.rounds * cfg.calls;
-	unsigned int r, k, di, h;
+	unsigned int r, k, di, hi, h;
+	__u32 refs;
 	int ret;
 
 	for (di = 0; di < NR_DEV; di++) {
@@ -777,31 +841,31 @@ static int measure_level(struct level *lv)
 		       dev[di].label, lv->refs, lv->build_us[di] / 1e6);
 		fflush(stdout);
 	}
-	for (di = 0; di < NR_DEV; di++)
-		for (h = 0; h < NR_H; h++) {
-			ret = holder_ping(&dev[di], &dev[di].holder,
-					  h_node(h, lv->refs), WARMUP_CALLS, -1);
-			if (ret)
-				return ret;
-		}
-	for (r = 0; r < cfg.rounds; r++)
-		for (k = 0; k < NR_DEV; k++) {
-			di = r % 2 ? NR_DEV - 1 - k : k;
+	for (r = 0; r <= cfg.rounds; r++)
+		for (k = 0; k < nseries; k++) {
+			unsigned int s = r % 2 ? nseries - 1 - k : k;
+
+			di = s / NR_HOLDERS;
+			hi = s % NR_HOLDERS;
+			refs = hi == GROWN ? lv->refs : FIRST_LEVEL;
 			for (h = 0; h < NR_H; h++) {
-				ret = holder_ping(&dev[di], &dev[di].holder,
-						  h_node(h, lv->refs),
-						  cfg.calls, shm_at(di, h, r));
+				/* Round 0 warms up, untimed. */
+				ret = holder_ping(&dev[di], holder_of(di, hi),
+						  h_node(h, refs),
+						  r ? cfg.calls : WARMUP_CALLS,
+						  r ? (long long)shm_at(di, hi, h, r - 1) : -1);
 				if (ret)
 					return ret;
 			}
 		}
 	for (di = 0; di < NR_DEV; di++)
-		for (h = 0; h < NR_H; h++) {
-			double *v = &shm[shm_at(di, h, 0)];
+		for (hi = 0; hi < NR_HOLDERS; hi++)
+			for (h = 0; h < NR_H; h++) {
+				double *v = &shm[shm_at(di, hi, h, 0)];
 
-			lv->med[di][h] = pct(v, n, 0.5);
-			lv->p90[di][h] = pct(v, n, 0.9);
-		}
+				lv->med[di][hi][h] = pct(v, n, 0.5);
+				lv->p90[di][hi][h] = pct(v, n, 0.9);
+			}
 	return 0;
 }
 
@@ -809,61 +873,71 @@ static int measure_level(struct level *lv)
 static void print_refs_report(unsigned int n, int dut, int base)
 {
 	const struct level *first = &levels[0], *last;
-	unsigned int i, di, h;
 	double total[NR_DEV] = { 0 };
+	unsigned int i, di, h;
 	char over[72];
 
 	if (!n)
 		return;
 	snprintf(over, sizeof(over), "%s/%s", dev[dut].label, dev[base].label);
 	last = &levels[n - 1];
-	printf("\nround trip vs live refs: empty sync call through one of the holder's\n"
-	       "handles (us; median and p90 of %u rounds x %u calls, devices\n"
-	       "interleaved); last = the handle made last, middle = the one made\n"
-	       "halfway; build = seconds to grow from the level before (total)\n",
-	       cfg.rounds, cfg.calls);
-	printf("%7s %-10s %16s %9s %9s %9s %9s\n", "refs", "driver", "build s",
-	       "last med", "last p90", "mid med", "mid p90");
+	printf("\nround trip vs live refs: an empty sync call through one handle of a\n"
+	       "process holding `refs` refs (us; median and p90 of %u rounds x %u\n"
+	       "calls); last = through the handle made last, mid = the one made\n"
+	       "halfway; small = the same calls of a process holding %u refs, timed\n"
+	       "in the same rounds; /small = ratio of medians to it; build =\n"
+	       "seconds to grow from the level before (in all)\n",
+	       cfg.rounds, cfg.calls, FIRST_LEVEL);
+	printf("%7s %-10s %15s %8s %8s %8s %8s %8s %8s %7s %7s\n", "refs",
+	       "driver", "build s", "last med", "last p90", "mid med",
+	       "mid p90", "small l", "small m", "/small l", "/small m");
 	for (i = 0; i < n; i++) {
 		const struct level *lv = &levels[i];
 
 		for (di = 0; di < NR_DEV; di++) {
+			const double (*g)[NR_H] = lv->med[di];
 			char build[32];
 
 			total[di] += lv->build_us[di] / 1e6;
 			snprintf(build, sizeof(build), "%.1f (%.1f)",
 				 lv->build_us[di] / 1e6, total[di]);
-			printf("%7u %-10s %16s %9.1f %9.1f %9.1f %9.1f\n",
+			printf("%7u %-10s %15s %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %8.2f %8.2f\n",
 			       lv->refs, dev[di].label, build,
-			       lv->med[di][H_LAST], lv->p90[di][H_LAST],
-			       lv->med[di][H_MID], lv->p90[di][H_MID]);
+			       g[GROWN][H_LAST], lv->p90[di][GROWN][H_LAST],
+			       g[GROWN][H_MID], lv->p90[di][GROWN][H_MID],
+			       g[SMALL][H_LAST], g[SMALL][H_MID],
+			       ratio(g[GROWN][H_LAST], g[SMALL][H_LAST]),
+			       ratio(g[GROWN][H_MID], g[SMALL][H_MID]));
 		}
 	}
-	printf("\n%7s %-20s %9s %9s\n", "refs", "ratio of medians", "last",
-	       "middle");
+	printf("\n%7s %-20s %8s %8s\n", "refs", "ratio of medians", "last",
+	       "mid");
 	for (i = 0; i < n; i++)
-		printf("%7u %-20s %9.2f %9.2f\n", levels[i].refs,
-		       over,
-		       ratio(levels[i].med[dut][H_LAST],
-			     levels[i].med[base][H_LAST]),
-		       ratio(levels[i].med[dut][H_MID],
-			     levels[i].med[base][H_MID]));
-	printf("\nround trip at %u refs / at %u (medians):\n", last->refs,
-	       first->refs);
-	for (di = 0; di < NR_DEV; di++) {
-		printf("  %-10s", dev[di].label);
+		printf("%7u %-20s %8.2f %8.2f\n", levels[i].refs, over,
+		       ratio(levels[i].med[dut][GROWN][H_LAST],
+			     levels[i].med[base][GROWN][H_LAST]),
+		       ratio(levels[i].med[dut][GROWN][H_MID],
+			     levels[i].med[base][GROWN][H_MID]));
+	printf("\nround trip with %u refs held / with %u (medians):\n"
+	       "  same rounds = against the %u-ref process timed alongside;\n"
+	       "  level %u = against the first level's figure, minutes earlier\n",
+	       last->refs, FIRST_LEVEL, FIRST_LEVEL, first->refs);
+	for (di = 0; di < NR_DEV; di++)
 		for (h = 0; h < NR_H; h++)
-			printf(" %s handle %.2f", h_name[h],
-			       ratio(last->med[di][h], first->med[di][h]));
-		printf("\n");
-	}
+			printf("  %-10s %-4s handle: same rounds %.2f, level %u %.2f\n",
+			       dev[di].label, h_name[h],
+			       ratio(last->med[di][GROWN][h],
+				     last->med[di][SMALL][h]),
+			       first->refs,
+			       ratio(last->med[di][GROWN][h],
+				     first->med[di][GROWN][h]));
 	printf("\n--- csv: round trip vs live refs, last handle ---\n");
 	printf("refs,driver,median_us,p90_us\n");
 	for (i = 0; i < n; i++)
 		for (di = 0; di < NR_DEV; di++)
 			printf("%u,%s,%.1f,%.1f\n", levels[i].refs,
-			       dev[di].label, levels[i].med[di][H_LAST],
-			       levels[i].p90[di][H_LAST]);
+			       dev[di].label, levels[i].med[di][GROWN][H_LAST],
+			       levels[i].p90[di][GROWN][H_LAST]);
 	printf("--- end csv ---\n");
 	fflush(stdout);
 }
@@ -928,20 +1002,23 @@ static void print_teardown_report(int dut, int base)
 {
 	unsigned int di;
 
-	printf("\nteardown of a holder of %u refs: SIGKILL until its exit is seen\n"
-	       "(pidfd) and until the driver's counters say its refs, threads\n"
-	       "and process are gone (polled every max(1 ms, 3 readings))\n",
+	printf("\nteardown of a holder of %u refs: from SIGKILL until its exit is\n"
+	       "seen (pidfd) and until the driver's counters say its refs,\n"
+	       "threads and process are gone (polled every max(1 ms, 3 readings);\n"
+	       "reading = one reading of the counters, the poll's resolution)\n",
 	       cfg.max_refs);
-	printf("%-10s %10s %10s %12s %12s\n", "driver", "refs held", "exit ms",
-	       "released ms", "reading ms");
+	printf("%-10s %10s %10s %12s %12s %11s\n", "driver", "refs held",
+	       "exit ms", "released ms", "after exit", "reading ms");
 	for (di = 0; di < NR_DEV; di++) {
 		if (!td[di].have) {
 			printf("%-10s %10s\n", dev[di].label, "-");
 			continue;
 		}
-		printf("%-10s %10ld %10.1f %12.1f %12.2f\n", dev[di].label,
-		       td[di].held_refs, td[di].exit_us / 1e3,
-		       td[di].released_us / 1e3, td[di].read_us / 1e3);
+		printf("%-10s %10ld %10.1f %12.1f %12.1f %11.2f\n",
+		       dev[di].label, td[di].held_refs, td[di].exit_us / 1e3,
+		       td[di].released_us / 1e3,
+		       (td[di].released_us - td[di].exit_us) / 1e3,
+		       td[di].read_us / 1e3);
 	}
 	if (td[dut].have && td[base].have)
 		printf("%s/%s: exit %.2f, released %.2f\n", dev[dut].label,
@@ -958,7 +1035,8 @@ static void print_teardown_report(int dut, int base)
  */
 static int part_refs(int dut, int base)
 {
-	struct counts before[NR_DEV], with_server[NR_DEV];
+	/* The counters before S, and with all but the grown holder. */
+	struct counts before[NR_DEV], others[NR_DEV];
 	unsigned int i = 0, di;
 	long long us;
 	int ret = 0;
@@ -967,8 +1045,14 @@ static int part_refs(int dut, int base)
 		ret = read_counts(&dev[di], &before[di]);
 		if (!ret)
 			ret = server_start(&dev[di], &dev[di].server);
+		if (!ret && cfg.refs)
+			ret = holder_start(&dev[di], &dev[di].small,
+					   FIRST_LEVEL);
+		if (!ret && cfg.refs)
+			ret = holder_grow(&dev[di], &dev[di].small,
+					  FIRST_LEVEL, NULL);
 		if (!ret)
-			ret = read_counts(&dev[di], &with_server[di]);
+			ret = read_counts(&dev[di], &others[di]);
 		if (!ret)
 			ret = holder_start(&dev[di], &dev[di].holder,
 					   cfg.max_refs);
@@ -991,11 +1075,12 @@ static int part_refs(int dut, int base)
 		}
 	}
 	for (di = 0; !ret && cfg.teardown && di < NR_DEV; di++)
-		ret = teardown_one(&dev[di], &with_server[di], &td[di]);
+		ret = teardown_one(&dev[di], &others[di], &td[di]);
 	if (cfg.teardown)
 		print_teardown_report(dut, base);
 	for (di = 0; di < NR_DEV; di++) {
 		binder_child_kill(&dev[di].holder);
+		binder_child_kill(&dev[di].small);
 		binder_child_kill(&dev[di].server);
 	}
 	/* The next part starts from a clean slate (a free manager slot). */
@@ -1015,6 +1100,7 @@ struct slab_cache {
 
 struct mem_reading {
 	long long slab;		/* bytes in slab pages */
+	long long objects;	/* bytes of active objects (slabinfo), or -1 */
 	struct slab_cache caches[MAX_CACHES];
 	size_t ncaches;
 };
@@ -1045,15 +1131,19 @@ static int read_slabinfo(struct mem_reading *m)
 	FILE *f = fopen("/proc/slabinfo", "re");
 
 	m->ncaches = 0;
+	m->objects = -1;
 	if (!f)
 		return -errno;
+	m->objects = 0;
 	while (fgets(line, sizeof(line), f) && m->ncaches < MAX_CACHES) {
 		struct slab_cache *c = &m->caches[m->ncaches];
 		long num;
 
 		if (sscanf(line, "%39s %ld %ld %ld", c->name, &c->objs, &num,
-			   &c->size) == 4)
-			m->ncaches++;
+			   &c->size) != 4)
+			continue;
+		m->objects += (long long)c->objs * c->size;
+		m->ncaches++;
 	}
 	fclose(f);
 	return 0;
@@ -1081,15 +1171,15 @@ static int mem_read(struct mem_reading *m)
 	return 0;
 }
 
-/* Caches of b that grew from a by at least a quarter object per object. */
+/* The caches of b that grew from a by at least a quarter object per object. */
 static void print_cache_growth(const char *what, const struct device *d,
 			       const struct mem_reading *a,
 			       const struct mem_reading *b, unsigned int n)
 {
+	const char *sep = "";
 	size_t i, j;
 
-	printf("  %s, %s: slab caches grown by %u %s (first repetition):",
-	       d->label, what, n, what);
+	printf("  %s, %u %s:", d->label, n, what);
 	for (i = 0; i < b->ncaches; i++) {
 		long before = 0, grew;
 
@@ -1097,9 +1187,11 @@ static void print_cache_growth(const char *what, const struct device *d,
 			if (!strcmp(a->caches[j].name, b->caches[i].name))
 				before = a->caches[j].objs;
 		grew = b->caches[i].objs - before;
-		if (grew * 4 >= (long)n)
-			printf(" %s +%.2f x %ld B", b->caches[i].name,
+		if (grew * 4 >= (long)n) {
+			printf("%s %s +%.2f x %ld B", sep, b->caches[i].name,
 			       (double)grew / n, b->caches[i].size);
+			sep = ",";
+		}
 	}
 	printf("\n");
 }
@@ -1108,7 +1200,24 @@ enum { MEM_NODE_REF, MEM_REF, MEM_NODE, MEM_THREAD, NR_MEM };
 static const char *const mem_name[NR_MEM] = {
 	"node + ref", "ref", "node", "idle thread",
 };
-static double mem[NR_DEV][NR_MEM][MEM_REPS];
+/*
+ * Two readings of the same growth: slab pages (meminfo) and active objects
+ * times their size (slabinfo). Pages are what the machine gave up,
+ * rounded to whole slabs and partly absorbed by free objects already in
+ * partial slabs; objects show the kmalloc buckets exactly.
+ */
+enum { BY_PAGES, BY_OBJECTS, NR_BY };
+static double mem[NR_DEV][NR_BY][NR_MEM][MEM_REPS];
+
+/* Bytes per object from a to b, n objects, into mem[di][*][o][rep]. */
+static void record_mem(int di, int o, unsigned int rep,
+		       const struct mem_reading *a,
+		       const struct mem_reading *b, unsigned int n)
+{
+	mem[di][BY_PAGES][o][rep] = (double)(b->slab - a->slab) / n;
+	mem[di][BY_OBJECTS][o][rep] = a->objects < 0 || b->objects < 0 ? -1 :
+		(double)(b->objects - a->objects) / n;
+}
 
 static int kill_and_drain(const struct device *d, struct binder_child *c,
 			  size_t nc, const struct counts *base)
@@ -1150,12 +1259,16 @@ static int mem_refs(struct device *d, unsigned int rep)
 	if (!ret) {
 		int di = d - dev;
 
-		mem[di][MEM_NODE_REF][rep] = (double)(mr[1].slab - mr[0].slab) / n;
-		mem[di][MEM_REF][rep] = (double)(mr[2].slab - mr[1].slab) / n;
-		mem[di][MEM_NODE][rep] = mem[di][MEM_NODE_REF][rep] -
-					 mem[di][MEM_REF][rep];
+		int by;
+
+		record_mem(di, MEM_NODE_REF, rep, &mr[0], &mr[1], n);
+		record_mem(di, MEM_REF, rep, &mr[1], &mr[2], n);
+		for (by = 0; by < NR_BY; by++)
+			mem[di][by][MEM_NODE][rep] =
+				mem[di][by][MEM_NODE_REF][rep] -
+				mem[di][by][MEM_REF][rep];
 		if (!rep) {
-			print_cache_growth("nodes+refs", d, &mr[0], &mr[1], n);
+			print_cache_growth("nodes + refs", d, &mr[0], &mr[1], n);
 			print_cache_growth("refs", d, &mr[1], &mr[2], n);
 		}
 	}
@@ -1270,8 +1383,8 @@ static int mem_threads(struct device *d, unsigned int rep)
 	if (!ret)
 		ret = mem_read(&mr[1]);
 	if (!ret) {
-		mem[d - dev][MEM_THREAD][rep] =
-			(double)(mr[1].slab - mr[0].slab) / cfg.mem_threads;
+		record_mem(d - dev, MEM_THREAD, rep, &mr[0], &mr[1],
+			   cfg.mem_threads);
 		if (!rep)
 			print_cache_growth("threads", d, &mr[0], &mr[1],
 					   cfg.mem_threads);
@@ -1284,13 +1397,15 @@ static int mem_threads(struct device *d, unsigned int rep)
 
 static int part_memory(int dut, int base)
 {
-	unsigned int rep, k, di, o;
-	double v[MEM_REPS], med[NR_DEV][NR_MEM];
+	unsigned int rep, k, di, o, by;
+	double v[MEM_REPS], med[NR_DEV];
 	int ret = 0;
 
 	printf("\nkernel memory: slab bytes per object (/proc/meminfo Slab: after\n"
 	       "vm.stat_refresh; %u nodes and refs, %u threads; median of %u\n"
-	       "repetitions, devices interleaved)\n",
+	       "repetitions, devices interleaved)\n"
+	       "slab caches grown by a quarter object per object or more\n"
+	       "(/proc/slabinfo, first repetition; objects per object x size):\n",
 	       cfg.mem_objects, cfg.mem_threads, MEM_REPS);
 	fflush(stdout);
 	for (rep = 0; !ret && rep < MEM_REPS; rep++)
@@ -1302,22 +1417,26 @@ static int part_memory(int dut, int base)
 		}
 	if (ret)
 		return ret;
-	printf("%-12s %22s %22s %9s\n", "object", dev[0].label, dev[1].label,
-	       "ratio");
-	for (o = 0; o < NR_MEM; o++) {
-		printf("%-12s", mem_name[o]);
-		for (di = 0; di < NR_DEV; di++) {
-			char cell[48];
+	printf("%-12s %-7s %20s %20s %7s\n", "object", "by", dev[0].label,
+	       dev[1].label, "ratio");
+	for (o = 0; o < NR_MEM; o++)
+		for (by = 0; by < NR_BY; by++) {
+			printf("%-12s %-7s", by ? "" : mem_name[o],
+			       by ? "objects" : "pages");
+			for (di = 0; di < NR_DEV; di++) {
+				char cell[48];
 
-			memcpy(v, mem[di][o], sizeof(v));
-			med[di][o] = pct(v, MEM_REPS, 0.5);
-			snprintf(cell, sizeof(cell), "%.0f [%.0f..%.0f]",
-				 med[di][o], v[0], v[MEM_REPS - 1]);
-			printf(" %22s", cell);
+				memcpy(v, mem[di][by][o], sizeof(v));
+				med[di] = pct(v, MEM_REPS, 0.5);
+				snprintf(cell, sizeof(cell), "%.0f [%.0f..%.0f]",
+					 med[di], v[0], v[MEM_REPS - 1]);
+				printf(" %20s", v[0] < 0 ? "-" : cell);
+			}
+			printf(" %7.2f\n", ratio(med[dut], med[base]));
 		}
-		printf(" %9.2f\n", ratio(med[dut][o], med[base][o]));
-	}
-	printf("bytes per object: median [min..max]; ratio: %s/%s\n",
+	printf("bytes per object: median [min..max] of the repetitions; pages =\n"
+	       "meminfo's Slab: delta, objects = slabinfo's active objects x size;\n"
+	       "node = (node + ref) - ref; ratio: %s/%s\n",
 	       dev[dut].label, dev[base].label);
 	fflush(stdout);
 	return 0;
@@ -1494,13 +1613,17 @@ int main(int argc, char **argv)
 		cfg.parent_cpu = -1;
 	}
 	ret = pin_to(cfg.parent_cpu);
+	if (!ret)
+		ret = quiesce(&dev[0]);
+	if (!ret)
+		ret = quiesce(&dev[1]);
 	if (ret) {
-		fprintf(stderr, "ipckit-scale-bench: pinning: %s\n",
+		fprintf(stderr, "ipckit-scale-bench: setup: %s\n",
 			strerror(-ret));
 		return 1;
 	}
 	/* Shared with the holders, which fork later. */
-	len = (size_t)NR_DEV * NR_H * cfg.rounds * cfg.calls;
+	len = (size_t)NR_DEV * NR_HOLDERS * NR_H * cfg.rounds * cfg.calls;
 	shm = mmap(NULL, len * sizeof(double), PROT_READ | PROT_WRITE,
 		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shm == MAP_FAILED) {
