@@ -24,10 +24,13 @@
  *           Printed: a table, a CSV block (the last handle) and the ratio
  *           at MAX to at 10 per device.
  * teardown  H, holding MAX refs, is SIGKILLed; printed: the time until its
- *           exit is seen (pidfd) and until the driver's own counters say
- *           its refs, threads and process are gone. The reference releases
- *           a dead process from a workqueue (binder_deferred_release()),
- *           so the exit alone does not compare: the counters are debugfs
+ *           exit is seen (pidfd), until the driver's own counters say its
+ *           refs, threads and process are gone, and until S has read the
+ *           BR_DECREFS of the last of H's nodes (S counts them in shared
+ *           memory with a timestamp: a precise end, where the counters'
+ *           is as coarse as one reading of them). The reference releases a
+ *           dead process from a workqueue (binder_deferred_release()), so
+ *           the exit alone does not compare: the counters are debugfs
  *           binder/stats' global "active" lines (print_binder_stats()) and
  *           ipckit/<device>/stats' *_created - *_deleted and procs.
  * memory    Slab bytes per node, per ref and per idle thread, read two
@@ -101,6 +104,7 @@
 #define MAX_BATCH		4096	/* nodes in one reply: 128 KiB */
 #define NODE_PTR(i)		(0x100000ULL + 0x10ULL * (i))
 #define HANDLE_0		(-1)	/* h_req.node: the context manager */
+#define SMALL_BASE		20000000	/* the 10-ref holder's first node */
 
 #define CODE_GIVE	0x47495645	/* "GIVE": reply count new nodes */
 #define CODE_PING	0x50494e47	/* "PING": reply empty */
@@ -142,8 +146,19 @@ static struct {
 } cfg;
 
 /*
+ * What each device's S has seen of its nodes' release (shared): how many
+ * BR_DECREFS it read, and when (CLOCK_MONOTONIC ns) it read the last.
+ */
+struct s_report {
+	long decrefs;
+	long long last_ns;
+};
+
+static struct s_report *s_seen;
+
+/*
  * Round-trip samples (us) of one level, written by the holders (shared,
- * mapped before they fork): [device][handle][round * calls + call].
+ * mapped before they fork): [device][holder][handle][round * calls + call].
  */
 static double *shm;
 static size_t shm_len;
@@ -436,7 +451,8 @@ static int s_answer(struct s_state *s, const struct binder_transaction_data *tr)
 
 /*
  * Serve until killed or idle for IDLE_MS. The node commands a dying
- * holder's refs cause (BR_RELEASE, BR_DECREFS) need no answer.
+ * holder's refs cause (BR_RELEASE, BR_DECREFS) need no answer; the
+ * BR_DECREFS are counted in s_seen, for the teardown.
  */
 static int server_main(void *arg)
 {
@@ -445,8 +461,10 @@ static int server_main(void *arg)
 	const struct device *d = arg;
 	struct binder_transaction_data tr;
 	struct binder_write_read bwr;
+	struct s_report *seen = &s_seen[d - dev];
 	struct binder_reader r;
 	const void *payload;
+	long decrefs;
 	bool got;
 	__u32 cmd;
 	int ret;
@@ -466,9 +484,13 @@ static int server_main(void *arg)
 			return 3;
 		got = false;
 		s.nacks = 0;
+		decrefs = 0;
 		br_init(&r, rbuf, bwr.read_consumed);
 		while (br_next(&r, &cmd, &payload)) {
 			switch (cmd) {
+			case BR_DECREFS:
+				decrefs++;
+				break;
 			case BR_INCREFS:
 			case BR_ACQUIRE:
 				if (s_ack(&s, cmd, payload))
@@ -487,6 +509,12 @@ static int server_main(void *arg)
 		}
 		if (r.truncated)
 			return 7;
+		if (decrefs) {
+			/* The count last, published after the time. */
+			seen->last_ns = now_ns();
+			__atomic_store_n(&seen->decrefs, seen->decrefs + decrefs,
+					 __ATOMIC_RELEASE);
+		}
 		if (s.nacks && s_write(&s, s.acks, s.nacks))
 			return 8;
 		if (got && s_answer(&s, &tr))
@@ -529,6 +557,7 @@ struct h_rep {
 struct h_state {
 	const struct device *d;
 	__u32 max;
+	__u32 base;		/* index of the node of handles[0] */
 	struct binder_dev dev;
 	__u32 *handles;		/* of node i */
 	__u32 made;
@@ -545,12 +574,12 @@ static int write_all(int fd, const void *buf, size_t len)
 }
 
 /*
- * Ask S for count nodes from index first, keep their handles, take a
- * strong reference on each and free the reply.
+ * Ask S for count nodes from index base + first, keep their handles, take
+ * a strong reference on each and free the reply.
  */
 static int h_get(struct h_state *h, __u32 first, __u32 count)
 {
-	struct give g = { first, count };
+	struct give g = { h->base + first, count };
 	struct binder_transaction_data tr = binder_txn(0, CODE_GIVE, 0, &g,
 						       sizeof(g));
 	const struct flat_binder_object *objs;
@@ -643,13 +672,13 @@ static int h_ping(struct h_state *h, const struct h_req *req)
 
 struct holder_arg {
 	const struct device *d;
-	__u32 max;
+	__u32 max, base;
 };
 
 static int holder_main(void *arg)
 {
 	const struct holder_arg *a = arg;
-	struct h_state h = { .d = a->d, .max = a->max };
+	struct h_state h = { .d = a->d, .max = a->max, .base = a->base };
 	struct h_req req;
 	struct h_rep rep;
 	long long t0;
@@ -688,9 +717,11 @@ static int holder_main(void *arg)
 	}
 }
 
-static int holder_start(struct device *d, struct binder_child *c, __u32 max)
+/* A holder of up to max refs, to nodes base, base + 1, ... */
+static int holder_start(struct device *d, struct binder_child *c, __u32 max,
+			__u32 base)
 {
-	struct holder_arg a = { d, max };	/* fork copies it */
+	struct holder_arg a = { d, max, base };	/* fork copies it */
 	int ret = binder_child_start(c, holder_main, &a);
 
 	if (ret)
@@ -947,15 +978,32 @@ struct teardown {
 	long held_refs;		/* the holder's refs, per the driver */
 	long long exit_us;	/* SIGKILL until its exit was seen */
 	long long released_us;	/* SIGKILL until the driver let go of it all */
+	long long told_us;	/* SIGKILL until S read its last BR_DECREFS */
 	double read_us;		/* one reading of the counters (median) */
 };
 
 static struct teardown td[NR_DEV];
 
+/* Wait until S has read want BR_DECREFS in all: 0 or -ETIMEDOUT. */
+static int wait_decrefs(const struct device *d, long want, long long deadline)
+{
+	while (__atomic_load_n(&s_seen[d - dev].decrefs, __ATOMIC_ACQUIRE) <
+	       want) {
+		if (now_us() > deadline) {
+			fprintf(stderr, "ipckit-scale-bench: %s: the server read %ld BR_DECREFS of %ld\n",
+				d->label, s_seen[d - dev].decrefs, want);
+			return -ETIMEDOUT;
+		}
+		binder_sleep_ms(1);
+	}
+	return 0;
+}
+
 /*
- * SIGKILL the holder of d and time its exit (its pidfd turning readable)
- * and the driver's release of its refs, threads and process: base is what
- * the counters said before the holder opened the device.
+ * SIGKILL the holder of d and time its exit (its pidfd turning readable),
+ * the driver's release of its refs, threads and process (base: what the
+ * counters said before the holder opened the device), and S's reading of
+ * the BR_DECREFS of the last of the holder's nodes.
  */
 static int teardown_one(struct device *d, const struct counts *base,
 			struct teardown *t)
@@ -964,12 +1012,14 @@ static int teardown_one(struct device *d, const struct counts *base,
 	struct pollfd pfd;
 	struct counts c;
 	long long start;
+	long decrefs0;
 	int ret, status;
 
 	ret = read_counts(d, &c);
 	if (ret)
 		return ret;
 	t->held_refs = c.refs - base->refs;
+	decrefs0 = __atomic_load_n(&s_seen[d - dev].decrefs, __ATOMIC_ACQUIRE);
 	pfd.fd = syscall(SYS_pidfd_open, pid, 0);
 	pfd.events = POLLIN;
 	if (pfd.fd < 0)
@@ -994,6 +1044,12 @@ static int teardown_one(struct device *d, const struct counts *base,
 	binder_child_finish(&d->holder, 0);	/* reaped: closes its pipes */
 	ret = wait_counts(d, base, false, start, RELEASE_MS, &t->released_us,
 			  &t->read_us);
+	/* One BR_DECREFS per node: the holder's nodes are its own. */
+	if (!ret)
+		ret = wait_decrefs(d, decrefs0 + t->held_refs,
+				   start + RELEASE_MS * 1000LL);
+	if (!ret)
+		t->told_us = s_seen[d - dev].last_ns / 1000 - start;
 	t->have = !ret;
 	return ret;
 }
@@ -1002,29 +1058,31 @@ static void print_teardown_report(int dut, int base)
 {
 	unsigned int di;
 
-	printf("\nteardown of a holder of %u refs: from SIGKILL until its exit is\n"
-	       "seen (pidfd) and until the driver's counters say its refs,\n"
-	       "threads and process are gone (polled every max(1 ms, 3 readings);\n"
-	       "reading = one reading of the counters, the poll's resolution)\n",
+	printf("\nteardown of a process holding %u refs, SIGKILLed: ms until its\n"
+	       "exit is seen (pidfd); until the driver's counters (debugfs) say\n"
+	       "its refs, threads and process are gone, polled every 1 ms or 3\n"
+	       "readings if longer (reading = the cost of one, the resolution);\n"
+	       "until the nodes' owner read the BR_DECREFS of the last of them\n",
 	       cfg.max_refs);
-	printf("%-10s %10s %10s %12s %12s %11s\n", "driver", "refs held",
-	       "exit ms", "released ms", "after exit", "reading ms");
+	printf("%-10s %10s %9s %12s %9s %11s %11s\n", "driver", "refs held",
+	       "exit", "released", "(reading)", "owner told", "after exit");
 	for (di = 0; di < NR_DEV; di++) {
 		if (!td[di].have) {
 			printf("%-10s %10s\n", dev[di].label, "-");
 			continue;
 		}
-		printf("%-10s %10ld %10.1f %12.1f %12.1f %11.2f\n",
+		printf("%-10s %10ld %9.1f %12.1f %9.2f %11.1f %11.1f\n",
 		       dev[di].label, td[di].held_refs, td[di].exit_us / 1e3,
-		       td[di].released_us / 1e3,
-		       (td[di].released_us - td[di].exit_us) / 1e3,
-		       td[di].read_us / 1e3);
+		       td[di].released_us / 1e3, td[di].read_us / 1e3,
+		       td[di].told_us / 1e3,
+		       (td[di].released_us - td[di].exit_us) / 1e3);
 	}
 	if (td[dut].have && td[base].have)
-		printf("%s/%s: exit %.2f, released %.2f\n", dev[dut].label,
-		       dev[base].label,
+		printf("%s/%s: exit %.2f, released %.2f, owner told %.2f\n",
+		       dev[dut].label, dev[base].label,
 		       ratio(td[dut].exit_us, td[base].exit_us),
-		       ratio(td[dut].released_us, td[base].released_us));
+		       ratio(td[dut].released_us, td[base].released_us),
+		       ratio(td[dut].told_us, td[base].told_us));
 	fflush(stdout);
 }
 
@@ -1047,7 +1105,7 @@ static int part_refs(int dut, int base)
 			ret = server_start(&dev[di], &dev[di].server);
 		if (!ret && cfg.refs)
 			ret = holder_start(&dev[di], &dev[di].small,
-					   FIRST_LEVEL);
+					   FIRST_LEVEL, SMALL_BASE);
 		if (!ret && cfg.refs)
 			ret = holder_grow(&dev[di], &dev[di].small,
 					  FIRST_LEVEL, NULL);
@@ -1055,7 +1113,7 @@ static int part_refs(int dut, int base)
 			ret = read_counts(&dev[di], &others[di]);
 		if (!ret)
 			ret = holder_start(&dev[di], &dev[di].holder,
-					   cfg.max_refs);
+					   cfg.max_refs, 0);
 	}
 	if (!ret && cfg.refs) {
 		set_levels();
@@ -1242,7 +1300,7 @@ static int mem_refs(struct device *d, unsigned int rep)
 		return ret;
 	ret = server_start(d, &c[0]);
 	for (i = 1; !ret && i < 3; i++)
-		ret = holder_start(d, &c[i], n);
+		ret = holder_start(d, &c[i], n, 0);
 	/* A first call each: threads, buffers, whatever a driver makes once. */
 	for (i = 1; !ret && i < 3; i++)
 		ret = holder_ping(d, &c[i], HANDLE_0, WARMUP_CALLS, -1);
@@ -1567,7 +1625,7 @@ int main(int argc, char **argv)
 			break;
 		case 'm':
 			if (parse_count(optarg, &cfg.max_refs, 2 * FIRST_LEVEL,
-					10000000))
+					SMALL_BASE))
 				goto bad_usage;
 			break;
 		case 'r':
@@ -1631,6 +1689,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	shm_len = len;
+	s_seen = mmap(NULL, NR_DEV * sizeof(*s_seen), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (s_seen == MAP_FAILED) {
+		perror("ipckit-scale-bench: mmap");
+		return 1;
+	}
 
 	printf("ipckit-scale-bench: %s = %s, %s = %s\n", dev[0].label,
 	       dev[0].path, dev[1].label, dev[1].path);
