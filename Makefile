@@ -20,7 +20,8 @@
 #   make bench        ipckit vs the kernel's binder vs pipe/unix, one boot;
 #                     then round trip vs live refs (10 ... 100 000, CSV),
 #                     teardown and slab bytes per object (~20 min: the
-#                     reference's build-up; IPCKIT_BENCH_REFS=10000 is fast)
+#                     reference's build-up; IPCKIT_BENCH_REFS=10000 takes
+#                     about 4 min)
 #   make scale        100 000 handles in one process, both drivers, one boot
 #   make pair-check   two VMs on a private link: the soft bus's and
 #                     cross-device RPC's two-device tests
@@ -113,7 +114,7 @@ debug-kernel:
 	scripts/build-debug-kernel.sh
 
 # ipckit-bench, then ipckit-scale-bench: long, the reference builds up
-# IPCKIT_BENCH_REFS (100 000) refs at O(n) per handle (~15 min under TCG).
+# IPCKIT_BENCH_REFS (100 000) refs at O(n) per handle (~17 min under TCG).
 bench: all
 	IPCKIT_VM_TIMEOUT=$${IPCKIT_VM_TIMEOUT:-3600} scripts/vm-run.sh -l stock bench
 

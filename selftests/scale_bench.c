@@ -64,9 +64,9 @@
  *
  * Time: the reference numbers a new handle by walking the process's
  * handles from the lowest (O(n) per handle), so building up 100 000 refs
- * takes it about 13 minutes under TCG against about a second for ipckit
- * (Documentation/design.rst); the holder prints progress every 30 s while
- * it grows. Every wait is bounded (GROW_MS and friends below).
+ * took it 992 s under TCG against 0.9 s for ipckit (the whole program:
+ * 17.5 minutes); the holder prints progress every 30 s while it grows.
+ * Every wait is bounded (GROW_MS and friends below).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -111,7 +111,7 @@
 
 /*
  * Bounds. The long ones are sized for the reference under TCG: its
- * build-up to 100 000 refs takes about 13 minutes, and one holder idles
+ * build-up to 100 000 refs takes about 17 minutes, and one holder idles
  * while the other device's holder grows.
  */
 #define MGR_MS		60000	/* becoming manager: the last one's release */

@@ -33,7 +33,7 @@ result "bench ran" $status
 # Round trip vs live refs (10 ... IPCKIT_BENCH_REFS, CSV included), the
 # teardown of a process holding that many, and slab bytes per node, ref
 # and idle thread. The reference's build-up of 100 000 refs takes about
-# 13 minutes under TCG (its handle numbering is O(n) per handle).
+# 17 minutes under TCG (its handle numbering is O(n) per handle).
 refs=${IPCKIT_BENCH_REFS:-100000}
 t0=$(cut -d' ' -f1 /proc/uptime)
 /ipckit/tests/ipckit-scale-bench -a /dev/ipckit -b /dev/binder -m "$refs" \
