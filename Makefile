@@ -17,7 +17,11 @@
 #   make kernel-6.12  fetch and extract 6.12 only (scripts/kernel.sh)
 #   make debug-check  the VM lane on the debug kernel alone
 #   make debug-kernel build (or reuse) the cached debug kernel
-#   make bench        ipckit vs the kernel's binder vs pipe/unix, one boot
+#   make bench        ipckit vs the kernel's binder vs pipe/unix, one boot;
+#                     then round trip vs live refs (10 ... 100 000, CSV),
+#                     teardown and slab bytes per object (~20 min: the
+#                     reference's build-up; IPCKIT_BENCH_REFS=10000 takes
+#                     about 4 min)
 #   make scale        100 000 handles in one process, both drivers, one boot
 #   make profile      where a call's time goes: perf in the guest, both
 #                     drivers, one boot (Documentation/performance.rst)
@@ -111,8 +115,10 @@ debug-check: shim selftests
 debug-kernel:
 	scripts/build-debug-kernel.sh
 
+# ipckit-bench, then ipckit-scale-bench: long, the reference builds up
+# IPCKIT_BENCH_REFS (100 000) refs at O(n) per handle (~17 min under TCG).
 bench: all
-	scripts/vm-run.sh -l stock bench
+	IPCKIT_VM_TIMEOUT=$${IPCKIT_VM_TIMEOUT:-3600} scripts/vm-run.sh -l stock bench
 
 # perf (the host's linux-perf, packed into the image) samples round trips
 # and one-way calls on each driver in turn; prints the profiles.

@@ -51,6 +51,7 @@ copy_ko "${ref%/drivers/android/binder_linux.ko}/drivers/net/ethernet/intel/e100
 cp selftests/run_vm.sh "$root/ipckit/jobs/check.sh"
 cp scripts/vm/demo.sh "$root/ipckit/jobs/run.sh"
 cp scripts/vm/bench.sh "$root/ipckit/jobs/bench.sh"
+cp scripts/vm/bench-summary.sh "$root/ipckit/jobs/bench-summary.sh"
 cp scripts/vm/scale.sh "$root/ipckit/jobs/scale.sh"
 cp scripts/vm/profile.sh "$root/ipckit/jobs/profile.sh"
 cp scripts/vm/load.sh "$root/ipckit/jobs/load.sh"

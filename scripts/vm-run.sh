@@ -28,6 +28,8 @@
 # IPCKIT_HANDLES (a number) is handed to the guest for handles_test: how
 # many handles it makes (20000 by default, 5000 on the debug lane;
 # 100000 for the long run, make scale).
+# IPCKIT_BENCH_REFS (a number) is handed to the guest for the bench job:
+# the most refs ipckit-scale-bench builds up (100000 by default).
 # IPCKIT_PROFILE (KIND:PLACEMENT,...) is handed to the profile job
 # (scripts/vm/profile.sh, make profile).
 # IPCKIT_FUZZ_SECONDS and IPCKIT_FUZZ_BLIND are handed to the guest for the
@@ -116,7 +118,7 @@ set +e
 # shellcheck disable=SC2086
 timeout -k 5 "$timeout_s" qemu-system-x86_64 $accel -smp 2 -m 1024 \
 	-kernel "$kernel" -initrd "$out/initramfs.cpio" \
-	-append "console=ttyS0 quiet log_buf_len=16M panic=-1 mitigations=off $cmdline_extra IPCKIT_JOB=$job IPCKIT_LANE=$lane${IPCKIT_TESTS:+ IPCKIT_TESTS=$IPCKIT_TESTS}${IPCKIT_HANDLES:+ IPCKIT_HANDLES=$IPCKIT_HANDLES}${IPCKIT_FUZZ_SECONDS:+ IPCKIT_FUZZ_SECONDS=$IPCKIT_FUZZ_SECONDS}${IPCKIT_FUZZ_BLIND:+ IPCKIT_FUZZ_BLIND=1}${IPCKIT_PROFILE:+ IPCKIT_PROFILE=$IPCKIT_PROFILE}" \
+	-append "console=ttyS0 quiet log_buf_len=16M panic=-1 mitigations=off $cmdline_extra IPCKIT_JOB=$job IPCKIT_LANE=$lane${IPCKIT_TESTS:+ IPCKIT_TESTS=$IPCKIT_TESTS}${IPCKIT_HANDLES:+ IPCKIT_HANDLES=$IPCKIT_HANDLES}${IPCKIT_BENCH_REFS:+ IPCKIT_BENCH_REFS=$IPCKIT_BENCH_REFS}${IPCKIT_FUZZ_SECONDS:+ IPCKIT_FUZZ_SECONDS=$IPCKIT_FUZZ_SECONDS}${IPCKIT_FUZZ_BLIND:+ IPCKIT_FUZZ_BLIND=1}${IPCKIT_PROFILE:+ IPCKIT_PROFILE=$IPCKIT_PROFILE}" \
 	-display none -no-reboot -monitor none \
 	-serial stdio -serial "file:$out/results.txt" < /dev/null |
 	tee "$out/console.log"
