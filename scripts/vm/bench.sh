@@ -15,6 +15,22 @@ result() { # result "description" status (TAP lines numbered in order)
 	echo "$r $n - $1" >> "$IPCKIT_RESULTS"
 }
 
+# bench NAME OUT COMMAND...: run one benchmark with its output on the
+# console and in OUT, timed; its lines go into the results as comments.
+# Returns its exit status.
+bench() {
+	name=$1
+	out=$2
+	shift 2
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	"$@" 2>&1 | tee "$out"
+	st=$?
+	echo "$name took $(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' \
+		/proc/uptime) s, exit status $st" | tee -a "$out"
+	sed 's/^/# /' "$out" >> "$IPCKIT_RESULTS"
+	return $st
+}
+
 insmod $MOD/binder_linux.ko devices=binder ||
 	{ result "bench: load binder_linux" 1; exit 1; }
 insmod $MOD/ipckit.ko devices=ipckit ||
@@ -30,15 +46,9 @@ status=0
 for placement in same free; do
 	rounds=12
 	[ $placement = same ] || rounds=6
-	t0=$(cut -d' ' -f1 /proc/uptime)
-	"$BENCH" -a /dev/ipckit -b /dev/binder -c $placement -r $rounds 2>&1 |
-		tee /tmp/bench-$placement.out
-	st=$?
-	echo "ipckit-bench -c $placement took $(awk -v t0="$t0" \
-		'{ printf "%.1f", $1 - t0 }' /proc/uptime) s, exit status $st" |
-		tee -a /tmp/bench-$placement.out
-	sed 's/^/# /' /tmp/bench-$placement.out >> "$IPCKIT_RESULTS"
-	[ $st -eq 0 ] || status=$st
+	bench "ipckit-bench -c $placement" /tmp/bench-$placement.out \
+		"$BENCH" -a /dev/ipckit -b /dev/binder -c $placement -r $rounds ||
+		status=1
 done
 result "bench ran" $status
 
@@ -46,13 +56,9 @@ result "bench ran" $status
 # libipckit's SendRequest against the same call in raw ioctls, and 16 MiB
 # through ashmem against the same bytes in calls (P13 rows 8 and 9), on both
 # drivers in one run, interleaved; reported like the table above, not judged.
-t0=$(cut -d' ' -f1 /proc/uptime)
-/ipckit/bin/ipckit-shim-bench -a /dev/ipckit -b /dev/binder 2>&1 |
-	tee /tmp/shim-bench.out
+bench ipckit-shim-bench /tmp/shim-bench.out \
+	/ipckit/bin/ipckit-shim-bench -a /dev/ipckit -b /dev/binder
 shim_status=$?
-echo "ipckit-shim-bench took $(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' \
-	/proc/uptime) s, exit status $shim_status" | tee -a /tmp/shim-bench.out
-sed 's/^/# /' /tmp/shim-bench.out >> "$IPCKIT_RESULTS"
 result "bench: ipckit-shim-bench (libipckit) ran" $shim_status
 [ $shim_status -eq 0 ] || status=1
 # --- end libipckit ---
@@ -63,13 +69,9 @@ result "bench: ipckit-shim-bench (libipckit) ran" $shim_status
 # and idle thread. The reference's build-up of 100 000 refs takes about
 # 17 minutes under TCG (its handle numbering is O(n) per handle).
 refs=${IPCKIT_BENCH_REFS:-100000}
-t0=$(cut -d' ' -f1 /proc/uptime)
-/ipckit/tests/ipckit-scale-bench -a /dev/ipckit -b /dev/binder -m "$refs" \
-	2>&1 | tee /tmp/scale-bench.out
+bench ipckit-scale-bench /tmp/scale-bench.out \
+	/ipckit/tests/ipckit-scale-bench -a /dev/ipckit -b /dev/binder -m "$refs"
 scale_status=$?
-echo "ipckit-scale-bench took $(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' \
-	/proc/uptime) s, exit status $scale_status" | tee -a /tmp/scale-bench.out
-sed 's/^/# /' /tmp/scale-bench.out >> "$IPCKIT_RESULTS"
 result "scale bench ran ($refs refs)" $scale_status
 [ $scale_status -eq 0 ] || status=1
 # --- end scale ---
