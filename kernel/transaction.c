@@ -340,7 +340,7 @@ static int ipckit_copy_payload(struct ipckit_proc *target_proc,
 struct ipckit_txn_target {
 	struct ipckit_proc *proc;	/* reference held */
 	struct ipckit_thread *thread;	/* reference held, or NULL */
-	struct ipckit_node *node;	/* temporary reference, NULL for replies */
+	struct ipckit_node *node;	/* temporary reference until the buffer holds it; NULL for replies */
 	bool node_strong;		/* @node's strong local count is ours */
 	struct ipckit_transaction *in_reply_to;
 };
@@ -622,6 +622,17 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 	if (param)
 		goto fail;
 
+	/*
+	 * From here the buffer's strong count keeps the node. Drop the
+	 * temporary reference before the receiver is woken: putting it
+	 * takes the receiver's inner_lock, which the receiver, running on
+	 * another CPU as soon as it is woken, wants too (perf showed the
+	 * unpinned sender spinning there).
+	 */
+	if (tgt.node) {
+		ipckit_node_put(tgt.node);
+		tgt.node = NULL;
+	}
 	queued_complete = tcomplete;
 	if (reply) {
 		spin_lock(&proc->inner_lock);
@@ -680,8 +691,6 @@ void ipckit_transaction_send(struct ipckit_thread *thread,
 	}
 	if (secctx)
 		security_release_secctx(secctx, secctx_sz);
-	if (tgt.node)
-		ipckit_node_put(tgt.node);
 	if (tgt.thread)
 		ipckit_thread_put(tgt.thread);
 	ipckit_proc_put(tgt.proc);
