@@ -215,17 +215,6 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static int pin_to(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return 0;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
-}
-
 /* --- the binder server: context manager of one device ------------------ */
 
 struct bench_server {
@@ -314,7 +303,7 @@ static int bench_server_main(void *arg)
 	bool first = true;
 	int ret;
 
-	ret = pin_to(cfg.server_cpu);
+	ret = binder_pin_cpu(cfg.server_cpu);
 	if (!ret)
 		ret = binder_open_dev(&dev, t->path, 0);
 	if (!ret)
@@ -588,7 +577,7 @@ static void *sender_main(void *arg)
 	int ret, go;
 
 	oneway_payload(buf, s->n, SENDERS);
-	ret = pin_to(cfg.client_cpu);
+	ret = binder_pin_cpu(cfg.client_cpu);
 	/* An empty BINDER_WRITE_READ: the binder thread exists before go. */
 	if (!ret)
 		ret = raw_wr(s->t, &bwr);
@@ -948,7 +937,7 @@ static int floor_start(struct transport *t, int srv_r, int srv_w)
 		if (getppid() != parent)
 			_exit(253);
 		close_other_fds(srv_r, srv_w);
-		if (pin_to(cfg.server_cpu))
+		if (binder_pin_cpu(cfg.server_cpu))
 			_exit(254);
 		_exit(floor_serve(srv_r, srv_w) & 0xff);
 	}
@@ -1301,25 +1290,6 @@ static void report(int dut, int base)
 
 /* --- setup -------------------------------------------------------------- */
 
-/* 1: ipckit, 0: not (the reference rejects IPCKIT_GET_VERSION), -errno. */
-static int is_ipckit(const char *path)
-{
-	struct ipckit_version ver;
-	int fd, ret;
-
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (!ioctl(fd, IPCKIT_GET_VERSION, &ver))
-		ret = 1;
-	else if (errno == EINVAL || errno == ENOTTY)
-		ret = 0;
-	else
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 static int set_placement(const char *p)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1376,7 +1346,7 @@ static int profile_one(const char *path, const char *kind)
 	samples[T_A][M_RAW_OW_SUB] = calloc(cfg.rounds, sizeof(double));
 	if (!msg || !samples[T_A][m] || !samples[T_A][M_RAW_OW_SUB])
 		return 1;
-	ret = pin_to(cfg.client_cpu);
+	ret = binder_pin_cpu(cfg.client_cpu);
 	if (!ret)
 		ret = binder_setup(t);
 	if (!ret)
@@ -1504,7 +1474,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);	/* a dead floor server is -EPIPE */
 	set_labels();
 	for (ti = T_A; ti <= T_B; ti++) {
-		ret = is_ipckit(tp[ti].path);
+		ret = binder_is_ipckit(tp[ti].path);
 		if (ret < 0) {
 			fprintf(stderr, "ipckit-bench: %s: %s\n", tp[ti].path,
 				strerror(-ret));
@@ -1554,7 +1524,7 @@ int main(int argc, char **argv)
 	printf(", %ld CPUs online\n", sysconf(_SC_NPROCESSORS_ONLN));
 	fflush(stdout);
 
-	ret = pin_to(cfg.client_cpu);
+	ret = binder_pin_cpu(cfg.client_cpu);
 	if (ret) {
 		fprintf(stderr, "ipckit-bench: pinning: %s\n", strerror(-ret));
 		return 1;

@@ -355,6 +355,10 @@ void binder_sleep_ms(int ms);
  * (Documentation/kernels.rst lists them).
  */
 bool binder_kernel_at_least(int major, int minor);
+/* 1: ipckit, 0: not (the reference rejects IPCKIT_GET_VERSION), -errno. */
+int binder_is_ipckit(const char *path);
+/* Run this thread on CPU cpu only (cpu < 0: leave it be): 0 or -errno. */
+int binder_pin_cpu(int cpu);
 
 /*
  * Node/ref tracking and death notification (refcount_test, death_test).

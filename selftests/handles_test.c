@@ -30,151 +30,37 @@
 #include <time.h>
 
 #include "ipckit_test.h"
+#include "node_giver.h"
 
 #define MGR_MS		5000	/* becoming manager: the last one may linger */
 #define DEFAULT_N	20000
 #define DEBUG_N		5000
-#define MAX_BATCH	4096	/* objects in one reply: 128 KiB */
 #define FIRST_BATCH	10	/* the "10 handles held" round trip */
 #define PINGS		200
 #define S_IDLE_MS	600000
-#define NODE_PTR(i)	(0x100000ULL + 0x10ULL * (i))
 
-#define CODE_GIVE	0x47495645	/* "GIVE": reply count new nodes */
 #define CODE_PING	0x50494e47	/* "PING" */
 #define CODE_QUIT	0x51554954	/* "QUIT" */
 
-struct give {
-	__u32 first;		/* index of the first node */
-	__u32 count;
-};
-
-/* --- S: the service ---------------------------------------------------- */
-
-struct s_state {
-	struct binder_dev dev;
-	struct flat_binder_object objs[MAX_BATCH];
-	binder_size_t offs[MAX_BATCH];
-	/* BC_INCREFS_DONE/BC_ACQUIRE_DONE for one read's node work */
-	unsigned char acks[64 * 1024 / 20 * 20 + 64];
-	size_t nacks;
-};
-
-static int s_write(struct s_state *s, const void *buf, size_t len)
-{
-	struct binder_write_read bwr = {
-		.write_size = len,
-		.write_buffer = (uintptr_t)buf,
-	};
-	int ret = binder_write_read(s->dev.fd, &bwr, -1);
-
-	if (!ret && bwr.write_consumed != len)
-		ret = -EPROTO;
-	return ret;
-}
-
-static int s_ack(struct s_state *s, __u32 cmd, const void *payload)
-{
-	__u32 done = cmd == BR_INCREFS ? BC_INCREFS_DONE : BC_ACQUIRE_DONE;
-	size_t sz = sizeof(done) + sizeof(struct binder_ptr_cookie);
-	int ret;
-
-	if (s->nacks + sz > sizeof(s->acks)) {
-		ret = s_write(s, s->acks, s->nacks);
-		if (ret)
-			return ret;
-		s->nacks = 0;
-	}
-	memcpy(s->acks + s->nacks, &done, sizeof(done));
-	memcpy(s->acks + s->nacks + sizeof(done), payload,
-	       sizeof(struct binder_ptr_cookie));
-	s->nacks += sz;
-	return 0;
-}
-
-/* Free the request's buffer and reply: count new nodes, or nothing. */
-static int s_answer(struct s_state *s, const struct binder_transaction_data *tr)
-{
-	struct binder_transaction_data reply = { };
-	struct give g = { 0, 0 };
-	struct binder_cmds c;
-	__u32 i;
-
-	if (tr->code == CODE_GIVE && tr->data_size == sizeof(g))
-		memcpy(&g, (void *)(uintptr_t)tr->data.ptr.buffer, sizeof(g));
-	if (g.count > MAX_BATCH)
-		g.count = 0;
-	for (i = 0; i < g.count; i++) {
-		memset(&s->objs[i], 0, sizeof(s->objs[i]));
-		s->objs[i].hdr.type = BINDER_TYPE_BINDER;
-		s->objs[i].binder = NODE_PTR(g.first + i);
-		s->objs[i].cookie = g.first + i;
-		s->offs[i] = i * sizeof(s->objs[0]);
-	}
-	reply.data_size = g.count * sizeof(s->objs[0]);
-	reply.offsets_size = g.count * sizeof(s->offs[0]);
-	reply.data.ptr.buffer = (uintptr_t)s->objs;
-	reply.data.ptr.offsets = (uintptr_t)s->offs;
-	bc_init(&c);
-	bc_free_buffer(&c, tr->data.ptr.buffer);
-	bc_transaction(&c, BC_REPLY, &reply);
-	return bc_send(s->dev.fd, &c);
-}
+/* --- S: the service (node_giver.h) ------------------------------------ */
 
 static int s_main(void *arg)
 {
-	static __u32 rbuf[64 * 1024 / 4] __attribute__((aligned(8)));
-	static struct s_state s;
-	struct binder_transaction_data tr;
-	struct binder_write_read bwr;
-	struct binder_reader r;
-	const void *payload;
-	bool quit = false, got;
-	__u32 cmd;
+	static struct node_giver s;
+	struct node_giver_round rd;
 	int ret;
 
 	ret = binder_open_manager(&s.dev, ipckit_test_device, NULL, MGR_MS);
 	binder_child_ready(ret);
 	if (ret)
 		return 2;
-	while (!quit) {
-		memset(&bwr, 0, sizeof(bwr));
-		bwr.read_size = sizeof(rbuf);
-		bwr.read_buffer = (uintptr_t)rbuf;
-		ret = binder_write_read(s.dev.fd, &bwr, S_IDLE_MS);
+	do {
+		ret = node_giver_read(&s, S_IDLE_MS, &rd);
+		if (!ret)
+			ret = node_giver_answer(&s, &rd);
 		if (ret)
-			return 3;
-		got = false;
-		s.nacks = 0;
-		br_init(&r, rbuf, bwr.read_consumed);
-		while (br_next(&r, &cmd, &payload)) {
-			switch (cmd) {
-			case BR_INCREFS:
-			case BR_ACQUIRE:
-				if (s_ack(&s, cmd, payload))
-					return 4;
-				break;
-			case BR_TRANSACTION:
-				if (got)
-					return 5;	/* T calls one at a time */
-				memcpy(&tr, payload, sizeof(tr));
-				got = true;
-				break;
-			case BR_DEAD_REPLY:
-			case BR_FAILED_REPLY:
-				return 6;
-			}
-		}
-		if (r.truncated)
-			return 7;
-		if (s.nacks && s_write(&s, s.acks, s.nacks))
-			return 8;
-		if (got) {
-			if (s_answer(&s, &tr))
-				return 9;
-			quit = tr.code == CODE_QUIT;
-		}
-	}
+			return ret;
+	} while (!rd.called || rd.tr.code != CODE_QUIT);
 	return 0;
 }
 
@@ -209,7 +95,7 @@ FIXTURE_SETUP(many)
 	ASSERT_EQ(0, binder_child_start(&self->s, s_main, NULL));
 	ASSERT_EQ(0, binder_child_wait_ready(&self->s, MGR_MS + 5000));
 	ASSERT_EQ(0, binder_open_dev(&self->dev, ipckit_test_device, 0));
-	self->cmds = malloc((MAX_BATCH * 2 + 3) * sizeof(__u32));
+	self->cmds = malloc((NODE_GIVER_MAX_BATCH * 2 + 3) * sizeof(__u32));
 	ASSERT_NE(NULL, self->cmds);
 }
 
@@ -235,28 +121,15 @@ struct batch {
 static int t_get(FIXTURE_DATA(many) *self, __u32 first, __u32 count,
 		 __u32 *out, struct batch *b, int timeout_ms)
 {
-	struct give g = { first, count };
-	struct binder_transaction_data tr = binder_txn(0, CODE_GIVE, 0, &g,
-						       sizeof(g));
 	const struct flat_binder_object *objs;
-	struct binder_result res;
 	size_t n = 0, i;
 	binder_uintptr_t buf;
 	int ret;
 
 	memset(b, 0, sizeof(*b));
-	ret = binder_call_tr(&self->dev, &tr, BC_TRANSACTION, &res, timeout_ms);
+	ret = node_giver_get(&self->dev, first, count, timeout_ms, &objs, &buf);
 	if (ret)
 		return ret;
-	if (res.cmd != BR_REPLY)
-		return -EPROTO;
-	buf = res.tr.data.ptr.buffer;
-	objs = (const void *)(uintptr_t)buf;
-	if (res.tr.offsets_size != count * sizeof(binder_size_t) ||
-	    res.tr.data_size != count * sizeof(*objs)) {
-		binder_free_buffer(&self->dev, buf);
-		return -EMSGSIZE;
-	}
 	b->count = count;
 	for (i = 0; i < count; i++) {
 		__u32 h = objs[i].handle;
@@ -327,7 +200,7 @@ TEST_F_TIMEOUT(many, handles_are_numbered_lowest_free_and_work_in_bulk, 3600)
 	struct batch b;
 	__u32 i, *hs;
 
-	hs = malloc(MAX_BATCH * sizeof(*hs));
+	hs = malloc(NODE_GIVER_MAX_BATCH * sizeof(*hs));
 	self->seen = calloc(n + 2, 1);
 	ASSERT_NE(NULL, hs);
 	ASSERT_NE(NULL, self->seen);
@@ -359,8 +232,9 @@ TEST_F_TIMEOUT(many, handles_are_numbered_lowest_free_and_work_in_bulk, 3600)
 			start += binder_now_ms() - t0;
 		}
 		/* About 1 s per batch: a slow driver is not stuck in one. */
-		batch = elapsed ? batch * 1000 / elapsed : MAX_BATCH;
-		batch = batch < 1 ? 1 : batch > MAX_BATCH ? MAX_BATCH : batch;
+		batch = elapsed ? batch * 1000 / elapsed : NODE_GIVER_MAX_BATCH;
+		batch = batch < 1 ? 1 :
+			batch > NODE_GIVER_MAX_BATCH ? NODE_GIVER_MAX_BATCH : batch;
 	}
 	elapsed = binder_now_ms() - start;
 	ksft_print_msg("made %u of %u handles in %lld ms\n", made, n, elapsed);

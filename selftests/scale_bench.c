@@ -88,6 +88,7 @@
 #include <linux/ipckit.h>
 
 #include "binder_util.h"
+#include "node_giver.h"
 
 #define DEFAULT_MAX_REFS	100000
 /*
@@ -101,12 +102,9 @@
 #define MEM_REPS		3
 #define WARMUP_CALLS		25	/* untimed, per handle and level */
 #define FIRST_LEVEL		10
-#define MAX_BATCH		4096	/* nodes in one reply: 128 KiB */
-#define NODE_PTR(i)		(0x100000ULL + 0x10ULL * (i))
 #define HANDLE_0		(-1)	/* h_req.node: the context manager */
 #define SMALL_BASE		20000000	/* the 10-ref holder's first node */
 
-#define CODE_GIVE	0x47495645	/* "GIVE": reply count new nodes */
 #define CODE_PING	0x50494e47	/* "PING": reply empty */
 
 /*
@@ -169,17 +167,6 @@ static long long now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
-
-static int pin_to(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return 0;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
 }
 
 static long long now_ns(void)
@@ -353,8 +340,9 @@ static int drain(const struct device *d, const struct counts *base)
 
 /*
  * Wait (up to 10 s) for the counters to hold still for 200 ms: the
- * reference releases the process that is_ipckit() opened and closed from
- * its workqueue, and a baseline read before that would count it.
+ * reference releases the process that binder_is_ipckit() opened and
+ * closed from its workqueue, and a baseline read before that would count
+ * it.
  */
 static int quiesce(const struct device *d)
 {
@@ -372,153 +360,40 @@ static int quiesce(const struct device *d)
 	return ret ?: -ETIMEDOUT;
 }
 
-/* --- S: the context manager handing out nodes (after handles_test) ------ */
-
-struct give {
-	__u32 first;		/* index of the first node */
-	__u32 count;
-};
-
-struct s_state {
-	struct binder_dev dev;
-	struct flat_binder_object objs[MAX_BATCH];
-	binder_size_t offs[MAX_BATCH];
-	/* BC_INCREFS_DONE/BC_ACQUIRE_DONE for one read's node work */
-	unsigned char acks[64 * 1024 / 20 * 20 + 64];
-	size_t nacks;
-};
-
-static int s_write(struct s_state *s, const void *buf, size_t len)
-{
-	struct binder_write_read bwr = {
-		.write_size = len,
-		.write_buffer = (uintptr_t)buf,
-	};
-	int ret = binder_write_read(s->dev.fd, &bwr, -1);
-
-	if (!ret && bwr.write_consumed != len)
-		ret = -EPROTO;
-	return ret;
-}
-
-static int s_ack(struct s_state *s, __u32 cmd, const void *payload)
-{
-	__u32 done = cmd == BR_INCREFS ? BC_INCREFS_DONE : BC_ACQUIRE_DONE;
-	size_t sz = sizeof(done) + sizeof(struct binder_ptr_cookie);
-	int ret;
-
-	if (s->nacks + sz > sizeof(s->acks)) {
-		ret = s_write(s, s->acks, s->nacks);
-		if (ret)
-			return ret;
-		s->nacks = 0;
-	}
-	memcpy(s->acks + s->nacks, &done, sizeof(done));
-	memcpy(s->acks + s->nacks + sizeof(done), payload,
-	       sizeof(struct binder_ptr_cookie));
-	s->nacks += sz;
-	return 0;
-}
-
-/* Free the request's buffer and reply: the nodes asked for, or nothing. */
-static int s_answer(struct s_state *s, const struct binder_transaction_data *tr)
-{
-	struct binder_transaction_data reply = { };
-	struct give g = { 0, 0 };
-	struct binder_cmds c;
-	__u32 i;
-
-	if (tr->code == CODE_GIVE && tr->data_size == sizeof(g))
-		memcpy(&g, (void *)(uintptr_t)tr->data.ptr.buffer, sizeof(g));
-	if (g.count > MAX_BATCH)
-		g.count = 0;
-	for (i = 0; i < g.count; i++) {
-		memset(&s->objs[i], 0, sizeof(s->objs[i]));
-		s->objs[i].hdr.type = BINDER_TYPE_BINDER;
-		s->objs[i].binder = NODE_PTR(g.first + i);
-		s->objs[i].cookie = g.first + i;
-		s->offs[i] = i * sizeof(s->objs[0]);
-	}
-	reply.data_size = g.count * sizeof(s->objs[0]);
-	reply.offsets_size = g.count * sizeof(s->offs[0]);
-	reply.data.ptr.buffer = (uintptr_t)s->objs;
-	reply.data.ptr.offsets = (uintptr_t)s->offs;
-	bc_init(&c);
-	bc_free_buffer(&c, tr->data.ptr.buffer);
-	bc_transaction(&c, BC_REPLY, &reply);
-	return bc_send(s->dev.fd, &c);
-}
+/* --- S: the context manager handing out nodes (node_giver.h) ------------ */
 
 /*
- * Serve until killed or idle for IDLE_MS. The node commands a dying
- * holder's refs cause (BR_RELEASE, BR_DECREFS) need no answer; the
- * BR_DECREFS are counted in s_seen, for the teardown.
+ * Serve until killed or idle for IDLE_MS. The BR_DECREFS that a dying
+ * holder's refs cause are counted in s_seen, for the teardown.
  */
 static int server_main(void *arg)
 {
-	static __u32 rbuf[64 * 1024 / 4] __attribute__((aligned(8)));
-	static struct s_state s;
+	static struct node_giver s;
 	const struct device *d = arg;
-	struct binder_transaction_data tr;
-	struct binder_write_read bwr;
 	struct s_report *seen = &s_seen[d - dev];
-	struct binder_reader r;
-	const void *payload;
-	long decrefs;
-	bool got;
-	__u32 cmd;
+	struct node_giver_round rd;
 	int ret;
 
-	ret = pin_to(cfg.child_cpu);
+	ret = binder_pin_cpu(cfg.child_cpu);
 	if (!ret)
 		ret = binder_open_manager(&s.dev, d->path, NULL, MGR_MS);
 	binder_child_ready(ret);
 	if (ret)
 		return 2;
 	for (;;) {
-		memset(&bwr, 0, sizeof(bwr));
-		bwr.read_size = sizeof(rbuf);
-		bwr.read_buffer = (uintptr_t)rbuf;
-		ret = binder_write_read(s.dev.fd, &bwr, IDLE_MS);
+		ret = node_giver_read(&s, IDLE_MS, &rd);
 		if (ret)
-			return 3;
-		got = false;
-		s.nacks = 0;
-		decrefs = 0;
-		br_init(&r, rbuf, bwr.read_consumed);
-		while (br_next(&r, &cmd, &payload)) {
-			switch (cmd) {
-			case BR_DECREFS:
-				decrefs++;
-				break;
-			case BR_INCREFS:
-			case BR_ACQUIRE:
-				if (s_ack(&s, cmd, payload))
-					return 4;
-				break;
-			case BR_TRANSACTION:
-				if (got)
-					return 5;	/* one caller at a time */
-				memcpy(&tr, payload, sizeof(tr));
-				got = true;
-				break;
-			case BR_DEAD_REPLY:
-			case BR_FAILED_REPLY:
-				return 6;
-			}
-		}
-		if (r.truncated)
-			return 7;
-		if (decrefs) {
+			return ret;
+		if (rd.decrefs) {
 			/* The count last, published after the time. */
 			seen->last_ns = now_ns();
-			__atomic_store_n(&seen->decrefs, seen->decrefs + decrefs,
+			__atomic_store_n(&seen->decrefs,
+					 seen->decrefs + rd.decrefs,
 					 __ATOMIC_RELEASE);
 		}
-		if (s.nacks && s_write(&s, s.acks, s.nacks))
-			return 8;
-		if (got && s_answer(&s, &tr))
-			return 9;
+		ret = node_giver_answer(&s, &rd);
+		if (ret)
+			return ret;
 	}
 }
 
@@ -579,27 +454,15 @@ static int write_all(int fd, const void *buf, size_t len)
  */
 static int h_get(struct h_state *h, __u32 first, __u32 count)
 {
-	struct give g = { h->base + first, count };
-	struct binder_transaction_data tr = binder_txn(0, CODE_GIVE, 0, &g,
-						       sizeof(g));
 	const struct flat_binder_object *objs;
-	struct binder_result res;
 	binder_uintptr_t buf;
 	size_t n = 0, i;
-	int ret = 0;
+	int ret;
 
-	ret = binder_call_tr(&h->dev, &tr, BC_TRANSACTION, &res, BATCH_MS);
+	ret = node_giver_get(&h->dev, h->base + first, count, BATCH_MS, &objs,
+			     &buf);
 	if (ret)
 		return ret;
-	if (res.cmd != BR_REPLY)
-		return -EPROTO;
-	buf = res.tr.data.ptr.buffer;
-	objs = (const void *)(uintptr_t)buf;
-	if (res.tr.offsets_size != count * sizeof(binder_size_t) ||
-	    res.tr.data_size != count * sizeof(*objs)) {
-		binder_free_buffer(&h->dev, buf);
-		return -EMSGSIZE;
-	}
 	for (i = 0; i < count; i++) {
 		if (objs[i].hdr.type != BINDER_TYPE_HANDLE)
 			ret = -EPROTO;
@@ -628,8 +491,9 @@ static int h_grow(struct h_state *h, __u32 want)
 			return ret;
 		h->made += count;
 		elapsed = binder_now_ms() - t0;
-		batch = elapsed ? batch * 1000 / elapsed : MAX_BATCH;
-		batch = batch < 1 ? 1 : batch > MAX_BATCH ? MAX_BATCH : batch;
+		batch = elapsed ? batch * 1000 / elapsed : NODE_GIVER_MAX_BATCH;
+		batch = batch < 1 ? 1 :
+			batch > NODE_GIVER_MAX_BATCH ? NODE_GIVER_MAX_BATCH : batch;
 		if (binder_now_ms() - said >= PROGRESS_MS) {
 			said = binder_now_ms();
 			printf("ipckit-scale-bench: %s: %u of %u refs, %.0f s\n",
@@ -685,8 +549,8 @@ static int holder_main(void *arg)
 	int ret;
 
 	h.handles = calloc(h.max ? h.max : 1, sizeof(*h.handles));
-	h.cmds = malloc((MAX_BATCH * 2 + 3) * sizeof(__u32));
-	ret = h.handles && h.cmds ? pin_to(cfg.child_cpu) : -ENOMEM;
+	h.cmds = malloc((NODE_GIVER_MAX_BATCH * 2 + 3) * sizeof(__u32));
+	ret = h.handles && h.cmds ? binder_pin_cpu(cfg.child_cpu) : -ENOMEM;
 	if (!ret)
 		ret = binder_open_dev(&h.dev, a->d->path, 0);
 	binder_child_ready(ret);
@@ -1380,7 +1244,7 @@ static int threads_main(void *arg)
 	char go;
 	int ret;
 
-	ret = pin_to(cfg.child_cpu);
+	ret = binder_pin_cpu(cfg.child_cpu);
 	if (!ret)
 		ret = binder_open_dev(&bd, d->path, 0);
 	st.fd = bd.fd;
@@ -1502,25 +1366,6 @@ static int part_memory(int dut, int base)
 
 /* --- setup ---------------------------------------------------------------- */
 
-/* 1: ipckit, 0: not (the reference rejects IPCKIT_GET_VERSION), -errno. */
-static int is_ipckit(const char *path)
-{
-	struct ipckit_version ver;
-	int fd, ret;
-
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (!ioctl(fd, IPCKIT_GET_VERSION, &ver))
-		ret = 1;
-	else if (errno == EINVAL || errno == ENOTTY)
-		ret = 0;
-	else
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 static const char *basename_of(const char *path)
 {
 	const char *b = strrchr(path, '/');
@@ -1577,7 +1422,7 @@ static int parse_parts(const char *s)
 
 static int setup_device(struct device *d, bool same_kind)
 {
-	int ret = is_ipckit(d->path);
+	int ret = binder_is_ipckit(d->path);
 
 	if (ret < 0) {
 		fprintf(stderr, "ipckit-scale-bench: %s: %s\n", d->path,
@@ -1655,8 +1500,8 @@ int main(int argc, char **argv)
 	if (!dev[0].path || !dev[1].path || optind != argc)
 		goto bad_usage;
 
-	ret = is_ipckit(dev[0].path);
-	same_kind = ret >= 0 && ret == is_ipckit(dev[1].path);
+	ret = binder_is_ipckit(dev[0].path);
+	same_kind = ret >= 0 && ret == binder_is_ipckit(dev[1].path);
 	if (setup_device(&dev[0], same_kind) ||
 	    setup_device(&dev[1], same_kind))
 		return 1;
@@ -1670,7 +1515,7 @@ int main(int argc, char **argv)
 		cfg.child_cpu = -1;
 		cfg.parent_cpu = -1;
 	}
-	ret = pin_to(cfg.parent_cpu);
+	ret = binder_pin_cpu(cfg.parent_cpu);
 	if (!ret)
 		ret = quiesce(&dev[0]);
 	if (!ret)
