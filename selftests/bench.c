@@ -4,11 +4,17 @@
  *
  *	ipckit-bench -a DEVICE_A -b DEVICE_B [-n ITER] [-r ROUNDS]
  *		     [-c same|split|free]
+ *	ipckit-bench -s DEVICE [-k rtt|lean|64k|oneway] [-n ITER] [-r ROUNDS]
  *
  * For each device: sync round trips to the context manager (empty, 4 KiB
  * and 64 KiB requests, empty replies) and the rate of 64-byte one-way
  * calls; as the floor, the same ping-pong over a pipe pair and over an
- * AF_UNIX stream socketpair. On a device with io_uring passthrough
+ * AF_UNIX stream socketpair. The "lean" round trip is the empty one as a
+ * library that talks to the driver itself makes it (one ioctl a call on
+ * the client's side, the previous reply freed in it; no watchdog: see
+ * lean_call()), compared with the pipe's empty round trip. One-way calls
+ * also come from four threads at once ("raw one-way x4"). On a device
+ * with io_uring passthrough
  * (IPCKIT_URING_CMD_WRITE_READ; the reference has none: n/a), the empty
  * round trip and the one-way calls again through io_uring, one-way in
  * batches of 1, 16 and 64 SQEs per io_uring_enter(), against the same
@@ -107,6 +113,8 @@ enum bench_code {
 	BENCH_ONEWAY,		/* one-way: count it */
 	BENCH_ONEWAY_LAST,	/* one-way: count it, report the batch's count */
 	BENCH_QUIT,		/* reply, then exit */
+	BENCH_LEAN,		/* reply, then serve the lean protocol */
+	BENCH_LEAN_END,		/* reply, back to binder_serve() */
 };
 
 /* Transports, in table order: the two devices, then the floor. */
@@ -122,9 +130,11 @@ struct transport {
 	int rfd, wfd;		/* floor: the client's ends */
 	bool uring;		/* binder: IPCKIT_URING_CMD_WRITE_READ works */
 	struct io_uring ring;	/* ... the client's ring */
+	binder_uintptr_t lean_reply;	/* lean: the reply buffer to free */
 };
 
-enum { M_NULL, M_4K, M_64K, M_ONEWAY, M_RAW_NULL, M_RAW_OW, M_RAW_OW4,
+enum { M_NULL, M_4K, M_64K, M_ONEWAY, M_RAW_NULL, M_LEAN_NULL, M_RAW_OW,
+       M_RAW_OW4,
        M_UR_NULL,
        M_UR_OW1, M_UR_OW16, M_UR_OW64,
        /* Recorded by the one-way rows above: the client's side alone. */
@@ -141,6 +151,7 @@ static const struct {
 	[M_64K]		= { "round trip, 64 KiB (us)",	65536 },
 	[M_ONEWAY]	= { "one-way, 64 B (tx/s)",	ONEWAY_SIZE },
 	[M_RAW_NULL]	= { "raw ioctl round trip (us)", 0 },
+	[M_LEAN_NULL]	= { "lean round trip (us)",	0 },
 	[M_RAW_OW]	= { "raw ioctl one-way (tx/s)", ONEWAY_SIZE, 0,
 			    M_RAW_OW_SUB },
 	[M_RAW_OW4]	= { "raw one-way x4 (tx/s)",	ONEWAY_SIZE },
@@ -176,7 +187,8 @@ static bool is_rate(int m)
 
 /* Table order: each client-side row under its one-way row. */
 static const int row_order[NR_M] = {
-	M_NULL, M_4K, M_64K, M_ONEWAY, M_RAW_NULL, M_RAW_OW, M_RAW_OW_SUB,
+	M_NULL, M_4K, M_64K, M_ONEWAY, M_RAW_NULL, M_LEAN_NULL, M_RAW_OW,
+	M_RAW_OW_SUB,
 	M_RAW_OW4, M_UR_NULL, M_UR_OW1, M_UR_OW1_SUB, M_UR_OW16, M_UR_OW16_SUB,
 	M_UR_OW64, M_UR_OW64_SUB,
 };
@@ -231,6 +243,72 @@ struct bench_server {
 struct oneway_hdr {
 	__u32 senders;
 };
+
+/*
+ * The lean protocol: how a library that talks to the driver itself
+ * serves (libbinder's looper does): one BINDER_WRITE_READ frees the
+ * request's buffer, replies and reads on; no watchdog timer. Binder
+ * queues the reply's BR_TRANSACTION_COMPLETE for the replier at once, so
+ * that read returns with it and a second one waits for the next call:
+ * two ioctls per call on this side, one on the client's (lean_call()).
+ * Starts by answering @first (BENCH_LEAN); returns at BENCH_LEAN_END,
+ * in *@end, unanswered. Blocking reads, as a looper's: the client's
+ * death ends this server (PDEATHSIG).
+ */
+static int lean_serve(struct binder_dev *dev,
+		      const struct binder_transaction_data *first,
+		      struct binder_transaction_data *end,
+		      struct bench_server *s)
+{
+	struct binder_transaction_data req = *first;
+	struct binder_transaction_data reply = binder_txn(0, 0, 0, NULL, 0);
+	__u32 rbuf[64] __attribute__((aligned(8)));
+	struct binder_write_read bwr;
+	struct binder_reader r;
+	const void *payload;
+	struct binder_cmds c;
+	bool got;
+	__u32 cmd;
+	int ret;
+
+	for (;;) {
+		bc_init(&c);
+		bc_free_buffer(&c, req.data.ptr.buffer);
+		bc_transaction(&c, BC_REPLY, &reply);
+		memset(&bwr, 0, sizeof(bwr));
+		bwr.write_buffer = (uintptr_t)c.buf;
+		bwr.write_size = c.len;
+		for (got = false; !got;) {
+			bwr.read_buffer = (uintptr_t)rbuf;
+			bwr.read_size = sizeof(rbuf);
+			bwr.read_consumed = 0;
+			do {
+				ret = ioctl(dev->fd, BINDER_WRITE_READ, &bwr);
+			} while (ret < 0 && errno == EINTR);
+			if (ret < 0)
+				return -errno;
+			bwr.write_size = 0;
+			bwr.write_consumed = 0;
+			br_init(&r, rbuf, bwr.read_consumed);
+			while (br_next(&r, &cmd, &payload)) {
+				if (cmd == BR_TRANSACTION) {
+					memcpy(&req, payload, sizeof(req));
+					got = true;
+				} else if (cmd != BR_NOOP &&
+					   cmd != BR_TRANSACTION_COMPLETE) {
+					s->problems++;
+				}
+			}
+		}
+		s->handled++;
+		if (req.code == BENCH_LEAN_END) {
+			*end = req;
+			return 0;
+		}
+		if (req.code != BENCH_PING)
+			s->problems++;
+	}
+}
 
 /* A one-way call's ONEWAY_SIZE bytes: the header, then a pattern. */
 static void oneway_payload(unsigned char *buf, unsigned int seed,
@@ -287,6 +365,12 @@ static int bench_handle(struct binder_dev *dev,
 	case BENCH_QUIT:
 		ret = binder_reply(dev, tr, 0, NULL, 0);
 		return ret ? ret : 1;
+	case BENCH_LEAN: {
+		struct binder_transaction_data end;
+
+		ret = lean_serve(dev, tr, &end, s);
+		return ret ? ret : binder_reply(dev, &end, 0, NULL, 0);
+	}
 	default:
 		s->problems++;
 		return binder_reply(dev, tr, TF_STATUS_CODE, &status,
@@ -481,6 +565,87 @@ static int raw_rtt(struct transport *t, const void *buf, size_t size)
 	bwr.write_buffer = (uintptr_t)c.buf;
 	bwr.write_size = c.len;
 	return raw_wr(t, &bwr);
+}
+
+/*
+ * --- the lean round trip: one ioctl a call on the client's side --------
+ *
+ * As a library that talks to the driver itself calls (libbinder does):
+ * the previous reply's BC_FREE_BUFFER rides in the same BINDER_WRITE_READ
+ * as the next BC_TRANSACTION, whose read waits for the reply; no
+ * watchdog. The server answers the same way (lean_serve()). This is the
+ * round trip a pipe ping-pong is the floor of.
+ */
+static int lean_call(struct transport *t, __u32 code)
+{
+	struct binder_transaction_data tr = binder_txn(0, code, 0, NULL, 0);
+	__u32 rbuf[64] __attribute__((aligned(8)));
+	struct binder_write_read bwr = { };
+	struct binder_reader r;
+	const void *payload;
+	struct binder_cmds c;
+	bool got = false;
+	__u32 cmd;
+	int ret;
+
+	bc_init(&c);
+	if (t->lean_reply)
+		bc_free_buffer(&c, t->lean_reply);
+	bc_transaction(&c, BC_TRANSACTION, &tr);
+	t->lean_reply = 0;
+	bwr.write_buffer = (uintptr_t)c.buf;
+	bwr.write_size = c.len;
+	while (!got) {
+		bwr.read_buffer = (uintptr_t)rbuf;
+		bwr.read_size = sizeof(rbuf);
+		bwr.read_consumed = 0;
+		ret = raw_wr(t, &bwr);
+		if (ret)
+			return ret;
+		bwr.write_size = 0;
+		bwr.write_consumed = 0;
+		br_init(&r, rbuf, bwr.read_consumed);
+		while (br_next(&r, &cmd, &payload)) {
+			if (cmd == BR_REPLY) {
+				const struct binder_transaction_data *rt = payload;
+
+				t->lean_reply = rt->data.ptr.buffer;
+				got = true;
+			} else if (cmd != BR_NOOP &&
+				   cmd != BR_TRANSACTION_COMPLETE) {
+				fprintf(stderr, "%s: lean call got %s\n",
+					t->label, binder_br_name(cmd));
+				return -EPROTO;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Into the lean protocol (BENCH_LEAN, an ordinary call) and out of it. */
+static int lean_begin(struct transport *t)
+{
+	struct binder_result res;
+	int ret;
+
+	ret = binder_call(&t->dev, 0, BENCH_LEAN, 0, NULL, 0, &res);
+	if (ret)
+		return ret;
+	if (res.cmd != BR_REPLY)
+		return -EPROTO;
+	binder_free_buffer(&t->dev, res.tr.data.ptr.buffer);
+	t->lean_reply = 0;
+	return 0;
+}
+
+static int lean_end(struct transport *t)
+{
+	int ret = lean_call(t, BENCH_LEAN_END);
+
+	if (!ret)
+		binder_free_buffer(&t->dev, t->lean_reply);
+	t->lean_reply = 0;
+	return ret;
 }
 
 /*
@@ -1086,9 +1251,13 @@ static int run_one(int ti, int m, unsigned int iter, bool keep,
 		if (!ret && keep && meas[m].sub)
 			record(ti, meas[m].sub, sub);
 	}
-	for (i = 0; !is_rate(m) && i < iter; i++) {
+	if (m == M_LEAN_NULL)
+		ret = lean_begin(t);
+	for (i = 0; !ret && !is_rate(m) && i < iter; i++) {
 		start = now_ns();
-		if (m == M_UR_NULL)
+		if (m == M_LEAN_NULL)
+			ret = lean_call(t, BENCH_PING);
+		else if (m == M_UR_NULL)
 			ret = ur_rtt(t, msg + sizeof(__u32), meas[m].size);
 		else if (m == M_RAW_NULL)
 			ret = raw_rtt(t, msg + sizeof(__u32), meas[m].size);
@@ -1101,6 +1270,8 @@ static int run_one(int ti, int m, unsigned int iter, bool keep,
 		if (keep)
 			record(ti, m, (now_ns() - start) / 1e3);
 	}
+	if (m == M_LEAN_NULL && !ret)
+		ret = lean_end(t);
 	if (ret)
 		fprintf(stderr, "ipckit-bench: %s, %s: %s\n", t->label,
 			meas[m].name, strerror(-ret));
@@ -1232,7 +1403,8 @@ static void report(int dut, int base)
 			print_num(st[ti][m].p90, st[ti][m].have, is_rate(m), na);
 		}
 		print_ratio(st[dut][m], st[base][m]);
-		print_ratio(st[dut][m], st[T_PIPE][m]);
+		/* The lean round trip's floor is the pipe's empty one. */
+		print_ratio(st[dut][m], st[T_PIPE][m == M_LEAN_NULL ? M_NULL : m]);
 		printf("\n");
 	}
 	printf("ratios are of medians: for round trips above 1 means %s is slower,\n"
@@ -1330,12 +1502,14 @@ static int profile_one(const char *path, const char *kind)
 
 	if (!strcmp(kind, "rtt"))
 		m = M_RAW_NULL;
+	else if (!strcmp(kind, "lean"))
+		m = M_LEAN_NULL;
 	else if (!strcmp(kind, "64k"))
 		m = M_64K;
 	else if (!strcmp(kind, "oneway"))
 		m = M_RAW_OW;
 	else {
-		fprintf(stderr, "ipckit-bench: -k wants rtt, 64k or oneway\n");
+		fprintf(stderr, "ipckit-bench: -k wants rtt, lean, 64k or oneway\n");
 		return 2;
 	}
 	t->path = path;
@@ -1371,7 +1545,7 @@ static void usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s -a DEVICE_A -b DEVICE_B [-n ITER] [-r ROUNDS] [-c same|split|free]\n"
-		"       %s -s DEVICE [-k rtt|64k|oneway] [-n ITER] [-r ROUNDS] [-c ...]\n"
+		"       %s -s DEVICE [-k rtt|lean|64k|oneway] [-n ITER] [-r ROUNDS] [-c ...]\n"
 		"  -n  calls per measurement and round (default %u; one-way: at most %u)\n"
 		"  -r  rounds, each running every measurement on A and B (default %u)\n"
 		"  -c  CPU placement of client and servers (default %s)\n"

@@ -26,14 +26,22 @@ row() {
 }
 
 echo "P13 goals: this boot's figures (ratios of medians; round trips:"
-echo "below 1 is faster, rates: above 1 is faster)"
+echo "below 1 is faster, rates: above 1 is faster). \"round trip\": through"
+echo "binder_util (its watchdog timers around each read); \"lean\": one ioctl"
+echo "a call on the client's side, the way libbinder talks to the driver."
 row "measurement" "figure" "goal"
 row "empty round trip, ipckit/reference, pinned" \
 	"$(fig $SAME '^round trip, empty' 1)" "<= 0.75"
 row "empty round trip, ipckit/reference, unpinned" \
 	"$(fig $FREE '^round trip, empty' 1)" "<= 0.75"
+row "lean empty round trip, ipckit/reference, pinned (unpinned)" \
+	"$(fig $SAME '^lean round trip' 1) ($(fig $FREE '^lean round trip' 1))" \
+	"<= 0.75"
 row "empty round trip, ipckit/pipe, unpinned (pinned)" \
 	"$(fig $FREE '^round trip, empty' 0) ($(fig $SAME '^round trip, empty' 0))" \
+	"<= 1.0"
+row "lean empty round trip, ipckit/pipe, unpinned (pinned)" \
+	"$(fig $FREE '^lean round trip' 0) ($(fig $SAME '^lean round trip' 0))" \
 	"<= 1.0"
 row "64 KiB round trip, ipckit/reference, pinned (unpinned)" \
 	"$(fig $SAME '^round trip, 64 KiB' 1) ($(fig $FREE '^round trip, 64 KiB' 1))" \
