@@ -431,6 +431,26 @@ TESTS_ONLY=shim_test TAP_PREFIX=uring
 run_suite reference /dev/binder /dev/binder-b
 run_suite ipckit /dev/ipckit /dev/ipckit-b
 unset IPCKIT_LOOPER TESTS_ONLY TAP_PREFIX
+# --- benchmarks, briefly (make bench runs them in full) ---------------------
+# Each of make bench's programs once with tiny counts, on both drivers:
+# that they still run (their exit status), not what they measure; the
+# leak checks below then cover their paths too. IPCKIT_TESTS=bench (or a
+# list naming it) runs this alone.
+case ",${IPCKIT_TESTS:-bench}," in
+*,bench,*)
+	check "bench: ipckit-bench runs (-n 20 -r 1)" sh -c \
+		'"$0" -a /dev/ipckit -b /dev/binder -n 20 -r 1 > /tmp/out 2>&1 ||
+		 { sed "s/^/# /" /tmp/out; false; }' "$TESTS/ipckit-bench"
+	check "bench: ipckit-scale-bench runs (100 refs, 200 objects)" sh -c \
+		'"$0" -a /dev/ipckit -b /dev/binder -m 100 -r 2 -n 10 -N 200 -t 16 \
+		 > /tmp/out 2>&1 || { sed "s/^/# /" /tmp/out; false; }' \
+		"$TESTS/ipckit-scale-bench"
+	check "bench: ipckit-shim-bench runs (-n 20 -r 1)" sh -c \
+		'"$0" -a /dev/ipckit -b /dev/binder -n 20 -r 1 > /tmp/out 2>&1 ||
+		 { sed "s/^/# /" /tmp/out; false; }' /ipckit/bin/ipckit-shim-bench
+	;;
+esac
+# --- end benchmarks ---
 # A second context answers on its own, untouched by the first's tests
 # (the isolation tests above used it too: compare with a snapshot).
 b_open=$(stat_of ipckit-b open) b_mmap=$(stat_of ipckit-b mmap)
