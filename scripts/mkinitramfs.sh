@@ -96,14 +96,17 @@ if [ -n "${IPCKIT_PAIR_KEY:-}" ]; then
 fi
 chmod +x "$root"/ipckit/jobs/*.sh
 # make profile: the host's perf (linux-perf, same series as the guest's
-# kernel) and the shared libraries it loads, only when asked (~20 MB).
+# kernel), objdump and the shared libraries they load, only when asked
+# (~25 MB).
 if [ -n "${IPCKIT_VM_PERF:-}" ]; then
 	perf=$(command -v perf) || {
 		echo "mkinitramfs: IPCKIT_VM_PERF set but no perf (apt-get install linux-perf)" >&2
 		exit 1
 	}
+	# objdump, for perf annotate's instruction-level view.
 	cp "$perf" "$root/ipckit/bin/perf"
-	for lib in $(ldd "$perf" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p'); do
+	cp "$(command -v objdump)" "$root/ipckit/bin/objdump"
+	for lib in $(ldd "$perf" "$(command -v objdump)" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p' | sort -u); do
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"
 	done

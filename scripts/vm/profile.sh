@@ -53,9 +53,25 @@ if [ ! -x "$PERF" ]; then
 	tap 1 "profile: perf is in the image (IPCKIT_VM_PERF=1)"
 	exit 1
 fi
-# Kernel symbols for perf, as root in the guest.
+# Kernel symbols for perf, as root in the guest; the module where perf
+# looks for a module's file (with its debug info), for perf annotate.
 echo 0 > /proc/sys/kernel/kptr_restrict
 echo -1 > /proc/sys/kernel/perf_event_paranoid
+mkdir -p "/lib/modules/$(uname -r)/extra"
+cp $MOD/ipckit.ko $MOD/binder_linux.ko "/lib/modules/$(uname -r)/extra/"
+
+# hot_spots PERF_DATA PREFIX: the instructions of the driver's three
+# busiest functions (self time) that took 2% or more of their samples.
+hot_spots() {
+	for sym in $("$PERF" report -i "$1" --stdio --no-children --sort sym \
+		-g none 2>/dev/null | awk -v p="$2" '$3 ~ "^" p { print $3 }' |
+		head -3); do
+		echo "--- $sym: instructions with >= 2% of its samples"
+		"$PERF" annotate -i "$1" --stdio --objdump=/ipckit/bin/objdump \
+			-s "$sym" 2>/dev/null |
+			awk '$1 + 0 >= 2 && $2 == ":"' | head -25
+	done
+}
 
 # IPCKIT_PROFILE (vm-run.sh hands it over): what to profile, as
 # KIND:PLACEMENT,... with ipckit-bench's -k and -c values. "same" pins
@@ -83,6 +99,9 @@ for item in $(echo "${IPCKIT_PROFILE:-rtt:same,oneway:same}" | tr , ' '); do
 			"$PERF" report -i "$out.data" --stdio --no-children \
 				--sort sym --percent-limit 0.5 -g none 2>&1 |
 				grep -v '^#' | grep -v '^$' | head -60
+			prefix=binder_
+			[ $dev = ipckit ] && prefix=ipckit_
+			hot_spots "$out.data" $prefix
 			echo "--- who spins on a contended spinlock (call chains)"
 			"$PERF" report -i "$out.data" --stdio --no-children \
 				--symbols native_queued_spin_lock_slowpath \
