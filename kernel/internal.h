@@ -311,8 +311,10 @@ struct ipckit_node {
 /*
  * 10 000 nodes cost slab memory in numbers (ipckit-scale-bench): keep a
  * node in kmalloc-128, as the reference's binder_node is on x86-64.
+ * Lock debugging (lockdep, spinlock debugging) makes spinlock_t larger
+ * than 4 bytes; such a kernel is allowed a larger node.
  */
-static_assert(sizeof(struct ipckit_node) <= 128);
+static_assert(sizeof(spinlock_t) > 4 || sizeof(struct ipckit_node) <= 128);
 
 /**
  * struct ipckit_ref - a process's handle for another process's node

@@ -340,7 +340,8 @@ static int ipckit_copy_payload(struct ipckit_proc *target_proc,
 struct ipckit_txn_target {
 	struct ipckit_proc *proc;	/* reference held */
 	struct ipckit_thread *thread;	/* reference held, or NULL */
-	struct ipckit_node *node;	/* temporary reference until the buffer holds it; NULL for replies */
+	/* temporary reference until the buffer holds it; NULL for replies */
+	struct ipckit_node *node;
 	bool node_strong;		/* @node's strong local count is ours */
 	struct ipckit_transaction *in_reply_to;
 };
