@@ -115,8 +115,10 @@ debug-check: shim selftests
 debug-kernel:
 	scripts/build-debug-kernel.sh
 
-# ipckit-bench, then ipckit-scale-bench: long, the reference builds up
-# IPCKIT_BENCH_REFS (100 000) refs at O(n) per handle (~17 min under TCG).
+# ipckit-bench (pinned and unpinned), ipckit-shim-bench, then
+# ipckit-scale-bench: long, the reference builds up IPCKIT_BENCH_REFS
+# (100 000) refs at O(n) per handle (11-17 min under TCG); the P13 table
+# last (Documentation/performance.rst).
 bench: all
 	IPCKIT_VM_TIMEOUT=$${IPCKIT_VM_TIMEOUT:-3600} scripts/vm-run.sh -l stock bench
 
