@@ -517,24 +517,24 @@ static int raw_wr(struct transport *t, struct binder_write_read *bwr)
 	return ret < 0 ? -errno : 0;
 }
 
-static int raw_rtt(struct transport *t, const void *buf, size_t size)
+/*
+ * Send the commands in @c (ending with a BC_TRANSACTION) and read, one
+ * BINDER_WRITE_READ after another, until the BR_REPLY: its buffer in
+ * *@reply. @what names the call in an error.
+ */
+static int raw_call(struct transport *t, const struct binder_cmds *c,
+		    binder_uintptr_t *reply, const char *what)
 {
-	struct binder_transaction_data tr = binder_txn(0, BENCH_PING, 0,
-						       buf, size);
 	__u32 rbuf[64] __attribute__((aligned(8)));
 	struct binder_write_read bwr = { };
-	binder_uintptr_t reply = 0;
 	struct binder_reader r;
 	const void *payload;
-	struct binder_cmds c;
 	bool got = false;
 	__u32 cmd;
 	int ret;
 
-	bc_init(&c);
-	bc_transaction(&c, BC_TRANSACTION, &tr);
-	bwr.write_buffer = (uintptr_t)c.buf;
-	bwr.write_size = c.len;
+	bwr.write_buffer = (uintptr_t)c->buf;
+	bwr.write_size = c->len;
 	while (!got) {
 		bwr.read_buffer = (uintptr_t)rbuf;
 		bwr.read_size = sizeof(rbuf);
@@ -549,16 +549,33 @@ static int raw_rtt(struct transport *t, const void *buf, size_t size)
 			if (cmd == BR_REPLY) {
 				const struct binder_transaction_data *rt = payload;
 
-				reply = rt->data.ptr.buffer;
+				*reply = rt->data.ptr.buffer;
 				got = true;
 			} else if (cmd != BR_NOOP &&
 				   cmd != BR_TRANSACTION_COMPLETE) {
-				fprintf(stderr, "%s: raw call got %s\n",
-					t->label, binder_br_name(cmd));
+				fprintf(stderr, "%s: %s call got %s\n",
+					t->label, what, binder_br_name(cmd));
 				return -EPROTO;
 			}
 		}
 	}
+	return 0;
+}
+
+static int raw_rtt(struct transport *t, const void *buf, size_t size)
+{
+	struct binder_transaction_data tr = binder_txn(0, BENCH_PING, 0,
+						       buf, size);
+	struct binder_write_read bwr = { };
+	binder_uintptr_t reply = 0;
+	struct binder_cmds c;
+	int ret;
+
+	bc_init(&c);
+	bc_transaction(&c, BC_TRANSACTION, &tr);
+	ret = raw_call(t, &c, &reply, "raw");
+	if (ret)
+		return ret;
 	bc_init(&c);
 	bc_free_buffer(&c, reply);
 	memset(&bwr, 0, sizeof(bwr));
@@ -579,47 +596,14 @@ static int raw_rtt(struct transport *t, const void *buf, size_t size)
 static int lean_call(struct transport *t, __u32 code)
 {
 	struct binder_transaction_data tr = binder_txn(0, code, 0, NULL, 0);
-	__u32 rbuf[64] __attribute__((aligned(8)));
-	struct binder_write_read bwr = { };
-	struct binder_reader r;
-	const void *payload;
 	struct binder_cmds c;
-	bool got = false;
-	__u32 cmd;
-	int ret;
 
 	bc_init(&c);
 	if (t->lean_reply)
 		bc_free_buffer(&c, t->lean_reply);
 	bc_transaction(&c, BC_TRANSACTION, &tr);
 	t->lean_reply = 0;
-	bwr.write_buffer = (uintptr_t)c.buf;
-	bwr.write_size = c.len;
-	while (!got) {
-		bwr.read_buffer = (uintptr_t)rbuf;
-		bwr.read_size = sizeof(rbuf);
-		bwr.read_consumed = 0;
-		ret = raw_wr(t, &bwr);
-		if (ret)
-			return ret;
-		bwr.write_size = 0;
-		bwr.write_consumed = 0;
-		br_init(&r, rbuf, bwr.read_consumed);
-		while (br_next(&r, &cmd, &payload)) {
-			if (cmd == BR_REPLY) {
-				const struct binder_transaction_data *rt = payload;
-
-				t->lean_reply = rt->data.ptr.buffer;
-				got = true;
-			} else if (cmd != BR_NOOP &&
-				   cmd != BR_TRANSACTION_COMPLETE) {
-				fprintf(stderr, "%s: lean call got %s\n",
-					t->label, binder_br_name(cmd));
-				return -EPROTO;
-			}
-		}
-	}
-	return 0;
+	return raw_call(t, &c, &t->lean_reply, "lean");
 }
 
 /* Into the lean protocol (BENCH_LEAN, an ordinary call) and out of it. */
