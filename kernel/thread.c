@@ -200,6 +200,22 @@ void ipckit_queue_error(struct ipckit_thread *thread,
 	wake_up_interruptible(&thread->wait);
 }
 
+/*
+ * The idle thread that waited last, taken off @waiting_threads (it will
+ * be woken, so no other work picks it too), or NULL.
+ */
+static struct ipckit_thread *
+ipckit_proc_take_waiter_ilocked(struct ipckit_proc *proc)
+{
+	struct ipckit_thread *thread;
+
+	thread = list_first_entry_or_null(&proc->waiting_threads,
+					  struct ipckit_thread, waiting_link);
+	if (thread)
+		list_del_init(&thread->waiting_link);
+	return thread;
+}
+
 /**
  * ipckit_proc_wakeup_ilocked() - wake a thread for new process work
  * @proc: the process whose @todo just got work
@@ -211,12 +227,9 @@ void ipckit_queue_error(struct ipckit_thread *thread,
  */
 void ipckit_proc_wakeup_ilocked(struct ipckit_proc *proc, bool sync)
 {
-	struct ipckit_thread *thread;
+	struct ipckit_thread *thread = ipckit_proc_take_waiter_ilocked(proc);
 
-	thread = list_first_entry_or_null(&proc->waiting_threads,
-					  struct ipckit_thread, waiting_link);
 	if (thread) {
-		list_del_init(&thread->waiting_link);
 		if (sync)
 			wake_up_interruptible_sync(&thread->wait);
 		else
@@ -255,12 +268,9 @@ struct ipckit_thread *ipckit_proc_queue_call_ilocked(struct ipckit_proc *proc,
 		ipckit_enqueue_thread_work_ilocked(thread, work);
 	} else {
 		list_add_tail(&work->entry, &proc->todo);
-		thread = list_first_entry_or_null(&proc->waiting_threads,
-						  struct ipckit_thread,
-						  waiting_link);
+		thread = ipckit_proc_take_waiter_ilocked(proc);
 		if (!thread)
 			return NULL;
-		list_del_init(&thread->waiting_link);
 	}
 	refcount_inc(&thread->refs);
 	return thread;
