@@ -282,11 +282,9 @@ static int lean_serve(struct binder_dev *dev,
 			bwr.read_buffer = (uintptr_t)rbuf;
 			bwr.read_size = sizeof(rbuf);
 			bwr.read_consumed = 0;
-			do {
-				ret = ioctl(dev->fd, BINDER_WRITE_READ, &bwr);
-			} while (ret < 0 && errno == EINTR);
-			if (ret < 0)
-				return -errno;
+			ret = binder_write_read(dev->fd, &bwr, -1);
+			if (ret)
+				return ret;
 			bwr.write_size = 0;
 			bwr.write_consumed = 0;
 			br_init(&r, rbuf, bwr.read_consumed);
@@ -509,12 +507,7 @@ static int binder_oneway(struct transport *t, unsigned int n, double *rate)
  */
 static int raw_wr(struct transport *t, struct binder_write_read *bwr)
 {
-	int ret;
-
-	do {
-		ret = ioctl(t->dev.fd, BINDER_WRITE_READ, bwr);
-	} while (ret < 0 && errno == EINTR);
-	return ret < 0 ? -errno : 0;
+	return binder_write_read(t->dev.fd, bwr, -1);	/* no watchdog */
 }
 
 /*
