@@ -32,7 +32,9 @@
  *	state, every thread's @todo, @transaction_stack, @process_todo and
  *	errors, the to_parent links of transactions its threads received,
  *	and, while it owns them, its nodes' counts, flags, queued work and
- *	async queues. Never held across a sleep or user copy.
+ *	async queues. Never held across a sleep or user copy. The thread a
+ *	transaction wakes is chosen under it and woken after it is dropped
+ *	(ipckit_proc_queue_call_ilocked(), ipckit_proc_wake_call()).
  *
  * struct ipckit_transaction::lock (spinlock)
  *	guards @from, @to_proc and @to_thread, which a dying thread clears.
